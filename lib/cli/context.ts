@@ -1,0 +1,31 @@
+/**
+ * What every subcommand that needs settings does first: load and validate the configuration
+ * (exit 2 with every problem listed), register secrets with the redactor, set up logging.
+ */
+
+import { ConfigError, loadConfig, type LoadedConfig, secretValues } from "../config/mod.ts";
+import { addSecret, log, setupLogging } from "../log.ts";
+import { EXIT, ExitError } from "./exit.ts";
+
+/** Loads the configuration from the process environment plus command-line overrides. */
+export function loadForCommand(overrides: Record<string, string>): LoadedConfig {
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig({ env: Deno.env.toObject(), overrides });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      throw new ExitError(
+        EXIT.USAGE,
+        `${e.message}\nNothing was started. Fix the variables above (see docs/configuration.md).`,
+      );
+    }
+    throw e;
+  }
+  for (const s of secretValues(loaded.values)) addSecret(s);
+  setupLogging({
+    level: loaded.values.LOG_LEVEL ?? "info",
+    format: loaded.values.LOG_FORMAT ?? "text",
+  });
+  for (const w of loaded.warnings) log("config").warn(w);
+  return loaded;
+}

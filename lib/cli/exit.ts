@@ -1,0 +1,33 @@
+/**
+ * ibg-pilot's exit codes: a documented contract (docs/cli.md) that container restart policies
+ * and scripts rely on.
+ */
+
+/** Exit codes. */
+export const EXIT = {
+  /** Success; also a clean shutdown on SIGTERM, SIGINT or STOP. */
+  OK: 0,
+  /** A runtime failure (Gateway could not be started or kept alive). */
+  FAILURE: 1,
+  /** Bad usage or configuration: nothing was started. */
+  USAGE: 2,
+  /** The command exists but is not available yet in this build. */
+  UNAVAILABLE: 3,
+  /** `health` / `send`: the target answered "not ready" or "ERROR", or could not be reached. */
+  NOT_OK: 4,
+  /** Login did not complete after second factor (IBC's 1111, as its scripts see it). */
+  TWOFA_TIMEOUT: 87,
+} as const;
+
+/** An error that ends the command with a given exit code and a message for the user. */
+export class ExitError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = "ExitError";
+  }
+}
+
+/** A usage error (exit 2). */
+export function usageError(message: string): ExitError {
+  return new ExitError(EXIT.USAGE, message);
+}

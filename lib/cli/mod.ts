@@ -1,0 +1,81 @@
+/**
+ * The command line: picks the subcommand from argv and runs it. Each subcommand lives in its own
+ * module with its own `--help`; errors become one message on stderr and a documented exit code.
+ */
+
+import { configCommand } from "./config_cmd.ts";
+import { closest } from "./args.ts";
+import { EXIT, ExitError } from "./exit.ts";
+import { runCommand } from "./run_cmd.ts";
+import { PLANNED, stubCommand } from "./stubs.ts";
+import { totpCommand } from "./totp_cmd.ts";
+import { VERSION, versionCommand } from "./version.ts";
+
+type Command = (args: string[]) => number | Promise<number>;
+
+/** Every subcommand: name -> [one-line description, implementation]. */
+export const COMMANDS: Record<string, [string, Command]> = {
+  run: ["launch Gateway with the agent, log in, keep it alive (default)", runCommand],
+  config: ["print the effective configuration, secrets redacted", configCommand],
+  totp: ["print the current TOTP code for the configured secret", totpCommand],
+  version: ["print the version", versionCommand],
+};
+for (const [name, what] of Object.entries(PLANNED)) {
+  if (!COMMANDS[name]) COMMANDS[name] = [what, (args) => stubCommand(name, args)];
+}
+
+/** The top-level help. */
+export function topHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, [what]]) => `  ${n.padEnd(width)}  ${what}`);
+  return `ibg-pilot ${VERSION}: keeps IB Gateway logged in, configured and healthy.
+
+Usage: ibg-pilot [COMMAND] [OPTIONS]
+
+Commands:
+${lines.join("\n")}
+
+Configuration comes from environment variables (NAME_FILE for every secret); see
+docs/configuration.md. 'ibg-pilot COMMAND --help' describes each command.
+Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 not available,
+4 not ok (health/send), 87 login not completed after 2FA. See docs/cli.md.`;
+}
+
+/** Runs ibg-pilot with `argv` (without the program name); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "--help" || first === "-h" || first === "help") {
+    console.log(topHelp());
+    return EXIT.OK;
+  }
+  if (first === "--version" || first === "-V") return versionCommand([]);
+  // No subcommand, or flags first: `run` is the default, like a container entrypoint.
+  const [name, args] = first === undefined || first.startsWith("-") ? ["run", argv] : [first, rest];
+  const entry = COMMANDS[name];
+  try {
+    if (!entry) {
+      const guess = closest(name, Object.keys(COMMANDS));
+      throw new ExitError(
+        EXIT.USAGE,
+        `unknown command '${name}'${guess ? ` (did you mean '${guess}'?)` : ""}. ` +
+          `See: ibg-pilot --help`,
+      );
+    }
+    return await entry[1](args);
+  } catch (e) {
+    if (e instanceof ExitError) {
+      console.error(`ibg-pilot: ${e.message}`);
+      return e.code;
+    }
+    if (e instanceof Deno.errors.NotCapable) {
+      console.error(
+        `ibg-pilot: a Deno permission is missing: ${e.message.split("\n")[0]}\n` +
+          `Run with the project's permission set (deno task start, or the compiled binary); ` +
+          `docs/permissions.md lists each permission and why.`,
+      );
+      return EXIT.FAILURE;
+    }
+    console.error(`ibg-pilot: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return EXIT.FAILURE;
+  }
+}

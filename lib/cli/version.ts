@@ -1,0 +1,34 @@
+/** `ibg-pilot version`: the program's version and what it runs on. */
+
+import meta from "../../deno.json" with { type: "json" };
+import { COMMON_OPTIONS, parseFlags } from "./args.ts";
+
+/** ibg-pilot's version, from deno.json. */
+export const VERSION: string = meta.version;
+
+export const HELP = `Usage: ibg-pilot version [--json]
+
+Prints ibg-pilot's version, the Deno runtime it runs on, and the platform.`;
+
+/** Runs the command; returns the exit code. */
+export function versionCommand(args: string[]): number {
+  const { values } = parseFlags("version", args, {
+    ...COMMON_OPTIONS,
+    json: { type: "boolean" },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const info = {
+    version: VERSION,
+    deno: Deno.version.deno,
+    platform: `${Deno.build.os}-${Deno.build.arch}`,
+  };
+  console.log(
+    values.json
+      ? JSON.stringify(info)
+      : `ibg-pilot ${info.version} (deno ${info.deno}, ${info.platform})`,
+  );
+  return 0;
+}

@@ -1,0 +1,405 @@
+/**
+ * THE settings table: every setting ibg-pilot reads, with its environment name, type, default,
+ * one-line doc, whether it is secret, and the IBC config.ini key it replaces. Loading, `config`,
+ * docs/configuration.md and the IBC converter are all driven from this one table.
+ *
+ * Names follow what users already have: the gnzsnz image and IBC names for Gateway settings,
+ * ibg-controller's CONTROLLER_* names for the servers, LOG_* and UI_DRIVER as the issues name
+ * them, and the prefix PILOT_ for every setting that is new to ibg-pilot.
+ */
+
+import * as t from "./types.ts";
+import type { SettingType } from "./types.ts";
+
+/** One row of the table. */
+export interface SettingDef<T = unknown> {
+  type: SettingType<T>;
+  /** Default value, or undefined when unset means "leave Gateway's own value alone". */
+  default?: NoInfer<T>;
+  /** Human text for a default computed at load time (for example "TWS_PATH"). */
+  defaultText?: string;
+  /** One line: what it does. */
+  doc: string;
+  /** Secret: read from NAME or NAME_FILE, never printed, never accepted on the command line. */
+  secret?: boolean;
+  /** The IBC config.ini key this replaces, when there is one. */
+  ibc?: string;
+  /** Grouping in docs. */
+  group: Group;
+}
+
+/** Sections of docs/configuration.md, in order. */
+export const GROUPS = [
+  "Login",
+  "Second factor",
+  "Gateway install",
+  "Gateway settings",
+  "Precautions",
+  "Lifecycle",
+  "Servers",
+  "Controller",
+] as const;
+export type Group = (typeof GROUPS)[number];
+
+function def<T>(d: SettingDef<T>): SettingDef<T> {
+  return d;
+}
+
+const bypass = (ibc: string, label: string) =>
+  def({
+    type: t.bool,
+    group: "Precautions",
+    ibc,
+    doc: `Tick or clear API > Precautions "${label}" (unset: leave as is).`,
+  });
+
+/** The schema. Keys are the environment variable names. */
+export const SCHEMA = {
+  // ---- Login
+  TWS_USERID: def({ type: t.text, group: "Login", ibc: "IbLoginId", doc: "IBKR username." }),
+  TWS_PASSWORD: def({
+    type: t.secret,
+    secret: true,
+    group: "Login",
+    ibc: "IbPassword",
+    doc: "IBKR password.",
+  }),
+  TWS_USERID_PAPER: def({
+    type: t.text,
+    group: "Login",
+    doc:
+      "Paper-trading username; used for paper when set (IBKR refuses the live user on paper when several paper users exist).",
+  }),
+  TWS_PASSWORD_PAPER: def({
+    type: t.secret,
+    secret: true,
+    group: "Login",
+    doc: "Password of TWS_USERID_PAPER.",
+  }),
+  TRADING_MODE: def({
+    type: t.oneOf("live", "paper", "both"),
+    default: "paper",
+    group: "Login",
+    ibc: "TradingMode",
+    doc: "Which session to run; both runs live and paper side by side in one process.",
+  }),
+  EXISTING_SESSION_DETECTED_ACTION: def({
+    type: t.oneOf("primary", "primaryoverride", "secondary", "manual"),
+    default: "primary",
+    group: "Login",
+    ibc: "ExistingSessionDetectedAction",
+    doc: "Answer to 'Existing session detected' (IBC semantics; see docs/from-ibc.md).",
+  }),
+  BYPASS_WARNING: def({
+    type: t.list(),
+    default: [],
+    group: "Login",
+    doc:
+      "Extra disclaimer button labels to click (a bare OK is always refused); yes/no sets all nine precautions, as in the gnzsnz image.",
+  }),
+  ACCEPT_NON_BROKERAGE_WARNING: def({
+    type: t.bool,
+    default: true,
+    group: "Login",
+    ibc: "AcceptNonBrokerageAccountWarning",
+    doc:
+      "Click 'I understand and accept' on the paper-account warning (API connections fail until accepted).",
+  }),
+  // ---- Second factor
+  TWOFACTOR_CODE: def({
+    type: t.totpSecret,
+    secret: true,
+    group: "Second factor",
+    doc: "Base32 TOTP secret of the Mobile Authenticator app method; enables unattended 2FA.",
+  }),
+  TWOFA_DEVICE: def({
+    type: t.text,
+    group: "Second factor",
+    ibc: "SecondFactorDevice",
+    doc:
+      "Device to pick when Gateway asks to 'Select second factor device' (exact list text, e.g. Mobile Authenticator app).",
+  }),
+  TWOFA_EXIT_INTERVAL: def({
+    type: t.int(5, 3600, "seconds"),
+    default: 60,
+    group: "Second factor",
+    ibc: "SecondFactorAuthenticationExitInterval",
+    doc: "After 2FA is answered, how long login may take to complete before TWOFA_TIMEOUT_ACTION.",
+  }),
+  TWOFA_TIMEOUT: def({
+    type: t.int(10, 3600, "seconds"),
+    default: 180,
+    group: "Second factor",
+    ibc: "SecondFactorAuthenticationTimeout",
+    doc: "How long IBKR waits for a push (IB Key) approval before the 2FA dialog times out.",
+  }),
+  TWOFA_TIMEOUT_ACTION: def({
+    type: t.oneOf("exit", "restart", "none"),
+    default: "exit",
+    group: "Second factor",
+    doc:
+      "When 2FA times out: exit (code 87, as IBC), restart Gateway, or none (wait for the operator).",
+  }),
+  RELOGIN_AFTER_TWOFA_TIMEOUT: def({
+    type: t.bool,
+    default: false,
+    group: "Second factor",
+    ibc: "ReloginAfterSecondFactorAuthenticationTimeout",
+    doc:
+      "After a missed 2FA prompt, log in again inside the running Gateway before TWOFA_TIMEOUT_ACTION.",
+  }),
+  PILOT_TOTP_MARGIN_SECONDS: def({
+    type: t.int(0, 15, "seconds"),
+    default: 3,
+    group: "Second factor",
+    doc: "A TOTP code with fewer seconds left than this is not submitted; the next code is used.",
+  }),
+  // ---- Gateway install
+  TWS_PATH: def({
+    type: t.path,
+    defaultText: "~/Jts",
+    group: "Gateway install",
+    doc: "Gateway install root (holds ibgateway/<version>/).",
+  }),
+  TWS_SETTINGS_PATH: def({
+    type: t.path,
+    defaultText: "TWS_PATH",
+    group: "Gateway install",
+    ibc: "IbDir",
+    doc:
+      "Gateway settings directory (jts.ini, launcher.log, autorestart token); both mode adds _live/_paper.",
+  }),
+  TWS_MAJOR_VRSN: def({
+    type: t.text,
+    group: "Gateway install",
+    doc: "Installed version to run (1045 or 10.45.1j); unset picks the newest installed.",
+  }),
+  GATEWAY_OR_TWS: def({
+    type: t.oneOf("gateway", "tws"),
+    default: "gateway",
+    group: "Gateway install",
+    doc: "Product to run. Only gateway is supported for login automation.",
+  }),
+  JAVA_PATH: def({
+    type: t.path,
+    group: "Gateway install",
+    doc: "Directory or file of the java to use instead of the install's own JRE.",
+  }),
+  JAVA_HEAP_SIZE: def({
+    type: t.int(256, 65536, "MiB"),
+    group: "Gateway install",
+    doc: "Gateway's maximum heap (-Xmx) in MiB; unset keeps the install's vmoptions value.",
+  }),
+  // ---- Gateway settings
+  TWS_SERVER: def({
+    type: t.host,
+    group: "Gateway settings",
+    doc: "IBKR login server for live (for example ndc1.ibllc.com), written to jts.ini.",
+  }),
+  TWS_SERVER_PAPER: def({
+    type: t.host,
+    group: "Gateway settings",
+    doc: "IBKR login server for paper; defaults to TWS_SERVER.",
+  }),
+  TIME_ZONE: def({
+    type: t.timeZone,
+    group: "Gateway settings",
+    doc: "Gateway's time zone (jts.ini TimeZone).",
+  }),
+  TRUSTED_TWS_API_CLIENT_IPS: def({
+    type: t.list(t.host),
+    default: [],
+    group: "Gateway settings",
+    ibc: "TrustedTwsApiClientIPs",
+    doc: "API client addresses Gateway trusts besides 127.0.0.1 (jts.ini TrustedIPs).",
+  }),
+  READ_ONLY_API: def({
+    type: t.bool,
+    group: "Gateway settings",
+    ibc: "ReadOnlyApi",
+    doc: "Tick or clear API > Settings 'Read-Only API' (unset: leave as is).",
+  }),
+  TWS_MASTER_CLIENT_ID: def({
+    type: t.int(0, 2147483647),
+    group: "Gateway settings",
+    ibc: "OverrideTwsMasterClientID",
+    doc: "API > Settings 'Master API client ID' (unset: leave as is).",
+  }),
+  TWS_API_PORT: def({
+    type: t.port,
+    group: "Gateway settings",
+    ibc: "OverrideTwsApiPort",
+    doc: "API > Settings 'Socket port' (unset: Gateway's default, 4001 live / 4002 paper).",
+  }),
+  AUTO_LOGOFF_TIME: def({
+    type: t.time12,
+    group: "Gateway settings",
+    ibc: "AutoLogoffTime",
+    doc: "Lock and Exit auto log off time; ignored when AUTO_RESTART_TIME is set.",
+  }),
+  AUTO_RESTART_TIME: def({
+    type: t.time12,
+    group: "Gateway settings",
+    ibc: "AutoRestartTime",
+    doc: "Lock and Exit auto restart time (daily restart without 2FA).",
+  }),
+  // ---- Precautions (API > Precautions, IBC's nine Bypass* keys)
+  BYPASS_ORDER_PRECAUTIONS: bypass(
+    "BypassOrderPrecautions",
+    "Bypass Order Precautions for API Orders",
+  ),
+  BYPASS_BOND_WARNING: bypass("BypassBondWarning", "Bypass Bond warning for API Orders."),
+  BYPASS_NEGATIVE_YIELD_CONFIRMATION: bypass(
+    "BypassNegativeYieldToWorstConfirmation",
+    "Bypass negative yield to worst confirmation for API Orders.",
+  ),
+  BYPASS_CALLED_BOND_WARNING: bypass(
+    "BypassCalledBondWarning",
+    "Bypass Called Bond warning for API Orders",
+  ),
+  BYPASS_SAME_ACTION_PAIR_TRADE_WARNING: bypass(
+    "BypassSameActionPairTradeWarning",
+    'Bypass "same action pair trade" warning for API orders.',
+  ),
+  BYPASS_PRICE_BASED_VOLATILITY_RISK_WARNING: bypass(
+    "BypassPriceBasedVolatilityRiskWarning",
+    "Bypass price-based volatility risk warning for API Orders.",
+  ),
+  BYPASS_US_STOCKS_MARKET_DATA_IN_SHARES_WARNING: bypass(
+    "BypassUSStocksMarketDataInSharesWarning",
+    "Bypass US Stocks market data in shares warning for API Orders",
+  ),
+  BYPASS_REDIRECT_ORDER_WARNING: bypass(
+    "BypassRedirectOrderWarning",
+    "Bypass Redirect Order warning for Stock API Orders",
+  ),
+  BYPASS_NO_OVERFILL_PROTECTION_PRECAUTION: bypass(
+    "BypassNoOverfillProtectionPrecaution",
+    "Bypass No Overfill Protection precaution for destinations where implied natively.",
+  ),
+  // ---- Lifecycle
+  PILOT_LOGIN_FRAME_TIMEOUT: def({
+    type: t.int(5, 3600, "seconds"),
+    default: 60,
+    group: "Lifecycle",
+    ibc: "LoginDialogDisplayTimeout",
+    doc: "How long to wait for Gateway's login window after the JVM starts.",
+  }),
+  PILOT_AGENT_TIMEOUT: def({
+    type: t.int(1, 600, "seconds"),
+    default: 30,
+    group: "Lifecycle",
+    doc: "How long to wait for the agent inside Gateway's JVM to say hello.",
+  }),
+  PILOT_API_READY_TIMEOUT: def({
+    type: t.int(5, 3600, "seconds"),
+    default: 180,
+    group: "Lifecycle",
+    doc: "After login, how long the API port may take to answer the handshake.",
+  }),
+  PILOT_CLEAN_LOGOUT_TIMEOUT: def({
+    type: t.int(1, 600, "seconds"),
+    default: 20,
+    group: "Lifecycle",
+    doc: "How long Gateway's own close path may take before signals are used.",
+  }),
+  PILOT_PROBE_INTERVAL: def({
+    type: t.int(5, 3600, "seconds"),
+    default: 30,
+    group: "Lifecycle",
+    doc: "While ready, how often the API handshake is re-probed.",
+  }),
+  PILOT_PROBE_CLIENT_ID: def({
+    type: t.int(0, 2147483647),
+    default: 999,
+    group: "Lifecycle",
+    doc: "Reserved API client id for deep probes (never used by your own clients).",
+  }),
+  // ---- Servers
+  CONTROLLER_COMMAND_SERVER_PORT: def({
+    type: t.port,
+    group: "Servers",
+    ibc: "CommandServerPort",
+    doc: "IBC-compatible command server port (IBC's convention is 7462); unset: off.",
+  }),
+  CONTROLLER_COMMAND_SERVER_HOST: def({
+    type: t.host,
+    default: "127.0.0.1",
+    group: "Servers",
+    ibc: "BindAddress",
+    doc: "Address the command server listens on.",
+  }),
+  CONTROLLER_COMMAND_SERVER_AUTH_TOKEN: def({
+    type: t.secret,
+    secret: true,
+    group: "Servers",
+    doc: "When set, non-loopback clients must send 'AUTH <token>' first.",
+  }),
+  CONTROL_FROM: def({
+    type: t.list(t.host),
+    default: [],
+    group: "Servers",
+    ibc: "ControlFrom",
+    doc: "Extra client addresses allowed on the command server besides loopback.",
+  }),
+  CONTROLLER_HEALTH_SERVER_PORT: def({
+    type: t.port,
+    group: "Servers",
+    doc: "HTTP port for /health, /ready and /metrics; unset: off.",
+  }),
+  CONTROLLER_HEALTH_SERVER_HOST: def({
+    type: t.host,
+    default: "127.0.0.1",
+    group: "Servers",
+    doc: "Address the health server listens on (0.0.0.0 in containers).",
+  }),
+  CONTROLLER_READY_FILE: def({
+    type: t.path,
+    group: "Servers",
+    doc: "File written (atomically) while the session is ready, removed when it is not.",
+  }),
+  // ---- Controller
+  UI_DRIVER: def({
+    type: t.oneOf("agent", "atspi", "auto"),
+    default: "agent",
+    group: "Controller",
+    doc: "UI channel: the in-JVM agent, AT-SPI over D-Bus, or auto (agent, else AT-SPI).",
+  }),
+  PILOT_RUNTIME_DIR: def({
+    type: t.path,
+    defaultText: "$XDG_RUNTIME_DIR/ibg-pilot or /tmp/ibg-pilot-<uid>",
+    group: "Controller",
+    doc: "Private directory (0700) for the agent jar and sockets.",
+  }),
+  LOG_LEVEL: def({
+    type: t.oneOf("trace", "debug", "info", "warning", "error", "fatal"),
+    default: "info",
+    group: "Controller",
+    doc: "Lowest log level printed.",
+  }),
+  LOG_FORMAT: def({
+    type: t.oneOf("text", "json"),
+    default: "text",
+    group: "Controller",
+    doc: "Log output: human text, or one JSON object per line.",
+  }),
+};
+
+/** A setting's name. */
+export type SettingName = keyof typeof SCHEMA;
+
+/** The value type of one setting. */
+export type ValueOf<N extends SettingName> = ReturnType<(typeof SCHEMA)[N]["type"]["parse"]> extends
+  { ok: true; value: infer T } | { ok: false } ? T
+  : never;
+
+/** The effective configuration: every setting, undefined when unset and without default. */
+export type Config = { [N in SettingName]: ValueOf<N> | undefined };
+
+/** All setting names, in table order. */
+export const SETTING_NAMES = Object.keys(SCHEMA) as SettingName[];
+
+/** The definition of one setting (widened for generic code). */
+export function settingDef(name: SettingName): SettingDef<unknown> {
+  return SCHEMA[name] as unknown as SettingDef<unknown>;
+}

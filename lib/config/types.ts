@@ -1,0 +1,224 @@
+/**
+ * Setting types: how one raw string (from the environment, a `_FILE` or a flag) becomes a typed
+ * value, and what the user is told when it cannot. Each type is a small object with a parser and
+ * a human description of the expected form; the schema (schema.ts) is a table of these.
+ */
+
+/** Result of parsing one raw value. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
+
+/** A setting type: parses raw text and describes its accepted form. */
+export interface SettingType<T> {
+  /** Short name shown in docs (`int`, `bool`, `enum`, ...). */
+  readonly kind: string;
+  /** What a valid value looks like, for docs and error messages. */
+  readonly form: string;
+  parse(raw: string): Parsed<T>;
+  /** Canonical text of a value (docs, `config`, the IBC converter). */
+  format(value: T): string;
+}
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = <T>(expected: string): Parsed<T> => ({ ok: false, expected });
+
+/** Free text; surrounding white space is trimmed. */
+export const text: SettingType<string> = {
+  kind: "string",
+  form: "text",
+  parse: (raw) => ok(raw.trim()),
+  format: (v) => v,
+};
+
+/** A secret: kept verbatim (passwords may have edge spaces), never printed. */
+export const secret: SettingType<string> = {
+  kind: "secret",
+  form: "text (secret; prefer <NAME>_FILE)",
+  parse: (raw) => ok(raw.replace(/\r?\n$/, "")),
+  format: () => "***",
+};
+
+/** RFC 4648 base32 alphabet, no padding required. */
+const BASE32 = /^[A-Z2-7]+=*$/;
+
+/** Normalises a TOTP secret: spaces, dashes and case removed. */
+export function normaliseBase32(raw: string): string {
+  return raw.replace(/[\s-]+/g, "").toUpperCase();
+}
+
+/** A base32 TOTP secret (RFC 6238 shared secret), as IBKR shows it when you enrol. */
+export const totpSecret: SettingType<string> = {
+  kind: "secret",
+  form: "base32 TOTP secret (letters A-Z and digits 2-7; spaces and case ignored)",
+  parse(raw) {
+    const s = normaliseBase32(raw);
+    if (s.length < 16 || !BASE32.test(s)) return bad(this.form + ", at least 16 characters");
+    return ok(s);
+  },
+  format: () => "***",
+};
+
+/** An integer within an inclusive range. */
+export function int(min: number, max: number, unit = "", kind = "int"): SettingType<number> {
+  const form = kind === "port"
+    ? `port ${min}-${max}`
+    : `whole number ${min}-${max}${unit ? ` (${unit})` : ""}`;
+  return {
+    kind,
+    form,
+    parse(raw) {
+      const s = raw.trim();
+      if (!/^[+-]?\d+$/.test(s)) return bad(form);
+      const n = Number(s);
+      return n >= min && n <= max ? ok(n) : bad(form);
+    },
+    format: (v) => String(v),
+  };
+}
+
+/** A TCP port, 1-65535. */
+export const port: SettingType<number> = int(1, 65535, "", "port");
+
+const TRUE_WORDS = ["yes", "true", "1", "on"];
+const FALSE_WORDS = ["no", "false", "0", "off"];
+
+/** A yes/no switch: yes/no, true/false, 1/0, on/off, any case. */
+export const bool: SettingType<boolean> = {
+  kind: "bool",
+  form: "yes or no (also true/false, 1/0, on/off)",
+  parse(raw) {
+    const s = raw.trim().toLowerCase();
+    if (TRUE_WORDS.includes(s)) return ok(true);
+    if (FALSE_WORDS.includes(s)) return ok(false);
+    return bad(this.form);
+  },
+  format: (v) => (v ? "yes" : "no"),
+};
+
+/** One of a fixed set of words, case-insensitive; the value is the lower-case word. */
+export function oneOf<const T extends string>(...values: T[]): SettingType<T> {
+  const form = `one of ${values.join(", ")}`;
+  return {
+    kind: "enum",
+    form,
+    parse(raw) {
+      const s = raw.trim().toLowerCase() as T;
+      return values.includes(s) ? ok(s) : bad(form);
+    },
+    format: (v) => v,
+  };
+}
+
+/** A 24-hour clock time. */
+export interface ClockTime {
+  hour: number;
+  minute: number;
+}
+
+/** `HH:MM`, 24-hour clock. */
+export const clock: SettingType<ClockTime> = {
+  kind: "clock",
+  form: "HH:MM, 24-hour clock (for example 23:45)",
+  parse(raw) {
+    const m = /^(\d{1,2}):(\d{2})$/.exec(raw.trim());
+    if (!m) return bad(this.form);
+    const hour = Number(m[1]), minute = Number(m[2]);
+    return hour < 24 && minute < 60 ? ok({ hour, minute }) : bad(this.form);
+  },
+  format: (v) => `${String(v.hour).padStart(2, "0")}:${String(v.minute).padStart(2, "0")}`,
+};
+
+/** A 12-hour clock time as Gateway's Lock and Exit panel takes it. */
+export interface Time12 {
+  /** 1-12 as typed into the `hh:mm` field. */
+  hour: number;
+  minute: number;
+  period: "AM" | "PM";
+}
+
+/** `hh:mm AM|PM` (IBC's AutoLogoffTime / AutoRestartTime form). */
+export const time12: SettingType<Time12> = {
+  kind: "time12",
+  form: "hh:mm AM or hh:mm PM (for example 11:45 PM)",
+  parse(raw) {
+    const m = /^(\d{1,2}):(\d{2})\s*([AaPp])\.?[Mm]\.?$/.exec(raw.trim());
+    if (!m) return bad(this.form);
+    const hour = Number(m[1]), minute = Number(m[2]);
+    if (hour < 1 || hour > 12 || minute > 59) return bad(this.form);
+    return ok({ hour, minute, period: m[3].toUpperCase() === "A" ? "AM" : "PM" });
+  },
+  format: (v) =>
+    `${String(v.hour).padStart(2, "0")}:${String(v.minute).padStart(2, "0")} ${v.period}`,
+};
+
+/** A DNS host name or an IP address (no scheme, no port). */
+export const host: SettingType<string> = {
+  kind: "host",
+  form: "host name or IP address (no scheme or port)",
+  parse(raw) {
+    const s = raw.trim();
+    const hostname =
+      /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+    const ipv6 = /^[0-9A-Fa-f:]+(%\w+)?$/;
+    return hostname.test(s) || (s.includes(":") && ipv6.test(s)) ? ok(s) : bad(this.form);
+  },
+  format: (v) => v,
+};
+
+/** A file-system path; `~` at the start means the home directory. */
+export const path: SettingType<string> = {
+  kind: "path",
+  form: "file-system path",
+  parse(raw) {
+    const s = raw.trim();
+    if (s === "" || s.includes("\0")) return bad(this.form);
+    if (s === "~" || s.startsWith("~/")) {
+      const home = Deno.env.get("HOME");
+      if (!home) return bad("path (~ needs HOME to be set; give an absolute path)");
+      return ok(home + s.slice(1));
+    }
+    return ok(s);
+  },
+  format: (v) => v,
+};
+
+/** A list separated by commas or semicolons; empty items dropped, duplicates kept once. */
+export function list<T = string>(
+  item: SettingType<T> = text as unknown as SettingType<T>,
+): SettingType<T[]> {
+  const form = `comma-separated list of ${item.form}`;
+  return {
+    kind: "list",
+    form,
+    parse(raw) {
+      const out: T[] = [];
+      const seen = new Set<string>();
+      for (const part of raw.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) {
+        const r = item.parse(part);
+        if (!r.ok) return bad(`${form}; "${part}" is not ${item.form}`);
+        const key = item.format(r.value);
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push(r.value);
+        }
+      }
+      return ok(out);
+    },
+    format: (v) => v.map((x) => item.format(x)).join(","),
+  };
+}
+
+/** An IANA time zone name (validated by the runtime's Intl data). */
+export const timeZone: SettingType<string> = {
+  kind: "timezone",
+  form: "IANA time zone (for example America/New_York or Etc/UTC)",
+  parse(raw) {
+    const s = raw.trim();
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: s });
+      return ok(s);
+    } catch {
+      return bad(this.form);
+    }
+  },
+  format: (v) => v,
+};
