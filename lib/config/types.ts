@@ -32,7 +32,7 @@ export const text: SettingType<string> = {
 /** A secret: kept verbatim (passwords may have edge spaces), never printed. */
 export const secret: SettingType<string> = {
   kind: "secret",
-  form: "text (secret; prefer <NAME>_FILE)",
+  form: "text (secret)",
   parse: (raw) => ok(raw.replace(/\r?\n$/, "")),
   format: () => "***",
 };

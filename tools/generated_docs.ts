@@ -1,0 +1,11 @@
+/**
+ * The list of generated documents: path -> renderer. Shared by `deno task docs` and the test
+ * that fails when a committed document is stale.
+ */
+
+import { configurationMarkdown } from "../lib/config/docs.ts";
+
+/** Generated documents, relative to the repository root. */
+export const GENERATED_DOCS: Record<string, () => string | Promise<string>> = {
+  "docs/configuration.md": configurationMarkdown,
+};
