@@ -1,0 +1,860 @@
+/**
+ * The session state machine: `step(state, event, settings, now)` returns the next state and the
+ * effects to perform. Pure: no sockets, files or clock; every wait is a named timer the shell
+ * arms, every action an effect whose outcome comes back as an event. The same machine drives the
+ * agent or the AT-SPI channel, and every transition is testable with fake events.
+ *
+ * Principles from the field (facts/peers.md A8, facts/ibc.md 5-7):
+ * - READY only on positive evidence: the API port answered the handshake.
+ * - Never click the `Gateway` connecting modal's OK: it cancels the login.
+ * - Relogin inside the running JVM; a new JVM per retry re-arms IBKR's limiter.
+ * - Operator-only failures (bad credentials, wrong 2FA method, passkey) halt with a clear
+ *   message instead of looping, and keep the process up.
+ */
+
+import type {
+  Effect,
+  Intent,
+  Mode,
+  SeenWindow,
+  SessionEvent,
+  SessionSettings,
+  SessionState,
+  TimerName,
+  UiOp,
+} from "./types.ts";
+
+/** Interval between API probes while waiting for Gateway's API port (not a UI wait). */
+export const API_PROBE_RETRY_MS = 500;
+/** Two failed probes in a row while ready leave READY (one may be a blip). */
+export const READY_PROBE_FAILURES = 2;
+/** Existing-session answers allowed in the ping-pong window before we stop answering. */
+export const PING_PONG_LIMIT = 5;
+export const PING_PONG_WINDOW_MS = 300_000;
+/** While halted, how often to check whether an operator finished the login by hand. */
+export const HALTED_PROBE_MS = 30_000;
+/** Too-many-attempts: IBKR's stated wait plus this margin (IBC uses 3 s). */
+export const TOO_MANY_MARGIN_MS = 3_000;
+/** Backoff between relaunches after an unexpected JVM exit: 5 s doubling, capped. */
+export function crashBackoffMs(crashes: number): number {
+  return Math.min(300_000, 5_000 * 2 ** Math.max(0, crashes - 1));
+}
+
+/** A new session in `idle`. */
+export function initialState(mode: Mode, now: number): SessionState {
+  return {
+    mode,
+    phase: "idle",
+    cause: "created",
+    since: now,
+    resumed: false,
+    loginAttempts: 0,
+    twofa: { codeTries: 0, answered: false },
+    existingSession: [],
+    configured: false,
+    probeFailures: 0,
+    lastProbeOk: false,
+    crashes: 0,
+  };
+}
+
+/** Result of one step. */
+export interface Step {
+  state: SessionState;
+  effects: Effect[];
+}
+
+type Ctx = { s: SessionState; fx: Effect[]; cfg: SessionSettings; now: number };
+
+function go(ctx: Ctx, phase: SessionState["phase"], cause: string): void {
+  if (ctx.s.phase === "ready" && phase !== "ready") {
+    ctx.fx.push({ do: "ready-file", present: false });
+  }
+  ctx.s = { ...ctx.s, phase, cause, since: ctx.now };
+}
+
+function timer(ctx: Ctx, name: TimerName, ms: number) {
+  ctx.fx.push({ do: "timer", name, ms });
+}
+
+function cancel(ctx: Ctx, ...names: TimerName[]) {
+  for (const name of names) ctx.fx.push({ do: "cancel-timer", name });
+}
+
+function info(ctx: Ctx, message: string) {
+  ctx.fx.push({ do: "log", level: "info", message });
+}
+
+function halt(ctx: Ctx, reason: string, remediation: string) {
+  cancel(
+    ctx,
+    "login-frame",
+    "login-progress",
+    "twofa",
+    "twofa-exit",
+    "api-deadline",
+    "probe",
+    "relogin",
+  );
+  ctx.s = { ...ctx.s, haltReason: reason };
+  go(ctx, "halted", reason);
+  ctx.fx.push({ do: "halted", reason, remediation });
+  ctx.fx.push({
+    do: "alert",
+    token: "ALERT_HALTED",
+    fields: { mode: ctx.s.mode, state: "HALTED", reason, remediation },
+  });
+  // An operator may finish the login by hand (VNC): notice it on positive evidence.
+  timer(ctx, "halted-probe", HALTED_PROBE_MS);
+}
+
+function launch(ctx: Ctx, cause: string) {
+  ctx.s = {
+    ...ctx.s,
+    jvmPid: undefined,
+    loginAttempts: 0,
+    loginWindowId: undefined,
+    mainWindowId: undefined,
+    twofa: { codeTries: 0, answered: false },
+    configured: false,
+    probeFailures: 0,
+    lastProbeOk: false,
+    stopping: undefined,
+  };
+  go(ctx, "launching", cause);
+  ctx.fx.push({ do: "launch" });
+}
+
+function startProbing(ctx: Ctx, cause: string) {
+  go(ctx, "post-login", cause);
+  cancel(ctx, "login-progress", "twofa", "twofa-exit");
+  timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+  ctx.fx.push({ do: "probe" });
+}
+
+/** The ops that log in on the login frame. */
+export function loginOps(intent: Extract<Intent, { kind: "login-frame" }>, mode: Mode): UiOp[] {
+  const ops: UiOp[] = [];
+  if (intent.apiToggle) {
+    ops.push({ op: "setSelected", target: { text: intent.apiToggle }, selected: true });
+  }
+  if (intent.modeToggle) {
+    ops.push({ op: "setSelected", target: { text: intent.modeToggle }, selected: true });
+  }
+  ops.push({ op: "setText", target: { role: "text", index: 0 }, value: { credential: "user" } });
+  ops.push({
+    op: "setText",
+    target: { role: "password", index: 0 },
+    value: { credential: "password" },
+  });
+  ops.push({
+    op: "click",
+    target: { text: intent.loginButton ?? (mode === "paper" ? "Paper Log In" : "Log In") },
+  });
+  return ops;
+}
+
+function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "login-frame" }>) {
+  if (!intent.loginButton) {
+    ctx.fx.push({
+      do: "log",
+      level: "warning",
+      message: `login window "${w.title}" has no Log In button yet`,
+    });
+    return;
+  }
+  ctx.s = { ...ctx.s, loginAttempts: ctx.s.loginAttempts + 1, loginWindowId: w.id };
+  cancel(ctx, "login-frame");
+  go(ctx, "login", `login attempt ${ctx.s.loginAttempts} on "${w.title}"`);
+  ctx.fx.push({ do: "ui", step: "login", windowId: w.id, ops: loginOps(intent, ctx.s.mode) });
+  // After Log In, Gateway either asks for a second factor or logs in; the API port proves it.
+  timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+}
+
+function click(ctx: Ctx, w: SeenWindow, button: string, step = w.rule) {
+  ctx.fx.push({ do: "ui", step, windowId: w.id, ops: [{ op: "click", target: { text: button } }] });
+}
+
+/** Whether a second-factor prompt asks for the method we can answer (TOTP). */
+export function promptAsksForTotp(prompt: string | undefined): boolean {
+  if (!prompt) return false;
+  const p = prompt.toLowerCase();
+  return /authenticator/.test(p) && /\bcode\b/.test(p);
+}
+
+function onSecondFactor(
+  ctx: Ctx,
+  w: SeenWindow,
+  intent: Extract<Intent, { kind: "second-factor" }>,
+) {
+  const cfg = ctx.cfg;
+  cancel(ctx, "login-progress");
+  ctx.s = { ...ctx.s, twofa: { ...ctx.s.twofa, windowId: w.id } };
+  go(ctx, "second-factor", `second factor requested (${intent.variant})`);
+  const fail = (reason: string, remediation: string) => {
+    ctx.fx.push({
+      do: "alert",
+      token: "ALERT_2FA_FAILED",
+      fields: { mode: ctx.s.mode, reason, dialog_prompt: intent.prompt, remediation },
+    });
+    halt(ctx, reason, remediation);
+  };
+  switch (intent.variant) {
+    case "passkey":
+      return fail(
+        "passkey 2FA cannot be completed unattended",
+        "switch the account's second factor to the Mobile Authenticator app (TOTP) or IB Key, or log in by hand",
+      );
+    case "device": {
+      const want = cfg.TWOFA_DEVICE ??
+        (cfg.TWOFACTOR_CODE ? "Mobile Authenticator app" : undefined);
+      if (!want) {
+        return fail(
+          "Gateway asks to select a second factor device and TWOFA_DEVICE is not set",
+          "set TWOFA_DEVICE to one of: " + (intent.devices ?? []).join(", "),
+        );
+      }
+      const match = (intent.devices ?? []).find((d) =>
+        d.trim().toLowerCase() === want.trim().toLowerCase()
+      );
+      if (!match) {
+        return fail(
+          `TWOFA_DEVICE "${want}" is not offered`,
+          "set TWOFA_DEVICE to one of: " + (intent.devices ?? []).join(", "),
+        );
+      }
+      info(ctx, `selecting second factor device "${match.trim()}"`);
+      ctx.fx.push({
+        do: "ui",
+        step: "twofa-device",
+        windowId: w.id,
+        ops: [{ op: "selectListItem", item: match }, { op: "click", target: { text: "OK" } }],
+      });
+      return;
+    }
+    case "code": {
+      if (!cfg.TWOFACTOR_CODE) {
+        info(
+          ctx,
+          "Gateway asks for a second-factor code and TWOFACTOR_CODE is not set: enter it by hand",
+        );
+        timer(ctx, "twofa", cfg.TWOFA_TIMEOUT! * 1000);
+        return;
+      }
+      if (ctx.s.twofa.codeTries >= 2) {
+        return fail(
+          "the second-factor code was rejected twice",
+          "check TWOFACTOR_CODE is the secret of the Mobile Authenticator app and the clock is right",
+        );
+      }
+      if (!promptAsksForTotp(intent.prompt)) {
+        return fail(
+          "2FA method mismatch: the prompt does not ask for the Mobile Authenticator app code",
+          "make the Mobile Authenticator app the account's only second factor, or set TWOFA_DEVICE",
+        );
+      }
+      ctx.fx.push({
+        do: "totp",
+        step: "twofa-code",
+        windowId: w.id,
+        field: { role: "text", index: 0 },
+        button: { text: "OK" },
+        avoidCounter: ctx.s.twofa.submittedCounter,
+      });
+      return;
+    }
+    case "push":
+      info(ctx, "waiting for the IB Key push notification to be approved on the phone");
+      timer(ctx, "twofa", cfg.TWOFA_TIMEOUT! * 1000);
+      return;
+    default:
+      return fail(
+        "unrecognised second-factor dialog",
+        "run 'ibg-pilot inspect' and report the dialog; log in by hand meanwhile",
+      );
+  }
+}
+
+function onTwofaTimeout(ctx: Ctx, why: string) {
+  const cfg = ctx.cfg;
+  ctx.fx.push({
+    do: "alert",
+    token: "ALERT_2FA_FAILED",
+    fields: { mode: ctx.s.mode, reason: why, action: cfg.TWOFA_TIMEOUT_ACTION },
+  });
+  if (cfg.RELOGIN_AFTER_TWOFA_TIMEOUT && ctx.s.loginWindowId && ctx.s.loginAttempts < 3) {
+    // IBC's relogin: log in again on the same login frame (inside the running JVM).
+    info(ctx, "2FA timed out: logging in again inside the running Gateway");
+    const windowId = ctx.s.loginWindowId;
+    ctx.s = { ...ctx.s, loginWindowId: undefined };
+    go(ctx, "login", "relogin after 2FA timeout");
+    ctx.fx.push({ do: "ui", step: "relogin-scan", windowId, ops: [] });
+    return;
+  }
+  switch (cfg.TWOFA_TIMEOUT_ACTION) {
+    case "exit":
+      ctx.s = { ...ctx.s, exitCode: 87 };
+      requestStop(ctx, `${why}; TWOFA_TIMEOUT_ACTION=exit`, "exit");
+      return;
+    case "restart":
+      requestStop(ctx, `${why}; TWOFA_TIMEOUT_ACTION=restart`, "relaunch");
+      return;
+    default:
+      halt(
+        ctx,
+        why,
+        "approve the second factor or log in by hand; TWOFA_TIMEOUT_ACTION=none keeps waiting",
+      );
+  }
+}
+
+function requestStop(ctx: Ctx, reason: string, then: "exit" | "relaunch") {
+  cancel(
+    ctx,
+    "maintenance",
+    "agent",
+    "login-frame",
+    "login-progress",
+    "twofa",
+    "twofa-exit",
+    "probe",
+    "api-deadline",
+    "relaunch",
+    "relogin",
+    "halted-probe",
+  );
+  ctx.s = { ...ctx.s, stopping: { reason, then } };
+  if (ctx.s.jvmPid === undefined) {
+    finishStop(ctx);
+    return;
+  }
+  go(ctx, "stopping", reason);
+  ctx.fx.push({ do: "stop-jvm", graceful: true });
+}
+
+function finishStop(ctx: Ctx) {
+  const stop = ctx.s.stopping;
+  if (stop?.then === "relaunch") {
+    launch(ctx, `relaunch: ${stop.reason}`);
+    return;
+  }
+  go(ctx, "stopped", stop?.reason ?? "stopped");
+  ctx.fx.push({ do: "exit", code: ctx.s.exitCode ?? 0 });
+}
+
+function onWindow(ctx: Ctx, w: SeenWindow) {
+  const intent = w.intent;
+  const s = ctx.s;
+  const cfg = ctx.cfg;
+  if (s.phase === "stopped" || s.phase === "idle") return;
+  if (s.phase === "stopping") {
+    // Only the exit confirmation matters now; answering it releases IBKR's session slot.
+    if (intent.kind === "exit-confirm") click(ctx, w, intent.yes ?? "Yes", "exit-confirm");
+    return;
+  }
+  switch (intent.kind) {
+    case "login-frame":
+      if (s.resumed) return info(ctx, `login window "${w.title}" shown while resuming: left alone`);
+      if (s.phase === "halted") return;
+      if (s.phase === "agent-wait" || s.phase === "login" || s.phase === "backoff") {
+        if (s.phase === "login" && s.loginWindowId === w.id) return;
+        return submitLogin(ctx, w, intent);
+      }
+      // A login frame while logged in means Gateway lost the session: log in again in this JVM.
+      if (s.phase === "ready" || s.phase === "post-login" || s.phase === "configuring") {
+        ctx.s = { ...ctx.s, loginAttempts: 0, configured: false };
+        go(ctx, "login", "Gateway shows its login window again");
+        return submitLogin(ctx, w, intent);
+      }
+      return;
+    case "second-factor":
+      if (s.phase === "halted") return;
+      return onSecondFactor(ctx, w, intent);
+    case "connecting":
+      return info(ctx, `"${w.title}" is connecting: waiting (its OK would cancel the login)`);
+    case "existing-session": {
+      const action = cfg.EXISTING_SESSION_DETECTED_ACTION;
+      if (action === "manual") {
+        return info(ctx, "existing session detected: left for the operator (manual)");
+      }
+      const recent = s.existingSession.filter((t) => ctx.now - t < PING_PONG_WINDOW_MS);
+      if (recent.length >= PING_PONG_LIMIT) {
+        ctx.fx.push({
+          do: "alert",
+          token: "ALERT_EXISTING_SESSION_PING_PONG",
+          fields: {
+            mode: s.mode,
+            answers: recent.length,
+            window_seconds: PING_PONG_WINDOW_MS / 1000,
+          },
+        });
+        return;
+      }
+      const loggedIn = s.phase === "ready" || s.phase === "configuring";
+      // IBC 5.3: primary keeps this session; primaryoverride wins once, then yields; secondary yields.
+      const firstTime = recent.length === 0;
+      const proceed = action === "primary"
+        ? (loggedIn || firstTime)
+        : action === "primaryoverride"
+        ? (!loggedIn && firstTime)
+        : false;
+      ctx.s = { ...ctx.s, existingSession: [...recent, ctx.now] };
+      const button = proceed ? intent.continueButton : intent.giveWayButton;
+      if (!button) {
+        return info(ctx, "existing session dialog without the expected buttons: left alone");
+      }
+      info(ctx, `existing session detected (${action}): clicking "${button}"`);
+      return click(ctx, w, button, "existing-session");
+    }
+    case "relogin":
+      info(ctx, "Re-login is required: clicking Re-login");
+      return click(ctx, w, intent.button ?? "Re-login", "relogin");
+    case "click":
+      return click(ctx, w, intent.button);
+    case "login-failed": {
+      const dismiss = intent.dismiss;
+      if (intent.reason === "token-rejected" || s.resumed) {
+        // The autorestart token was refused: a full login (with 2FA) follows, never a loop.
+        if (dismiss) click(ctx, w, dismiss, "login-failed");
+        ctx.fx.push({
+          do: "alert",
+          token: "ALERT_AUTO_RESTART",
+          fields: {
+            mode: s.mode,
+            status: "failed_login",
+            reason: "restart token rejected; full login follows",
+          },
+          level: "warning",
+        });
+        ctx.s = { ...ctx.s, resumed: false };
+        return requestStop(ctx, "restart token rejected", "relaunch");
+      }
+      ctx.fx.push({
+        do: "alert",
+        token: "ALERT_LOGIN_FAILED",
+        fields: {
+          mode: s.mode,
+          reason: intent.reason,
+          suggested_action: intent.reason === "bad-credentials"
+            ? "check TWS_USERID/TWS_PASSWORD (paper: TWS_USERID_PAPER/TWS_PASSWORD_PAPER)"
+            : "see the Gateway message in the log",
+        },
+      });
+      if (dismiss) click(ctx, w, dismiss, "login-failed");
+      if (intent.reason === "bad-credentials") {
+        // No blind retry with the same password: that is how accounts get locked.
+        return halt(
+          ctx,
+          "login failed: bad credentials",
+          "fix the username/password settings and restart ibg-pilot",
+        );
+      }
+      return;
+    }
+    case "too-many-attempts": {
+      if (intent.dismiss) click(ctx, w, intent.dismiss, "too-many-attempts");
+      const wait = intent.waitMs + TOO_MANY_MARGIN_MS;
+      go(ctx, "backoff", `too many failed login attempts: waiting ${Math.round(wait / 1000)} s`);
+      cancel(ctx, "login-progress");
+      timer(ctx, "relogin", wait);
+      return;
+    }
+    case "password-expiry": {
+      ctx.fx.push({
+        do: "alert",
+        token: "ALERT_PASSWORD_EXPIRED",
+        fields: {
+          mode: s.mode,
+          status: intent.status,
+          days_remaining: intent.days,
+          suggested_action:
+            "change the IBKR password in Client Portal, then update the password setting",
+        },
+        level: intent.status === "expired" ? "error" : "warning",
+      });
+      if (intent.dismiss) click(ctx, w, intent.dismiss, "password-expiry");
+      if (intent.status === "expired") {
+        return halt(
+          ctx,
+          "the IBKR password has expired",
+          "change it in Client Portal and update TWS_PASSWORD",
+        );
+      }
+      return;
+    }
+    case "main-window":
+      ctx.s = { ...ctx.s, mainWindowId: w.id };
+      return;
+    case "alert": {
+      ctx.fx.push({
+        do: "alert",
+        token: intent.token,
+        fields: { mode: s.mode, reason: intent.reason },
+      });
+      if (intent.dismiss) click(ctx, w, intent.dismiss);
+      if (intent.halt) {
+        return halt(ctx, intent.reason, "see the alert; act in Gateway or IBKR's Client Portal");
+      }
+      return;
+    }
+    case "exit-confirm":
+      // Someone else asked Gateway to exit: not ours to answer.
+      return info(ctx, "exit confirmation shown but no stop was requested: left alone");
+    default:
+      return;
+  }
+}
+
+function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
+  const s = ctx.s;
+  if (s.twofa.windowId === windowId && (s.phase === "second-factor")) {
+    ctx.s = { ...ctx.s, twofa: { ...s.twofa, windowId: undefined, answered: true } };
+    cancel(ctx, "twofa");
+    // IBC: after 2FA is answered, login must complete within the exit interval.
+    timer(ctx, "twofa-exit", ctx.cfg.TWOFA_EXIT_INTERVAL! * 1000);
+    go(ctx, "post-login", "second factor answered");
+    timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+    ctx.fx.push({ do: "probe" });
+    return;
+  }
+  if (/starting application/i.test(title) && (s.phase === "login" || s.phase === "second-factor")) {
+    startProbing(ctx, "Gateway finished starting the application");
+    return;
+  }
+  if (s.mainWindowId === windowId) ctx.s = { ...ctx.s, mainWindowId: undefined };
+}
+
+function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
+  const s = ctx.s;
+  if (e.ok) {
+    ctx.s = { ...ctx.s, lastProbeOk: true, probeFailures: 0, serverVersion: e.serverVersion };
+    if (
+      s.phase === "login" || s.phase === "second-factor" || s.phase === "post-login" ||
+      s.phase === "halted"
+    ) {
+      cancel(ctx, "api-deadline", "login-progress", "twofa", "twofa-exit", "halted-probe");
+      ctx.s = { ...ctx.s, lastAuthSuccess: ctx.now, haltReason: undefined };
+      if (ctx.cfg.hasConfigPlan && !s.configured) {
+        go(ctx, "configuring", "API answered; applying settings");
+        ctx.fx.push({ do: "configure" });
+        return;
+      }
+      return becomeReady(ctx, `API answered the handshake (server version ${e.serverVersion})`);
+    }
+    if (s.phase === "ready") timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
+    return;
+  }
+  ctx.s = { ...ctx.s, lastProbeOk: false, probeFailures: s.probeFailures + 1 };
+  if (s.phase === "post-login" || s.phase === "login" || s.phase === "second-factor") {
+    if (s.phase === "post-login") timer(ctx, "probe", API_PROBE_RETRY_MS);
+    return;
+  }
+  if (s.phase === "ready") {
+    if (ctx.s.probeFailures >= READY_PROBE_FAILURES) {
+      ctx.fx.push({
+        do: "log",
+        level: "warning",
+        message: `API stopped answering (${e.error ?? "no answer"})`,
+      });
+      startProbing(ctx, "API stopped answering the handshake");
+      return;
+    }
+    timer(ctx, "probe", API_PROBE_RETRY_MS);
+  }
+}
+
+function becomeReady(ctx: Ctx, cause: string) {
+  go(ctx, "ready", cause);
+  ctx.s = { ...ctx.s, crashes: 0 };
+  ctx.fx.push({ do: "ready-file", present: true });
+  timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
+}
+
+function onTimer(ctx: Ctx, name: TimerName) {
+  const s = ctx.s;
+  const cfg = ctx.cfg;
+  switch (name) {
+    case "maintenance":
+      if (s.phase === "maintenance") launch(ctx, "maintenance window over");
+      return;
+    case "relaunch":
+      if (s.phase === "backoff" && s.jvmPid === undefined) launch(ctx, "backoff over");
+      return;
+    case "agent":
+      if (s.phase === "agent-wait") {
+        ctx.fx.push({
+          do: "log",
+          level: "error",
+          message: "the agent inside Gateway never said hello",
+        });
+        requestStop(
+          ctx,
+          "agent never answered",
+          s.crashes < cfg.maxCrashRestarts ? "relaunch" : "exit",
+        );
+        ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
+      }
+      return;
+    case "login-frame":
+      if (s.phase === "login" && s.loginAttempts === 0) {
+        ctx.fx.push({
+          do: "log",
+          level: "error",
+          message:
+            `Gateway's login window did not appear within ${cfg.PILOT_LOGIN_FRAME_TIMEOUT} s`,
+        });
+        ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
+        requestStop(
+          ctx,
+          "login window never appeared",
+          ctx.s.crashes <= cfg.maxCrashRestarts ? "relaunch" : "exit",
+        );
+      }
+      return;
+    case "login-progress":
+      if (s.phase === "login") {
+        ctx.fx.push({ do: "log", level: "warning", message: "login made no progress in time" });
+        startProbing(ctx, "login made no visible progress; checking the API");
+      }
+      return;
+    case "twofa":
+      if (s.phase === "second-factor") onTwofaTimeout(ctx, "2FA dialog timeout");
+      return;
+    case "twofa-exit":
+      if (s.phase === "post-login" && !s.lastProbeOk) {
+        onTwofaTimeout(ctx, "login has not completed after second factor authentication");
+      }
+      return;
+    case "probe":
+      if (s.phase === "ready" || s.phase === "post-login") ctx.fx.push({ do: "probe" });
+      return;
+    case "halted-probe":
+      if (s.phase === "halted") {
+        ctx.fx.push({ do: "probe" });
+        timer(ctx, "halted-probe", HALTED_PROBE_MS);
+      }
+      return;
+    case "api-deadline":
+      if (s.phase === "post-login") {
+        ctx.fx.push({
+          do: "log",
+          level: "error",
+          message:
+            `the API port did not answer within ${cfg.PILOT_API_READY_TIMEOUT} s of logging in`,
+        });
+        ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
+        requestStop(
+          ctx,
+          "API never answered after login",
+          ctx.s.crashes <= cfg.maxCrashRestarts ? "relaunch" : "exit",
+        );
+      }
+      return;
+    case "relogin":
+      if (s.phase === "backoff" && s.loginWindowId) {
+        ctx.s = { ...ctx.s, loginWindowId: undefined };
+        go(ctx, "login", "retrying the login inside the running Gateway");
+        ctx.fx.push({ do: "ui", step: "relogin-scan", windowId: s.loginWindowId, ops: [] });
+      }
+      return;
+  }
+}
+
+function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>) {
+  const s = ctx.s;
+  cancel(
+    ctx,
+    "agent",
+    "login-frame",
+    "login-progress",
+    "twofa",
+    "twofa-exit",
+    "probe",
+    "api-deadline",
+    "relogin",
+  );
+  ctx.s = { ...ctx.s, jvmPid: undefined, mainWindowId: undefined, loginWindowId: undefined };
+  if (s.phase === "stopping" || s.stopping) return finishStop(ctx);
+  if (s.phase === "halted") {
+    ctx.fx.push({
+      do: "log",
+      level: "warning",
+      message: `Gateway exited (code ${e.code}) while halted`,
+    });
+    return;
+  }
+  if (e.code === 0) {
+    // Gateway's own daily restart (or its File > Close): relaunch; the shell resumes with the
+    // autorestart token when one was written, so no login form and no 2FA.
+    launch(ctx, "Gateway exited with code 0 (daily restart)");
+    return;
+  }
+  const crashes = s.crashes + 1;
+  ctx.s = { ...ctx.s, crashes };
+  ctx.fx.push({
+    do: "log",
+    level: "error",
+    message: `Gateway's JVM exited unexpectedly (code ${e.code}${e.signal ? `, ${e.signal}` : ""})`,
+  });
+  if (crashes > ctx.cfg.maxCrashRestarts) {
+    ctx.fx.push({
+      do: "alert",
+      token: "ALERT_JVM_RESTART_EXHAUSTED",
+      fields: { mode: s.mode, attempts: crashes - 1, reason: `exit code ${e.code}` },
+    });
+    return halt(
+      ctx,
+      "Gateway keeps crashing",
+      "read the JVM log in the settings directory; restart ibg-pilot when fixed",
+    );
+  }
+  go(ctx, "backoff", `relaunching after crash ${crashes}`);
+  timer(ctx, "relaunch", crashBackoffMs(crashes));
+}
+
+/** One step of the machine. */
+export function step(
+  state: SessionState,
+  event: SessionEvent,
+  cfg: SessionSettings,
+  now: number,
+  maintenance?: { inside: boolean; remainingMs?: number },
+): Step {
+  const ctx: Ctx = { s: state, fx: [], cfg, now };
+  const s = state;
+  switch (event.type) {
+    case "start":
+      if (s.phase !== "idle") break;
+      if (cfg.honourMaintenance && maintenance?.inside) {
+        go(ctx, "maintenance", "inside IBKR's nightly maintenance window");
+        ctx.fx.push({
+          do: "alert",
+          token: "ALERT_IBKR_MAINTENANCE_RECOVERY",
+          fields: {
+            mode: s.mode,
+            delay_seconds: Math.ceil((maintenance.remainingMs ?? 0) / 1000),
+            reason: "start inside the maintenance window",
+          },
+          level: "info",
+        });
+        timer(ctx, "maintenance", maintenance.remainingMs ?? 0);
+        break;
+      }
+      launch(ctx, "start");
+      break;
+    case "jvm-started":
+      ctx.s = { ...ctx.s, jvmPid: event.pid, resumed: event.resumed };
+      go(
+        ctx,
+        "agent-wait",
+        `JVM ${event.pid} started${event.resumed ? " (resuming with the restart token)" : ""}`,
+      );
+      ctx.fx.push({ do: "connect-agent" });
+      timer(ctx, "agent", cfg.PILOT_AGENT_TIMEOUT! * 1000);
+      break;
+    case "jvm-start-failed": {
+      ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
+      ctx.fx.push({
+        do: "log",
+        level: "error",
+        message: `Gateway could not be started: ${event.error}`,
+      });
+      if (ctx.s.crashes > cfg.maxCrashRestarts) {
+        go(ctx, "stopped", "Gateway could not be started");
+        ctx.fx.push({ do: "exit", code: 1 });
+      } else {
+        go(ctx, "backoff", "start failed");
+        timer(ctx, "relaunch", crashBackoffMs(ctx.s.crashes));
+      }
+      break;
+    }
+    case "jvm-exited":
+      onJvmExited(ctx, event);
+      break;
+    case "agent-ready":
+      if (s.phase !== "agent-wait") break;
+      cancel(ctx, "agent");
+      if (s.resumed) {
+        startProbing(ctx, "agent connected; Gateway resumes its session by itself");
+      } else {
+        go(ctx, "login", "agent connected; waiting for the login window");
+        timer(ctx, "login-frame", cfg.PILOT_LOGIN_FRAME_TIMEOUT! * 1000);
+      }
+      break;
+    case "agent-failed":
+      if (s.phase === "agent-wait") {
+        ctx.fx.push({ do: "log", level: "error", message: `agent: ${event.error}` });
+      } else if (s.phase !== "stopping" && s.phase !== "stopped") {
+        ctx.fx.push({
+          do: "log",
+          level: "warning",
+          message: `agent connection lost: ${event.error}`,
+        });
+      }
+      break;
+    case "window-opened":
+      onWindow(ctx, event.window);
+      break;
+    case "window-closed":
+      onWindowClosed(ctx, event.windowId, event.title);
+      break;
+    case "ui-done":
+      if (!event.ok) {
+        ctx.fx.push({
+          do: "log",
+          level: "warning",
+          message: `UI step ${event.step} failed: ${event.error ?? "unknown error"}`,
+        });
+      }
+      if (event.step === "twofa-code") {
+        if (event.ok) {
+          ctx.s = {
+            ...ctx.s,
+            twofa: {
+              ...ctx.s.twofa,
+              submittedCounter: event.counter,
+              codeTries: ctx.s.twofa.codeTries + 1,
+            },
+          };
+        } else if (s.phase === "second-factor") {
+          onTwofaTimeout(ctx, "the second-factor code could not be entered");
+        }
+      }
+      break;
+    case "configured":
+      if (s.phase !== "configuring") break;
+      ctx.s = { ...ctx.s, configured: true };
+      if (!event.ok) {
+        ctx.fx.push({
+          do: "log",
+          level: "warning",
+          message: `settings not fully applied: ${event.error ?? event.mismatches.join(", ")}`,
+        });
+      }
+      // Settings may have moved the API port: prove readiness again on the new one.
+      go(ctx, "post-login", "settings applied; proving the API again");
+      timer(ctx, "api-deadline", cfg.PILOT_API_READY_TIMEOUT! * 1000);
+      ctx.fx.push({ do: "probe" });
+      break;
+    case "probe":
+      onProbe(ctx, event);
+      break;
+    case "timer":
+      onTimer(ctx, event.name);
+      break;
+    case "stop":
+      if (s.phase === "stopped") break;
+      if (s.phase === "stopping") {
+        ctx.s = { ...ctx.s, stopping: { reason: event.reason, then: "exit" } };
+        break;
+      }
+      requestStop(ctx, event.reason, "exit");
+      break;
+    case "restart":
+      if (s.phase === "stopping" || s.phase === "stopped") break;
+      ctx.s = { ...ctx.s, crashes: 0, haltReason: undefined };
+      requestStop(ctx, event.reason, "relaunch");
+      break;
+  }
+  return { state: ctx.s, effects: ctx.fx };
+}

@@ -1,0 +1,128 @@
+/**
+ * What to change in Gateway's configuration dialog after login, derived from the settings:
+ * API > Settings (socket port, master client id, read-only), API > Precautions (the nine bypass
+ * check boxes) and Lock and Exit (auto log off or auto restart time, with AM/PM and the action
+ * radio both set, a gap a peer left open). Pure: the session's configure step executes the plan
+ * through the UI port and verifies it by reading the dialog back.
+ */
+
+import type { Config, SettingName } from "../config/mod.ts";
+import type { Time12 } from "../config/types.ts";
+import type { Target } from "../ui/port.ts";
+
+/** One change inside a section of the dialog. */
+export type Edit =
+  | { kind: "text"; target: Target; value: string; setting: SettingName }
+  | { kind: "select"; target: Target; value: boolean; setting: SettingName };
+
+/** The changes to make under one tree path of the dialog. */
+export interface Section {
+  /** Tree path below the root, for example ["API", "Settings"]. */
+  path: string[];
+  edits: Edit[];
+}
+
+/** The nine API > Precautions check boxes (exact labels, trailing periods included). */
+export const PRECAUTIONS: [SettingName, string][] = [
+  ["BYPASS_ORDER_PRECAUTIONS", "Bypass Order Precautions for API Orders"],
+  ["BYPASS_BOND_WARNING", "Bypass Bond warning for API Orders."],
+  [
+    "BYPASS_NEGATIVE_YIELD_CONFIRMATION",
+    "Bypass negative yield to worst confirmation for API Orders.",
+  ],
+  ["BYPASS_CALLED_BOND_WARNING", "Bypass Called Bond warning for API Orders"],
+  [
+    "BYPASS_SAME_ACTION_PAIR_TRADE_WARNING",
+    'Bypass "same action pair trade" warning for API orders.',
+  ],
+  [
+    "BYPASS_PRICE_BASED_VOLATILITY_RISK_WARNING",
+    "Bypass price-based volatility risk warning for API Orders.",
+  ],
+  [
+    "BYPASS_US_STOCKS_MARKET_DATA_IN_SHARES_WARNING",
+    "Bypass US Stocks market data in shares warning for API Orders",
+  ],
+  ["BYPASS_REDIRECT_ORDER_WARNING", "Bypass Redirect Order warning for Stock API Orders"],
+  [
+    "BYPASS_NO_OVERFILL_PROTECTION_PRECAUTION",
+    "Bypass No Overfill Protection precaution for destinations where implied natively.",
+  ],
+];
+
+/** The gnzsnz meaning of BYPASS_WARNING: a single yes/no word sets all nine precautions. */
+export function bypassAll(bypassWarning: string[] | undefined): boolean | undefined {
+  if (!bypassWarning || bypassWarning.length !== 1) return undefined;
+  const w = bypassWarning[0].toLowerCase();
+  if (["yes", "true", "on", "1"].includes(w)) return true;
+  if (["no", "false", "off", "0"].includes(w)) return false;
+  return undefined;
+}
+
+/** `hh:mm` as typed into the Lock and Exit field. */
+export function time12Field(t: Time12): string {
+  return `${String(t.hour).padStart(2, "0")}:${String(t.minute).padStart(2, "0")}`;
+}
+
+/** The configuration plan; empty when nothing is set (the step is then skipped). */
+export function planSettings(c: Config): Section[] {
+  const sections: Section[] = [];
+  const api: Edit[] = [];
+  if (c.TWS_API_PORT !== undefined) {
+    api.push({
+      kind: "text",
+      target: { name: "Socket port" },
+      value: String(c.TWS_API_PORT),
+      setting: "TWS_API_PORT",
+    });
+  }
+  if (c.TWS_MASTER_CLIENT_ID !== undefined) {
+    api.push({
+      kind: "text",
+      target: { name: "Master API client ID" },
+      value: String(c.TWS_MASTER_CLIENT_ID),
+      setting: "TWS_MASTER_CLIENT_ID",
+    });
+  }
+  if (c.READ_ONLY_API !== undefined) {
+    api.push({
+      kind: "select",
+      target: { text: "Read-Only API" },
+      value: c.READ_ONLY_API,
+      setting: "READ_ONLY_API",
+    });
+  }
+  if (api.length) sections.push({ path: ["API", "Settings"], edits: api });
+
+  const all = bypassAll(c.BYPASS_WARNING);
+  const precautions: Edit[] = [];
+  for (const [setting, label] of PRECAUTIONS) {
+    const v = (c[setting] as boolean | undefined) ?? all;
+    if (v !== undefined) {
+      precautions.push({ kind: "select", target: { text: label }, value: v, setting });
+    }
+  }
+  if (precautions.length) sections.push({ path: ["API", "Precautions"], edits: precautions });
+
+  const restart = c.AUTO_RESTART_TIME;
+  const logoff = c.AUTO_LOGOFF_TIME;
+  const time = restart ?? logoff;
+  if (time) {
+    const setting: SettingName = restart ? "AUTO_RESTART_TIME" : "AUTO_LOGOFF_TIME";
+    sections.push({
+      path: ["Lock and Exit"],
+      edits: [
+        // The field follows the "Set Auto Log Off Time (HH:MM)" or "... Restart ..." label.
+        { kind: "text", target: { label: "Set Auto" }, value: time12Field(time), setting },
+        { kind: "select", target: { text: time.period }, value: true, setting },
+        {
+          kind: "select",
+          target: { text: restart ? "Auto restart" : "Auto logoff" },
+          value: true,
+          setting,
+        },
+      ],
+    });
+  }
+  return sections;
+}

@@ -1,0 +1,509 @@
+/**
+ * The session shell: runs one trading mode's state machine. It feeds events to `step()` one at a
+ * time, logs every phase change once with its cause, and performs the effects through injected
+ * ports: the Gateway host (launch, stop, agent), the UI port, the API probe, the clock and the
+ * ready file. Every outcome comes back as an event; nothing here decides what to do next.
+ */
+
+import type { Config } from "../config/mod.ts";
+import { alert, log } from "../log.ts";
+import { freshCode } from "../totp/mod.ts";
+import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
+import { initialState, step } from "./machine.ts";
+import type {
+  Effect,
+  Mode,
+  SeenWindow,
+  SessionEvent,
+  SessionSettings,
+  SessionState,
+  TimerName,
+  UiOp,
+} from "./types.ts";
+
+/** The clock, injected so tests can scale or fake time. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerId;
+  clearTimeout(id: TimerId): void;
+}
+
+/** An opaque timer handle. */
+export type TimerId = ReturnType<typeof setTimeout>;
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id),
+};
+
+/** What the shell needs from the Gateway process side (lib/gateway via the supervisor). */
+export interface GatewayHost {
+  /** Prepares the settings directory and starts the JVM; `exited` settles when it ends. */
+  launch(): Promise<
+    { pid: number; resumed: boolean; exited: Promise<{ code: number | null; signal?: string }> }
+  >;
+  /** Connects the UI channel to the running JVM. */
+  connectUi(): Promise<UiPort>;
+  /**
+   * Stops the JVM: first `closeGracefully` (Gateway's own close path), then signals. Resolves
+   * with how it ended.
+   */
+  stop(
+    closeGracefully: () => Promise<boolean>,
+  ): Promise<{ status: "clean" | "signalled" | "not-running" }>;
+}
+
+/** The API probe (lib/probe), injected. */
+export type Probe = () => Promise<{ ok: boolean; serverVersion?: number; error?: string }>;
+
+/** Turns a window and its component tree into what the session needs to know. */
+export type Classifier = (
+  window: WindowInfo,
+  tree: ComponentNode,
+) => { rule: string; intent: SeenWindow["intent"] };
+
+/** Applies the configuration plan through the UI port (configure.ts). */
+export type Configurator = (
+  ui: UiPort,
+  mainWindowId: string | undefined,
+) => Promise<{ ok: boolean; mismatches: string[]; error?: string }>;
+
+/** Everything a shell is built from. */
+export interface ShellDeps {
+  mode: Mode;
+  config: Config;
+  settings: SessionSettings;
+  host: GatewayHost;
+  probe: Probe;
+  classify: Classifier;
+  configure: Configurator;
+  /** Writes or removes the ready file (atomic); no-op when not configured. */
+  readyFile: (present: boolean) => Promise<void>;
+  /** Tells whether `now` is inside IBKR's maintenance window. */
+  maintenance: (now: number) => { inside: boolean; remainingMs?: number };
+  /** Called once for each window the catalogue does not know (dumps it, redacted). */
+  reportUnknown?: (window: WindowInfo, tree: ComponentNode) => void;
+  clock?: Clock;
+}
+
+/** A status snapshot for /health, STATUS and metrics. */
+export interface SessionSnapshot {
+  mode: Mode;
+  state: SessionState["phase"];
+  cause: string;
+  since: number;
+  ready: boolean;
+  jvmPid?: number;
+  apiHandshakeOk: boolean;
+  serverVersion?: number;
+  lastAuthSuccess?: number;
+  haltReason?: string;
+  loginAttempts: number;
+}
+
+/** Runs one session. */
+export class SessionShell {
+  #state: SessionState;
+  #deps: ShellDeps;
+  #clock: Clock;
+  #queue: SessionEvent[] = [];
+  #draining = false;
+  #timers = new Map<TimerName, TimerId>();
+  #ui?: UiPort;
+  #unsubscribe?: () => void;
+  #windows = new Map<string, WindowInfo>();
+  #log;
+  #done: Promise<number>;
+  #resolveDone!: (code: number) => void;
+  #listeners = new Set<(s: SessionSnapshot) => void>();
+  #uiChain: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: ShellDeps) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
+    this.#state = initialState(deps.mode, this.#clock.now());
+    this.#log = log("session", deps.mode);
+    this.#done = new Promise((r) => (this.#resolveDone = r));
+  }
+
+  /** Settles with the exit code when the session has stopped for good. */
+  get done(): Promise<number> {
+    return this.#done;
+  }
+
+  /** The current machine state (read-only copy). */
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /** The UI port while connected. */
+  get ui(): UiPort | undefined {
+    return this.#ui;
+  }
+
+  /** Subscribes to status changes. */
+  onChange(listener: (s: SessionSnapshot) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** A status snapshot. */
+  snapshot(): SessionSnapshot {
+    const s = this.#state;
+    return {
+      mode: s.mode,
+      state: s.phase,
+      cause: s.cause,
+      since: s.since,
+      ready: s.phase === "ready",
+      jvmPid: s.jvmPid,
+      apiHandshakeOk: s.lastProbeOk,
+      serverVersion: s.serverVersion,
+      lastAuthSuccess: s.lastAuthSuccess,
+      haltReason: s.haltReason,
+      loginAttempts: s.loginAttempts,
+    };
+  }
+
+  /** Starts the session. */
+  start(): void {
+    this.dispatch({ type: "start" });
+  }
+
+  /** Queues an event; events are processed one at a time, in order. */
+  dispatch(event: SessionEvent): void {
+    this.#queue.push(event);
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#queue.length) {
+        const e = this.#queue.shift()!;
+        const before = this.#state;
+        const now = this.#clock.now();
+        const maintenance = e.type === "start" ? this.#deps.maintenance(now) : undefined;
+        const { state, effects } = step(before, e, this.#deps.settings, now, maintenance);
+        this.#state = state;
+        if (state.phase !== before.phase) {
+          this.#log.info("{from} -> {to}: {cause}", {
+            from: before.phase,
+            to: state.phase,
+            cause: state.cause,
+          });
+        }
+        for (const fx of effects) this.#perform(fx);
+        if (state !== before) { for (const l of this.#listeners) l(this.snapshot()); }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #perform(fx: Effect): void {
+    switch (fx.do) {
+      case "log":
+        this.#log[fx.level === "warning" ? "warn" : fx.level](fx.message);
+        return;
+      case "alert":
+        alert(fx.token, fx.fields, fx.level);
+        return;
+      case "timer": {
+        this.#cancelTimer(fx.name);
+        const id = this.#clock.setTimeout(() => {
+          this.#timers.delete(fx.name);
+          this.dispatch({ type: "timer", name: fx.name });
+        }, Math.max(0, fx.ms));
+        this.#timers.set(fx.name, id);
+        return;
+      }
+      case "cancel-timer":
+        this.#cancelTimer(fx.name);
+        return;
+      case "launch":
+        void this.#launch();
+        return;
+      case "connect-agent":
+        void this.#connectUi();
+        return;
+      case "ui":
+        this.#serialUi(() => this.#runUi(fx.step, fx.windowId, fx.ops));
+        return;
+      case "totp":
+        this.#serialUi(() => this.#submitTotp(fx));
+        return;
+      case "configure":
+        this.#serialUi(async () => {
+          const ui = this.#ui;
+          if (!ui) {
+            return this.dispatch({
+              type: "configured",
+              ok: false,
+              mismatches: [],
+              error: "no UI channel",
+            });
+          }
+          try {
+            const r = await this.#deps.configure(ui, this.#state.mainWindowId);
+            this.dispatch({ type: "configured", ...r });
+          } catch (e) {
+            this.dispatch({ type: "configured", ok: false, mismatches: [], error: errText(e) });
+          }
+        });
+        return;
+      case "probe":
+        void this.#deps.probe().then(
+          (r) => this.dispatch({ type: "probe", ...r }),
+          (e) => this.dispatch({ type: "probe", ok: false, error: errText(e) }),
+        );
+        return;
+      case "ready-file":
+        void this.#deps.readyFile(fx.present).catch((e) =>
+          this.#log.error("ready file: {e}", { e: errText(e) })
+        );
+        return;
+      case "stop-jvm":
+        void this.#stopJvm();
+        return;
+      case "halted":
+        this.#log.error("HALTED: {reason}. What to do: {remediation}", fx);
+        return;
+      case "exit":
+        for (const name of [...this.#timers.keys()]) this.#cancelTimer(name);
+        void this.#closeUi().finally(() => this.#resolveDone(fx.code));
+        return;
+    }
+  }
+
+  #cancelTimer(name: TimerName) {
+    const id = this.#timers.get(name);
+    if (id !== undefined) {
+      this.#clock.clearTimeout(id);
+      this.#timers.delete(name);
+    }
+  }
+
+  /** UI work runs one piece at a time, so scripts never interleave. */
+  #serialUi(work: () => Promise<void>) {
+    this.#uiChain = this.#uiChain.then(work, work).catch((e) =>
+      this.#log.error("UI work failed: {e}", { e: errText(e) })
+    );
+  }
+
+  async #launch() {
+    try {
+      const { pid, resumed, exited } = await this.#deps.host.launch();
+      this.dispatch({ type: "jvm-started", pid, resumed });
+      void exited.then(async (r) => {
+        await this.#closeUi();
+        this.dispatch({ type: "jvm-exited", ...r });
+      });
+    } catch (e) {
+      this.dispatch({ type: "jvm-start-failed", error: errText(e) });
+    }
+  }
+
+  async #connectUi() {
+    try {
+      const ui = await this.#deps.host.connectUi();
+      await this.#closeUi();
+      this.#ui = ui;
+      this.#windows.clear();
+      this.#unsubscribe = ui.onEvent((e) => this.#onUiEvent(e));
+      this.dispatch({ type: "agent-ready" });
+      // Windows that opened before we connected are seen now.
+      for (const w of await ui.windows()) {
+        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: Date.now() });
+      }
+    } catch (e) {
+      this.dispatch({ type: "agent-failed", error: errText(e) });
+    }
+  }
+
+  async #closeUi() {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    const ui = this.#ui;
+    this.#ui = undefined;
+    if (ui) await ui.close().catch(() => {});
+  }
+
+  #onUiEvent(e: UiEvent) {
+    switch (e.type) {
+      case "window-opened":
+        if (this.#windows.has(e.window.id)) return;
+        this.#windows.set(e.window.id, e.window);
+        void this.#classifyAndDispatch(e.window);
+        return;
+      case "window-closed": {
+        const known = this.#windows.get(e.windowId);
+        this.#windows.delete(e.windowId);
+        this.dispatch({
+          type: "window-closed",
+          windowId: e.windowId,
+          title: known?.title ?? e.title,
+        });
+        return;
+      }
+      case "disconnected":
+        this.dispatch({ type: "agent-failed", error: e.reason });
+        return;
+    }
+  }
+
+  async #classifyAndDispatch(window: WindowInfo) {
+    const ui = this.#ui;
+    if (!ui) return;
+    let tree: ComponentNode;
+    try {
+      tree = await ui.snapshot(window.id);
+    } catch (e) {
+      this.#log.debug("window {title} vanished before it could be read: {e}", {
+        title: window.title,
+        e: errText(e),
+      });
+      return;
+    }
+    const { rule, intent } = this.#deps.classify(window, tree);
+    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree);
+    else this.#log.debug("window {title}: {rule}", { title: window.title, rule });
+    this.dispatch({
+      type: "window-opened",
+      window: { id: window.id, title: window.title, rule, intent },
+    });
+  }
+
+  #credential(which: "user" | "password"): string {
+    const c = this.#deps.config;
+    const paper = this.#deps.mode === "paper" && c.TWS_USERID_PAPER;
+    if (which === "user") return (paper ? c.TWS_USERID_PAPER : c.TWS_USERID) ?? "";
+    return (paper ? c.TWS_PASSWORD_PAPER : c.TWS_PASSWORD) ?? "";
+  }
+
+  async #runUi(stepName: string, windowId: string, ops: UiOp[]) {
+    const ui = this.#ui;
+    if (!ui) {
+      return this.dispatch({
+        type: "ui-done",
+        step: stepName,
+        windowId,
+        ok: false,
+        error: "no UI channel",
+      });
+    }
+    try {
+      for (const op of ops) {
+        switch (op.op) {
+          case "click":
+            await ui.click(windowId, op.target);
+            break;
+          case "setText":
+            await ui.setText(
+              windowId,
+              op.target,
+              typeof op.value === "string" ? op.value : this.#credential(op.value.credential),
+            );
+            break;
+          case "setSelected":
+            await ui.setSelected(windowId, op.target, op.selected);
+            break;
+          case "selectListItem":
+            await ui.selectListItem(windowId, op.item);
+            break;
+          case "close":
+            await ui.closeWindow(windowId);
+            break;
+        }
+      }
+      if (stepName === "relogin-scan") {
+        // Offer the (still open) login window to the machine again.
+        const w = (await ui.windows()).find((x) => x.id === windowId);
+        if (w) void this.#classifyAndDispatch(w);
+      }
+      this.dispatch({ type: "ui-done", step: stepName, windowId, ok: true });
+    } catch (e) {
+      this.dispatch({ type: "ui-done", step: stepName, windowId, ok: false, error: errText(e) });
+    }
+  }
+
+  async #submitTotp(fx: Extract<Effect, { do: "totp" }>) {
+    const ui = this.#ui;
+    const secret = this.#deps.config.TWOFACTOR_CODE;
+    if (!ui || !secret) {
+      return this.dispatch({
+        type: "ui-done",
+        step: fx.step,
+        ok: false,
+        error: "no UI channel or no TOTP secret",
+      });
+    }
+    const margin = this.#deps.config.PILOT_TOTP_MARGIN_SECONDS ?? 3;
+    try {
+      // The fresh-code rule: wait for the next window rather than send a code about to expire.
+      for (;;) {
+        const fresh = freshCode(secret, this.#clock.now(), margin, fx.avoidCounter);
+        if (fresh.ready) {
+          await ui.setText(fx.windowId, fx.field, fresh.code.code);
+          await ui.click(fx.windowId, fx.button);
+          this.#log.info("second-factor code entered ({left} s left in its window)", {
+            left: Math.floor(fresh.code.remainingMs / 1000),
+          });
+          return this.dispatch({
+            type: "ui-done",
+            step: fx.step,
+            windowId: fx.windowId,
+            ok: true,
+            counter: fresh.code.counter,
+          });
+        }
+        this.#log.info("waiting {ms} ms for a fresh TOTP code", { ms: fresh.waitMs });
+        await new Promise<void>((r) => this.#clock.setTimeout(r, fresh.waitMs + 50));
+      }
+    } catch (e) {
+      this.dispatch({
+        type: "ui-done",
+        step: fx.step,
+        windowId: fx.windowId,
+        ok: false,
+        error: errText(e),
+      });
+    }
+  }
+
+  async #stopJvm() {
+    const mode = this.#deps.mode;
+    const phase = this.#state.phase;
+    const pid = this.#state.jvmPid;
+    const closeGracefully = async (): Promise<boolean> => {
+      const ui = this.#ui;
+      if (!ui) return false;
+      const windows = await ui.windows();
+      const main = windows.find((w) => w.id === this.#state.mainWindowId) ??
+        windows.find((w) => w.kind === "frame" && /gateway/i.test(w.title));
+      if (!main) return false;
+      // WINDOW_CLOSING runs Gateway's own exit path; its "Are you sure" dialog is answered by
+      // the machine (exit-confirm while stopping).
+      await ui.closeWindow(main.id);
+      return true;
+    };
+    try {
+      const r = await this.#deps.host.stop(closeGracefully);
+      alert("ALERT_CLEAN_LOGOUT", {
+        mode,
+        pid: pid ?? "none",
+        status: r.status === "clean"
+          ? "succeeded"
+          : r.status === "not-running"
+          ? "safe_no_session"
+          : "failed_timeout",
+        reason: this.#state.stopping?.reason ?? phase,
+      }, r.status === "signalled" ? "warning" : "info");
+    } catch (e) {
+      this.#log.error("stopping Gateway failed: {e}", { e: errText(e) });
+    }
+  }
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,201 @@
+/**
+ * The vocabulary of one trading-mode session: its states, the events the world sends it, and
+ * the effects it asks the shell to perform. The state machine (machine.ts) is a pure function
+ * of (state, event); the shell (shell.ts) turns effects into actions through injected ports and
+ * turns every outcome back into an event.
+ */
+
+import type { Config } from "../config/mod.ts";
+import type { Target } from "../ui/port.ts";
+
+/** Which trading mode a session runs. */
+export type Mode = "live" | "paper";
+
+/** Where the session is. */
+export type Phase =
+  | "idle"
+  | "maintenance"
+  | "launching"
+  | "agent-wait"
+  | "login"
+  | "second-factor"
+  | "post-login"
+  | "configuring"
+  | "ready"
+  | "backoff"
+  | "stopping"
+  | "halted"
+  | "stopped";
+
+/** What a window is, as the session needs to know it (derived from the dialog catalogue). */
+export type Intent =
+  | { kind: "login-frame"; loginButton?: string; apiToggle?: string; modeToggle?: string }
+  | {
+    kind: "second-factor";
+    variant: "code" | "device" | "push" | "passkey" | "unknown";
+    prompt?: string;
+    devices?: string[];
+  }
+  | { kind: "connecting" }
+  | { kind: "existing-session"; continueButton?: string; giveWayButton?: string }
+  | { kind: "relogin"; button?: string }
+  | { kind: "click"; button: string }
+  | {
+    kind: "login-failed";
+    reason: "bad-credentials" | "token-rejected" | "other";
+    text: string;
+    dismiss?: string;
+  }
+  | { kind: "too-many-attempts"; waitMs: number; dismiss?: string }
+  | { kind: "password-expiry"; status: "warning" | "expired"; days?: number; dismiss?: string }
+  | { kind: "main-window" }
+  | { kind: "splash" }
+  | { kind: "exit-confirm"; yes?: string }
+  | { kind: "config-dialog" }
+  | { kind: "alert"; token: `ALERT_${string}`; reason: string; dismiss?: string; halt?: boolean }
+  | { kind: "wait"; why: string }
+  | { kind: "unknown" };
+
+/** A window the session was told about. */
+export interface SeenWindow {
+  id: string;
+  title: string;
+  /** Catalogue rule id, or "unknown". */
+  rule: string;
+  intent: Intent;
+}
+
+/** A credential the shell fills in; the value never travels in effects or state. */
+export type Credential = "user" | "password";
+
+/** One UI operation of a script; the shell runs them in order and stops at the first failure. */
+export type UiOp =
+  | { op: "click"; target: Target }
+  | { op: "setText"; target: Target; value: string | { credential: Credential } }
+  | { op: "setSelected"; target: Target; selected: boolean }
+  | { op: "selectListItem"; item: string }
+  | { op: "close" };
+
+/** Named deadlines and periodic checks. */
+export type TimerName =
+  | "maintenance"
+  | "agent"
+  | "login-frame"
+  | "login-progress"
+  | "twofa"
+  | "twofa-exit"
+  | "probe"
+  | "api-deadline"
+  | "relaunch"
+  | "relogin"
+  | "halted-probe";
+
+/** Events: everything that happens to a session. */
+export type SessionEvent =
+  | { type: "start" }
+  | { type: "jvm-started"; pid: number; resumed: boolean }
+  | { type: "jvm-start-failed"; error: string }
+  | { type: "jvm-exited"; code: number | null; signal?: string }
+  | { type: "agent-ready" }
+  | { type: "agent-failed"; error: string }
+  | { type: "window-opened"; window: SeenWindow }
+  | { type: "window-closed"; windowId: string; title: string }
+  | {
+    type: "ui-done";
+    step: string;
+    windowId?: string;
+    ok: boolean;
+    error?: string;
+    counter?: number;
+  }
+  | { type: "configured"; ok: boolean; mismatches: string[]; error?: string }
+  | { type: "probe"; ok: boolean; serverVersion?: number; error?: string }
+  | { type: "timer"; name: TimerName }
+  | { type: "stop"; reason: string }
+  | { type: "restart"; reason: string };
+
+/** Effects: what the machine asks the shell to do. */
+export type Effect =
+  | { do: "launch" }
+  | { do: "connect-agent" }
+  | { do: "ui"; step: string; windowId: string; ops: UiOp[] }
+  | {
+    do: "totp";
+    step: string;
+    windowId: string;
+    field: Target;
+    button: Target;
+    avoidCounter?: number;
+  }
+  | { do: "configure" }
+  | { do: "probe" }
+  | { do: "timer"; name: TimerName; ms: number }
+  | { do: "cancel-timer"; name: TimerName }
+  | { do: "ready-file"; present: boolean }
+  | {
+    do: "alert";
+    token: `ALERT_${string}`;
+    fields: Record<string, string | number | boolean | undefined>;
+    level?: "info" | "warning" | "error";
+  }
+  | { do: "log"; level: "debug" | "info" | "warning" | "error"; message: string }
+  | { do: "stop-jvm"; graceful: boolean }
+  | { do: "halted"; reason: string; remediation: string }
+  | { do: "exit"; code: number };
+
+/** What the machine knows about the session. Never holds a secret. */
+export interface SessionState {
+  mode: Mode;
+  phase: Phase;
+  /** Why the current phase was entered (logged once per transition). */
+  cause: string;
+  since: number;
+  jvmPid?: number;
+  resumed: boolean;
+  /** Logins submitted in this JVM. */
+  loginAttempts: number;
+  loginWindowId?: string;
+  mainWindowId?: string;
+  /** The second-factor exchange in progress. */
+  twofa: { windowId?: string; submittedCounter?: number; codeTries: number; answered: boolean };
+  /** Times (ms) an existing-session dialog was answered, for the ping-pong guard. */
+  existingSession: number[];
+  /** Configuration applied in this JVM. */
+  configured: boolean;
+  /** Consecutive failed probes while ready. */
+  probeFailures: number;
+  lastProbeOk: boolean;
+  serverVersion?: number;
+  lastAuthSuccess?: number;
+  /** Unexpected JVM exits in a row (reset on ready). */
+  crashes: number;
+  /** Pending request: stop the process, or restart Gateway. */
+  stopping?: { reason: string; then: "exit" | "relaunch" };
+  haltReason?: string;
+  exitCode?: number;
+}
+
+/** The settings the machine reads (a view of the whole configuration). */
+export type SessionSettings =
+  & Pick<
+    Config,
+    | "TWOFACTOR_CODE"
+    | "TWOFA_DEVICE"
+    | "TWOFA_EXIT_INTERVAL"
+    | "TWOFA_TIMEOUT"
+    | "TWOFA_TIMEOUT_ACTION"
+    | "RELOGIN_AFTER_TWOFA_TIMEOUT"
+    | "EXISTING_SESSION_DETECTED_ACTION"
+    | "PILOT_LOGIN_FRAME_TIMEOUT"
+    | "PILOT_AGENT_TIMEOUT"
+    | "PILOT_API_READY_TIMEOUT"
+    | "PILOT_PROBE_INTERVAL"
+  >
+  & {
+    /** Whether the configuration dialog has anything to change. */
+    hasConfigPlan: boolean;
+    /** Give up relaunching after this many unexpected JVM exits in a row. */
+    maxCrashRestarts: number;
+    /** Whether starts wait for IBKR's nightly maintenance window to pass. */
+    honourMaintenance: boolean;
+  };

@@ -1,0 +1,585 @@
+/** The session state machine, driven with fake events and a fake clock. */
+
+import assert from "node:assert/strict";
+import { initialState, step } from "../../lib/session/machine.ts";
+import type {
+  Effect,
+  Intent,
+  SessionEvent,
+  SessionSettings,
+  SessionState,
+} from "../../lib/session/types.ts";
+
+const SETTINGS: SessionSettings = {
+  TWOFACTOR_CODE: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+  TWOFA_DEVICE: undefined,
+  TWOFA_EXIT_INTERVAL: 60,
+  TWOFA_TIMEOUT: 180,
+  TWOFA_TIMEOUT_ACTION: "exit",
+  RELOGIN_AFTER_TWOFA_TIMEOUT: false,
+  EXISTING_SESSION_DETECTED_ACTION: "primary",
+  PILOT_LOGIN_FRAME_TIMEOUT: 60,
+  PILOT_AGENT_TIMEOUT: 30,
+  PILOT_API_READY_TIMEOUT: 180,
+  PILOT_PROBE_INTERVAL: 30,
+  hasConfigPlan: false,
+  maxCrashRestarts: 3,
+  honourMaintenance: true,
+};
+
+/** Drives the machine and records everything it asked for. */
+class Driver {
+  state: SessionState;
+  now = 1_700_000_000_000;
+  effects: Effect[] = [];
+  constructor(readonly cfg: SessionSettings = SETTINGS, mode: "live" | "paper" = "paper") {
+    this.state = initialState(mode, this.now);
+  }
+  send(e: SessionEvent, maintenance?: { inside: boolean; remainingMs?: number }): Effect[] {
+    const r = step(this.state, e, this.cfg, this.now, maintenance ?? { inside: false });
+    this.state = r.state;
+    this.effects.push(...r.effects);
+    return r.effects;
+  }
+  advance(ms: number) {
+    this.now += ms;
+  }
+  window(id: string, title: string, intent: Intent, rule = intent.kind): Effect[] {
+    return this.send({ type: "window-opened", window: { id, title, rule, intent } });
+  }
+  /** Start, JVM, agent: the session waits for the login window. */
+  toLogin(): void {
+    this.send({ type: "start" });
+    this.send({ type: "jvm-started", pid: 4242, resumed: false });
+    this.send({ type: "agent-ready" });
+  }
+  toSecondFactor(): void {
+    this.toLogin();
+    this.window("w1", "IBKR Gateway", LOGIN);
+  }
+  toReady(): void {
+    this.toSecondFactor();
+    this.window("w2", "Second Factor Authentication", CODE);
+    this.send({ type: "ui-done", step: "twofa-code", windowId: "w2", ok: true, counter: 100 });
+    this.send({ type: "window-closed", windowId: "w2", title: "Second Factor Authentication" });
+    this.send({ type: "probe", ok: true, serverVersion: 178 });
+  }
+}
+
+const LOGIN: Intent = {
+  kind: "login-frame",
+  loginButton: "Paper Log In",
+  apiToggle: "IB API",
+  modeToggle: "Paper Trading",
+};
+const CODE: Intent = {
+  kind: "second-factor",
+  variant: "code",
+  prompt: "Enter Mobile Authenticator app code",
+};
+
+const has = (fx: Effect[], pred: (e: Effect) => boolean) => fx.some(pred);
+const alertOf = (fx: Effect[], token: string) =>
+  fx.find((e): e is Extract<Effect, { do: "alert" }> => e.do === "alert" && e.token === token);
+const clicks = (fx: Effect[]) =>
+  fx.flatMap((e) =>
+    e.do === "ui"
+      ? e.ops.filter((o) => o.op === "click").map((o) =>
+        (o as { target: { text?: string } }).target.text
+      )
+      : []
+  );
+
+Deno.test("happy path: launch, agent, login, TOTP, API handshake, READY", () => {
+  const d = new Driver();
+  assert.deepEqual(d.send({ type: "start" }), [{ do: "launch" }]);
+  assert.equal(d.state.phase, "launching");
+  const fx1 = d.send({ type: "jvm-started", pid: 4242, resumed: false });
+  assert.equal(d.state.phase, "agent-wait");
+  assert.ok(has(fx1, (e) => e.do === "connect-agent"));
+  assert.ok(has(fx1, (e) => e.do === "timer" && e.name === "agent" && e.ms === 30_000));
+  d.send({ type: "agent-ready" });
+  assert.equal(d.state.phase, "login");
+  const fx2 = d.window("w1", "IBKR Gateway", LOGIN);
+  const ui = fx2.find((e) => e.do === "ui") as Extract<Effect, { do: "ui" }>;
+  assert.deepEqual(ui.ops, [
+    { op: "setSelected", target: { text: "IB API" }, selected: true },
+    { op: "setSelected", target: { text: "Paper Trading" }, selected: true },
+    { op: "setText", target: { role: "text", index: 0 }, value: { credential: "user" } },
+    { op: "setText", target: { role: "password", index: 0 }, value: { credential: "password" } },
+    { op: "click", target: { text: "Paper Log In" } },
+  ]);
+  assert.equal(d.state.loginAttempts, 1);
+  const fx3 = d.window("w2", "Second Factor Authentication", CODE);
+  assert.equal(d.state.phase, "second-factor");
+  const totp = fx3.find((e) => e.do === "totp");
+  assert.deepEqual(totp, {
+    do: "totp",
+    step: "twofa-code",
+    windowId: "w2",
+    field: { role: "text", index: 0 },
+    button: { text: "OK" },
+    avoidCounter: undefined,
+  });
+  d.send({ type: "ui-done", step: "twofa-code", windowId: "w2", ok: true, counter: 100 });
+  const fx4 = d.send({
+    type: "window-closed",
+    windowId: "w2",
+    title: "Second Factor Authentication",
+  });
+  assert.equal(d.state.phase, "post-login");
+  assert.ok(has(fx4, (e) => e.do === "probe"));
+  assert.ok(has(fx4, (e) => e.do === "timer" && e.name === "twofa-exit" && e.ms === 60_000));
+  // The API is not up yet: keep probing, READY must not come early.
+  const fx5 = d.send({ type: "probe", ok: false, error: "refused" });
+  assert.equal(d.state.phase, "post-login");
+  assert.ok(has(fx5, (e) => e.do === "timer" && e.name === "probe"));
+  assert.ok(!has(d.effects, (e) => e.do === "ready-file"));
+  const fx6 = d.send({ type: "probe", ok: true, serverVersion: 178 });
+  assert.equal(d.state.phase, "ready");
+  assert.ok(has(fx6, (e) => e.do === "ready-file" && e.present));
+  assert.equal(d.state.serverVersion, 178);
+  assert.equal(d.state.lastAuthSuccess, d.now);
+  // No effect ever carries a secret.
+  assert.ok(!JSON.stringify(d.effects).includes(SETTINGS.TWOFACTOR_CODE!));
+});
+
+Deno.test("live mode uses the live toggle and the Log In button the window offers", () => {
+  const d = new Driver(SETTINGS, "live");
+  d.toLogin();
+  const fx = d.window("w1", "IBKR-Gateway", {
+    kind: "login-frame",
+    loginButton: "Log In",
+    modeToggle: "Live-Trading",
+  });
+  const ui = fx.find((e) => e.do === "ui") as Extract<Effect, { do: "ui" }>;
+  assert.deepEqual(ui.ops[0], {
+    op: "setSelected",
+    target: { text: "Live-Trading" },
+    selected: true,
+  });
+  assert.deepEqual(ui.ops.at(-1), { op: "click", target: { text: "Log In" } });
+});
+
+Deno.test("a start inside the maintenance window waits for it to pass", () => {
+  const d = new Driver();
+  const fx = d.send({ type: "start" }, { inside: true, remainingMs: 600_000 });
+  assert.equal(d.state.phase, "maintenance");
+  assert.equal(alertOf(fx, "ALERT_IBKR_MAINTENANCE_RECOVERY")?.fields.delay_seconds, 600);
+  assert.ok(has(fx, (e) => e.do === "timer" && e.name === "maintenance" && e.ms === 600_000));
+  assert.ok(!has(fx, (e) => e.do === "launch"));
+  d.send({ type: "timer", name: "maintenance" });
+  assert.equal(d.state.phase, "launching");
+});
+
+Deno.test("settings are applied before READY and proven again afterwards", () => {
+  const d = new Driver({ ...SETTINGS, hasConfigPlan: true });
+  d.toReady();
+  assert.equal(d.state.phase, "configuring");
+  assert.ok(has(d.effects, (e) => e.do === "configure"));
+  const fx = d.send({ type: "configured", ok: true, mismatches: [] });
+  assert.equal(d.state.phase, "post-login");
+  assert.ok(has(fx, (e) => e.do === "probe"));
+  d.send({ type: "probe", ok: true, serverVersion: 178 });
+  assert.equal(d.state.phase, "ready");
+  assert.equal(d.effects.filter((e) => e.do === "configure").length, 1);
+});
+
+Deno.test("the Connecting modal is never clicked", () => {
+  const d = new Driver();
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  const fx = d.window("w9", "Gateway", { kind: "connecting" });
+  assert.deepEqual(clicks(fx), []);
+  assert.equal(d.state.phase, "login");
+});
+
+Deno.test("2FA: passkey halts with ALERT_2FA_FAILED and ALERT_HALTED, process stays up", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  const fx = d.window("w2", "Second Factor Authentication", {
+    kind: "second-factor",
+    variant: "passkey",
+  });
+  assert.equal(d.state.phase, "halted");
+  assert.match(String(alertOf(fx, "ALERT_2FA_FAILED")?.fields.reason), /passkey/);
+  assert.ok(alertOf(fx, "ALERT_HALTED"));
+  assert.ok(!has(fx, (e) => e.do === "exit" || e.do === "stop-jvm"));
+  assert.ok(has(fx, (e) => e.do === "timer" && e.name === "halted-probe"));
+});
+
+Deno.test("2FA: a prompt for another method gets no code typed into it", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  const fx = d.window("w2", "Second Factor Authentication", {
+    kind: "second-factor",
+    variant: "code",
+    prompt: "Enter IB Key challenge response",
+  });
+  assert.ok(!has(fx, (e) => e.do === "totp"));
+  assert.equal(d.state.phase, "halted");
+  assert.match(String(alertOf(fx, "ALERT_2FA_FAILED")?.fields.reason), /method mismatch/);
+});
+
+Deno.test("2FA: device selection picks TWOFA_DEVICE, defaulting to the authenticator app with a TOTP secret", () => {
+  const devices = [" IB Key", " Mobile Authenticator app"];
+  const d = new Driver();
+  d.toSecondFactor();
+  const fx = d.window("w2", "Second Factor Authentication", {
+    kind: "second-factor",
+    variant: "device",
+    devices,
+  });
+  const ui = fx.find((e) => e.do === "ui") as Extract<Effect, { do: "ui" }>;
+  assert.deepEqual(ui.ops, [{ op: "selectListItem", item: " Mobile Authenticator app" }, {
+    op: "click",
+    target: { text: "OK" },
+  }]);
+  const d2 = new Driver({ ...SETTINGS, TWOFA_DEVICE: "Security card" });
+  d2.toSecondFactor();
+  const fx2 = d2.window("w2", "Second Factor Authentication", {
+    kind: "second-factor",
+    variant: "device",
+    devices,
+  });
+  assert.equal(d2.state.phase, "halted");
+  assert.match(String(alertOf(fx2, "ALERT_2FA_FAILED")?.fields.remediation), /IB Key/);
+});
+
+Deno.test("2FA: a rejected code is retried once with the next code, then halts", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  d.window("w2", "Second Factor Authentication", CODE);
+  d.send({ type: "ui-done", step: "twofa-code", windowId: "w2", ok: true, counter: 100 });
+  // Gateway rejects: the dialog comes back.
+  const fx = d.window("w3", "Second Factor Authentication", CODE);
+  const totp = fx.find((e) => e.do === "totp") as Extract<Effect, { do: "totp" }>;
+  assert.equal(totp.avoidCounter, 100);
+  d.send({ type: "ui-done", step: "twofa-code", windowId: "w3", ok: true, counter: 101 });
+  const fx2 = d.window("w4", "Second Factor Authentication", CODE);
+  assert.ok(!has(fx2, (e) => e.do === "totp"));
+  assert.equal(d.state.phase, "halted");
+});
+
+for (
+  const [action, expect] of [["exit", "stopped"], ["restart", "launching"], [
+    "none",
+    "halted",
+  ]] as const
+) {
+  Deno.test(`2FA push never approved, TWOFA_TIMEOUT_ACTION=${action}`, () => {
+    const d = new Driver({ ...SETTINGS, TWOFACTOR_CODE: undefined, TWOFA_TIMEOUT_ACTION: action });
+    d.toSecondFactor();
+    const fx = d.window("w2", "Second Factor Authentication", {
+      kind: "second-factor",
+      variant: "push",
+    });
+    assert.ok(has(fx, (e) => e.do === "timer" && e.name === "twofa" && e.ms === 180_000));
+    d.advance(180_000);
+    const fx2 = d.send({ type: "timer", name: "twofa" });
+    assert.ok(alertOf(fx2, "ALERT_2FA_FAILED"));
+    if (action !== "none") {
+      assert.equal(d.state.phase, "stopping");
+      assert.ok(has(fx2, (e) => e.do === "stop-jvm"));
+      const fx3 = d.send({ type: "jvm-exited", code: 0 });
+      assert.equal(d.state.phase, expect);
+      if (action === "exit") assert.ok(has(fx3, (e) => e.do === "exit" && e.code === 87));
+      else assert.ok(has(fx3, (e) => e.do === "launch"));
+    } else {
+      assert.equal(d.state.phase, "halted");
+    }
+  });
+}
+
+Deno.test("2FA timeout with RELOGIN_AFTER_TWOFA_TIMEOUT logs in again in the same JVM", () => {
+  const d = new Driver({
+    ...SETTINGS,
+    TWOFACTOR_CODE: undefined,
+    RELOGIN_AFTER_TWOFA_TIMEOUT: true,
+  });
+  d.toSecondFactor();
+  d.window("w2", "Second Factor Authentication", { kind: "second-factor", variant: "push" });
+  const fx = d.send({ type: "timer", name: "twofa" });
+  assert.equal(d.state.phase, "login");
+  assert.ok(has(fx, (e) => e.do === "ui" && e.step === "relogin-scan" && e.windowId === "w1"));
+  assert.ok(!has(fx, (e) => e.do === "stop-jvm" || e.do === "launch"));
+  // The rescan offers the login window again: a second attempt is submitted.
+  d.window("w1", "IBKR Gateway", LOGIN);
+  assert.equal(d.state.loginAttempts, 2);
+});
+
+Deno.test("existing session: each action's answer, and the ping-pong guard", () => {
+  const intent: Intent = {
+    kind: "existing-session",
+    continueButton: "Continue Login",
+    giveWayButton: "Cancel",
+  };
+  const answer = (action: SessionSettings["EXISTING_SESSION_DETECTED_ACTION"], times = 1) => {
+    const d = new Driver({ ...SETTINGS, EXISTING_SESSION_DETECTED_ACTION: action });
+    d.toSecondFactor();
+    const out: (string | undefined)[][] = [];
+    for (let i = 0; i < times; i++) {
+      out.push(clicks(d.window(`e${i}`, "Existing session detected", intent)));
+    }
+    return out;
+  };
+  assert.deepEqual(answer("primary", 2), [["Continue Login"], ["Cancel"]]);
+  assert.deepEqual(answer("primaryoverride", 2), [["Continue Login"], ["Cancel"]]);
+  assert.deepEqual(answer("secondary"), [["Cancel"]]);
+  assert.deepEqual(answer("manual"), [[]]);
+  // Logged in and primary: always keep this session.
+  const d = new Driver();
+  d.toReady();
+  assert.deepEqual(clicks(d.window("e1", "Existing session detected", intent)), ["Continue Login"]);
+  assert.deepEqual(clicks(d.window("e2", "Existing session detected", intent)), ["Continue Login"]);
+  for (let i = 3; i <= 5; i++) d.window(`e${i}`, "Existing session detected", intent);
+  const fx = d.window("e6", "Existing session detected", intent);
+  assert.deepEqual(clicks(fx), []);
+  assert.ok(alertOf(fx, "ALERT_EXISTING_SESSION_PING_PONG"));
+  d.advance(301_000);
+  assert.deepEqual(clicks(d.window("e7", "Existing session detected", intent)), ["Continue Login"]);
+});
+
+Deno.test("bad credentials: ALERT_LOGIN_FAILED, dismissed, halted, no blind retry", () => {
+  const d = new Driver();
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  const fx = d.window("w5", "Gateway", {
+    kind: "login-failed",
+    reason: "bad-credentials",
+    text: "Invalid username or password",
+    dismiss: "OK",
+  });
+  assert.equal(alertOf(fx, "ALERT_LOGIN_FAILED")?.fields.reason, "bad-credentials");
+  assert.deepEqual(clicks(fx), ["OK"]);
+  assert.equal(d.state.phase, "halted");
+  // The login window is offered again: not submitted while halted.
+  const fx2 = d.window("w1b", "IBKR Gateway", LOGIN);
+  assert.ok(!has(fx2, (e) => e.do === "ui"));
+  assert.equal(d.state.loginAttempts, 1);
+});
+
+Deno.test("too many attempts: waits the stated time plus margin, then relogs in in the same JVM", () => {
+  const d = new Driver();
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  const fx = d.window("w6", "Too many failed login attempts", {
+    kind: "too-many-attempts",
+    waitMs: 53_000,
+    dismiss: "OK",
+  });
+  assert.equal(d.state.phase, "backoff");
+  assert.deepEqual(clicks(fx), ["OK"]);
+  assert.ok(has(fx, (e) => e.do === "timer" && e.name === "relogin" && e.ms === 56_000));
+  const fx2 = d.send({ type: "timer", name: "relogin" });
+  assert.ok(has(fx2, (e) => e.do === "ui" && e.step === "relogin-scan"));
+  d.window("w1", "IBKR Gateway", LOGIN);
+  assert.equal(d.state.loginAttempts, 2);
+  assert.ok(!has(d.effects, (e) => e.do === "launch" && d.effects.indexOf(e) > 0));
+});
+
+Deno.test("password expiry: warning continues, expired halts", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  const fx = d.window("p1", "Password Notice", {
+    kind: "password-expiry",
+    status: "warning",
+    days: 5,
+    dismiss: "OK",
+  });
+  const a = alertOf(fx, "ALERT_PASSWORD_EXPIRED")!;
+  assert.deepEqual([a.fields.status, a.fields.days_remaining, a.level], ["warning", 5, "warning"]);
+  assert.equal(d.state.phase, "login");
+  const fx2 = d.window("p2", "Password Notice", {
+    kind: "password-expiry",
+    status: "expired",
+    dismiss: "OK",
+  });
+  assert.equal(alertOf(fx2, "ALERT_PASSWORD_EXPIRED")!.fields.status, "expired");
+  assert.equal(d.state.phase, "halted");
+});
+
+Deno.test("disclaimers and notices are clicked; unknown windows are not", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  assert.deepEqual(
+    clicks(d.window("d1", "Warning", { kind: "click", button: "I understand and accept" })),
+    [
+      "I understand and accept",
+    ],
+  );
+  assert.deepEqual(clicks(d.window("d2", "Something new", { kind: "unknown" })), []);
+});
+
+Deno.test("READY is left on lost evidence: two failed probes remove the ready file", () => {
+  const d = new Driver();
+  d.toReady();
+  assert.equal(d.state.phase, "ready");
+  d.send({ type: "timer", name: "probe" });
+  d.send({ type: "probe", ok: false, error: "timeout" });
+  assert.equal(d.state.phase, "ready");
+  const fx = d.send({ type: "probe", ok: false, error: "timeout" });
+  assert.equal(d.state.phase, "post-login");
+  assert.ok(has(fx, (e) => e.do === "ready-file" && !e.present));
+  d.send({ type: "probe", ok: true, serverVersion: 178 });
+  assert.equal(d.state.phase, "ready");
+});
+
+Deno.test("a crash while READY relaunches after a backoff; repeated crashes halt with an alert", () => {
+  const d = new Driver({ ...SETTINGS, maxCrashRestarts: 2 });
+  d.toReady();
+  const fx = d.send({ type: "jvm-exited", code: 137, signal: "SIGKILL" });
+  assert.equal(d.state.phase, "backoff");
+  assert.ok(has(fx, (e) => e.do === "ready-file" && !e.present));
+  assert.ok(has(fx, (e) => e.do === "timer" && e.name === "relaunch" && e.ms === 5_000));
+  d.send({ type: "timer", name: "relaunch" });
+  assert.equal(d.state.phase, "launching");
+  d.send({ type: "jvm-started", pid: 5, resumed: false });
+  const fx2 = d.send({ type: "jvm-exited", code: 1 });
+  assert.ok(has(fx2, (e) => e.do === "timer" && e.name === "relaunch" && e.ms === 10_000));
+  d.send({ type: "timer", name: "relaunch" });
+  d.send({ type: "jvm-started", pid: 6, resumed: false });
+  const fx3 = d.send({ type: "jvm-exited", code: 1 });
+  assert.ok(alertOf(fx3, "ALERT_JVM_RESTART_EXHAUSTED"));
+  assert.equal(d.state.phase, "halted");
+});
+
+Deno.test("exit code 0 (Gateway's daily restart) relaunches at once; a resumed JVM skips the login", () => {
+  const d = new Driver();
+  d.toReady();
+  const fx = d.send({ type: "jvm-exited", code: 0 });
+  assert.equal(d.state.phase, "launching");
+  assert.ok(has(fx, (e) => e.do === "launch"));
+  d.send({ type: "jvm-started", pid: 7, resumed: true });
+  const fx2 = d.send({ type: "agent-ready" });
+  assert.equal(d.state.phase, "post-login");
+  assert.ok(has(fx2, (e) => e.do === "probe"));
+  // A login window while resuming is not filled.
+  assert.ok(!has(d.window("x", "IBKR Gateway", LOGIN), (e) => e.do === "ui"));
+  d.send({ type: "probe", ok: true, serverVersion: 178 });
+  assert.equal(d.state.phase, "ready");
+  assert.equal(d.state.loginAttempts, 0);
+});
+
+Deno.test("a rejected restart token leads to a full login, not a loop", () => {
+  const d = new Driver();
+  d.send({ type: "start" });
+  d.send({ type: "jvm-started", pid: 7, resumed: true });
+  d.send({ type: "agent-ready" });
+  const fx = d.window("f", "Login failed", {
+    kind: "login-failed",
+    reason: "token-rejected",
+    text: "",
+    dismiss: "OK",
+  });
+  assert.ok(alertOf(fx, "ALERT_AUTO_RESTART"));
+  assert.equal(d.state.phase, "stopping");
+  d.send({ type: "jvm-exited", code: 0 });
+  assert.equal(d.state.phase, "launching");
+  d.send({ type: "jvm-started", pid: 8, resumed: false });
+  d.send({ type: "agent-ready" });
+  assert.equal(d.state.phase, "login");
+});
+
+Deno.test("STOP while READY: clean close, the exit confirmation answered Yes, exit 0", () => {
+  const d = new Driver();
+  d.toReady();
+  d.window("m", "IBKR Gateway", { kind: "main-window" });
+  const fx = d.send({ type: "stop", reason: "SIGTERM" });
+  assert.equal(d.state.phase, "stopping");
+  assert.ok(has(fx, (e) => e.do === "stop-jvm" && e.graceful));
+  assert.ok(has(fx, (e) => e.do === "ready-file" && !e.present));
+  assert.deepEqual(clicks(d.window("c", "Exit", { kind: "exit-confirm", yes: "Yes" })), ["Yes"]);
+  // Disclaimers are not answered while stopping.
+  assert.deepEqual(
+    clicks(d.window("d", "Warning", { kind: "click", button: "I understand and accept" })),
+    [],
+  );
+  const fx2 = d.send({ type: "jvm-exited", code: 0 });
+  assert.equal(d.state.phase, "stopped");
+  assert.ok(has(fx2, (e) => e.do === "exit" && e.code === 0));
+});
+
+Deno.test("an exit confirmation nobody asked for is left alone", () => {
+  const d = new Driver();
+  d.toReady();
+  assert.deepEqual(clicks(d.window("c", "Exit", { kind: "exit-confirm", yes: "Yes" })), []);
+});
+
+Deno.test("STOP before the JVM exists exits at once; RESTART relaunches through the full login", () => {
+  const d = new Driver();
+  d.send({ type: "start" }, { inside: true, remainingMs: 1000 });
+  const fx = d.send({ type: "stop", reason: "STOP" });
+  assert.ok(has(fx, (e) => e.do === "exit" && e.code === 0));
+  const r = new Driver();
+  r.toReady();
+  r.send({ type: "restart", reason: "RESTART command" });
+  assert.equal(r.state.phase, "stopping");
+  r.send({ type: "jvm-exited", code: 0 });
+  assert.equal(r.state.phase, "launching");
+  r.send({ type: "jvm-started", pid: 9, resumed: false });
+  r.send({ type: "agent-ready" });
+  assert.equal(r.state.phase, "login");
+});
+
+Deno.test("halted: a manual login noticed by the slow probe becomes READY", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  d.window("w2", "Second Factor Authentication", { kind: "second-factor", variant: "passkey" });
+  d.send({ type: "timer", name: "halted-probe" });
+  d.send({ type: "probe", ok: true, serverVersion: 178 });
+  assert.equal(d.state.phase, "ready");
+  assert.equal(d.state.haltReason, undefined);
+});
+
+Deno.test("a login window while READY means the session was lost: log in again in this JVM", () => {
+  const d = new Driver();
+  d.toReady();
+  const fx = d.window("w10", "IBKR Gateway", LOGIN);
+  assert.equal(d.state.phase, "login");
+  assert.ok(has(fx, (e) => e.do === "ui" && e.step === "login"));
+  assert.ok(has(fx, (e) => e.do === "ready-file" && !e.present));
+});
+
+Deno.test("deadlines: agent hello, login window, API after login", () => {
+  const a = new Driver();
+  a.send({ type: "start" });
+  a.send({ type: "jvm-started", pid: 1, resumed: false });
+  const fx = a.send({ type: "timer", name: "agent" });
+  assert.equal(a.state.phase, "stopping");
+  assert.ok(has(fx, (e) => e.do === "stop-jvm"));
+
+  const l = new Driver();
+  l.toLogin();
+  l.send({ type: "timer", name: "login-frame" });
+  assert.equal(l.state.phase, "stopping");
+  l.send({ type: "jvm-exited", code: 143 });
+  assert.equal(l.state.phase, "launching");
+
+  const p = new Driver();
+  p.toSecondFactor();
+  p.send({ type: "window-closed", windowId: "x", title: "Starting application..." });
+  assert.equal(p.state.phase, "post-login");
+  p.send({ type: "timer", name: "api-deadline" });
+  assert.equal(p.state.phase, "stopping");
+});
+
+Deno.test("timers that fire in the wrong phase do nothing", () => {
+  const d = new Driver();
+  d.toReady();
+  const before = d.state;
+  for (
+    const name of [
+      "agent",
+      "login-frame",
+      "twofa",
+      "relogin",
+      "maintenance",
+      "relaunch",
+      "api-deadline",
+    ] as const
+  ) {
+    assert.deepEqual(d.send({ type: "timer", name }), [], name);
+  }
+  assert.equal(d.state.phase, before.phase);
+});
