@@ -342,6 +342,21 @@ export const SCHEMA = {
     ibc: "ControlFrom",
     doc: "Extra client addresses allowed on the command server besides loopback.",
   }),
+  PILOT_COMMAND_SERVER_INFO: def({
+    type: t.bool,
+    default: false,
+    group: "Servers",
+    ibc: "SuppressInfoMessages",
+    doc:
+      "Send IBC's intermediate INFO lines on the command server (IBC's SuppressInfoMessages=no).",
+  }),
+  PILOT_COMMAND_PROMPT: def({
+    type: t.text,
+    group: "Servers",
+    ibc: "CommandPrompt",
+    doc:
+      "Prompt the command server writes, without a newline, after each reply (IBC's CommandPrompt).",
+  }),
   CONTROLLER_HEALTH_SERVER_PORT: def({
     type: t.port,
     group: "Servers",
@@ -367,9 +382,10 @@ export const SCHEMA = {
   }),
   PILOT_RUNTIME_DIR: def({
     type: t.path,
-    defaultText: "$XDG_RUNTIME_DIR/ibg-pilot or /tmp/ibg-pilot-<uid>",
+    default: "/tmp/ibg-pilot",
     group: "Controller",
-    doc: "Private directory (0700) for the agent jar and sockets.",
+    doc:
+      "Private directory (0700) for the agent jar and sockets (the compiled binary may only use the default; see docs/permissions.md).",
   }),
   LOG_LEVEL: def({
     type: t.oneOf("trace", "debug", "info", "warning", "error", "fatal"),

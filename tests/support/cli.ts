@@ -27,9 +27,23 @@ export function baseEnv(extra: Record<string, string> = {}): Record<string, stri
   return { ...env, NO_COLOR: "1", ...extra };
 }
 
-/** Argv prefix that runs ibg-pilot under its permission set. */
-export function pilotArgs(...args: string[]): string[] {
-  return ["run", "-P=controller", "--quiet", join(ROOT, "main.ts"), ...args];
+/** The `net` entries of the controller permission set in deno.json. */
+export function controllerNet(): string[] {
+  const meta = JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json")));
+  return meta.permissions.controller.net as string[];
+}
+
+/**
+ * Argv prefix that runs ibg-pilot under its permission set. `extraUnixSockets` adds exactly
+ * those Unix sockets (a test's private agent socket) to the set's `net` list; a flag replaces
+ * the set's list, so the set's entries are repeated.
+ */
+export function pilotArgs(args: string[], opts: { extraUnixSockets?: string[] } = {}): string[] {
+  const extra = opts.extraUnixSockets ?? [];
+  const net = extra.length
+    ? [`--allow-net=${[...controllerNet(), ...extra.map((p) => `unix:${p}`)].join(",")}`]
+    : [];
+  return ["run", "-P=controller", ...net, "--quiet", join(ROOT, "main.ts"), ...args];
 }
 
 /** Runs ibg-pilot to completion. */
@@ -39,7 +53,7 @@ export async function runCli(
   stdin?: string,
 ): Promise<CliResult> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: pilotArgs(...args),
+    args: pilotArgs(args),
     cwd: ROOT,
     env,
     clearEnv: true,

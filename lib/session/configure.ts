@@ -1,0 +1,197 @@
+/**
+ * Applies the configuration plan (settings_plan.ts) through the UI port: open Configure >
+ * Settings, walk the tree sections, make the edits, press OK; then reopen the dialog and read
+ * every value back, because a peer's field incident showed Gateway can accept a value and not
+ * keep it. A mismatch emits ALERT_CONFIG_NOT_APPLIED. Waits are for windows, with deadlines.
+ */
+
+import { alert, log } from "../log.ts";
+import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
+import type { Edit, Section } from "./settings_plan.ts";
+import type { Mode } from "./types.ts";
+
+/** How long the configuration dialog may take to appear after the menu click. */
+export const CONFIG_DIALOG_DEADLINE_MS = 15_000;
+/** How long the dialog may take to close after OK or Cancel. */
+export const CONFIG_CLOSE_DEADLINE_MS = 10_000;
+
+const CONFIG_TITLE = /configuration/i;
+
+/** Waits for a window matching `pred` (already showing, or opening later) within `ms`. */
+export async function waitForWindow(
+  ui: UiPort,
+  pred: (w: WindowInfo) => boolean,
+  ms: number,
+  what: string,
+): Promise<WindowInfo> {
+  let off = () => {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await new Promise<WindowInfo>((resolve, reject) => {
+      off = ui.onEvent((e) => {
+        if ((e.type === "window-opened" || e.type === "window-activated") && pred(e.window)) {
+          resolve(e.window);
+        }
+      });
+      timer = setTimeout(() => reject(new Error(`${what} did not appear within ${ms} ms`)), ms);
+      ui.windows().then((ws) => {
+        const w = ws.find((x) => x.showing && pred(x));
+        if (w) resolve(w);
+      }, reject);
+    });
+  } finally {
+    off();
+    clearTimeout(timer);
+  }
+}
+
+/** Waits until the window with `id` is gone, within `ms`. */
+export async function waitForClose(ui: UiPort, id: string, ms: number): Promise<void> {
+  let off = () => {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      off = ui.onEvent((e) => {
+        if (e.type === "window-closed" && e.windowId === id) resolve();
+      });
+      timer = setTimeout(() => reject(new Error(`window did not close within ${ms} ms`)), ms);
+      ui.windows().then((ws) => {
+        if (!ws.some((w) => w.id === id && w.showing)) resolve();
+      }, reject);
+    });
+  } finally {
+    off();
+    clearTimeout(timer);
+  }
+}
+
+function norm(s: string | undefined): string {
+  return (s ?? "").replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+function walk(node: ComponentNode, out: ComponentNode[] = []): ComponentNode[] {
+  out.push(node);
+  for (const c of node.children) walk(c, out);
+  return out;
+}
+
+/** Finds the component an edit targets in a snapshot (the same rules the adapters apply). */
+export function findEditTarget(tree: ComponentNode, edit: Edit): ComponentNode | undefined {
+  const nodes = walk(tree).filter((n) => n.showing !== false);
+  const t = edit.target;
+  if (t.name !== undefined) {
+    const owner = nodes.find((n) => n.name === t.name);
+    if (!owner) return undefined;
+    // Composite components (a panel named "Socket port") hold the field inside.
+    return ["text", "password"].includes(owner.role)
+      ? owner
+      : walk(owner).find((n) => n.role === "text");
+  }
+  if (t.text !== undefined) {
+    return nodes.find((n) =>
+      ["checkbox", "radio", "toggle", "button"].includes(n.role) && norm(n.text) === norm(t.text)
+    );
+  }
+  if (t.label !== undefined) {
+    const i = nodes.findIndex((n) => n.role === "label" && norm(n.text).includes(norm(t.label)));
+    if (i < 0) return undefined;
+    return nodes.slice(i + 1).find((n) => n.role === "text");
+  }
+  return undefined;
+}
+
+/** Compares a snapshot of one section with its edits; returns the settings that differ. */
+export function verifySection(tree: ComponentNode, section: Section): string[] {
+  const bad: string[] = [];
+  for (const edit of section.edits) {
+    const node = findEditTarget(tree, edit);
+    const ok = node !== undefined &&
+      (edit.kind === "text"
+        ? (node.text ?? "").trim() === edit.value
+        : Boolean(node.selected) === edit.value);
+    if (!ok && !bad.includes(edit.setting)) bad.push(edit.setting);
+  }
+  return bad;
+}
+
+async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise<WindowInfo> {
+  const windows = await ui.windows();
+  const main = windows.find((w) => w.id === mainWindowId) ??
+    windows.find((w) => w.kind === "frame" && /gateway/i.test(w.title) && w.showing);
+  if (!main) throw new Error("Gateway's main window is not showing");
+  const appeared = waitForWindow(
+    ui,
+    (w) => CONFIG_TITLE.test(w.title) && w.id !== main.id,
+    CONFIG_DIALOG_DEADLINE_MS,
+    "the configuration dialog",
+  );
+  await ui.menu(main.id, ["Configure", "Settings"]);
+  return await appeared;
+}
+
+async function closeDialog(ui: UiPort, dialog: WindowInfo, button: "OK" | "Cancel"): Promise<void> {
+  const closed = waitForClose(ui, dialog.id, CONFIG_CLOSE_DEADLINE_MS);
+  await ui.click(dialog.id, { text: button });
+  await closed;
+}
+
+/** Result of applying the plan. */
+export interface ConfigureResult {
+  ok: boolean;
+  /** Settings whose read-back did not match. */
+  mismatches: string[];
+  error?: string;
+}
+
+/** Applies `plan` and verifies it; emits ALERT_CONFIG_NOT_APPLIED for each mismatch. */
+export async function applyPlan(
+  ui: UiPort,
+  mainWindowId: string | undefined,
+  plan: Section[],
+  mode: Mode,
+): Promise<ConfigureResult> {
+  const logger = log("session", mode, "configure");
+  if (plan.length === 0) return { ok: true, mismatches: [] };
+  let dialog = await openDialog(ui, mainWindowId);
+  try {
+    for (const section of plan) {
+      await ui.selectTreePath(dialog.id, section.path);
+      for (const edit of section.edits) {
+        if (edit.kind === "text") await ui.setText(dialog.id, edit.target, edit.value);
+        else await ui.setSelected(dialog.id, edit.target, edit.value);
+      }
+      logger.info("applied {section}: {settings}", {
+        section: section.path.join(" > "),
+        settings: [...new Set(section.edits.map((e) => e.setting))].join(", "),
+      });
+    }
+    await closeDialog(ui, dialog, "OK");
+  } catch (e) {
+    await closeDialog(ui, dialog, "Cancel").catch(() => {});
+    throw e;
+  }
+  // Read back in a freshly opened dialog.
+  dialog = await openDialog(ui, mainWindowId);
+  const mismatches: string[] = [];
+  try {
+    for (const section of plan) {
+      await ui.selectTreePath(dialog.id, section.path);
+      const tree = await ui.snapshot(dialog.id);
+      for (const setting of verifySection(tree, section)) {
+        if (!mismatches.includes(setting)) mismatches.push(setting);
+      }
+    }
+  } finally {
+    await closeDialog(ui, dialog, "Cancel");
+  }
+  for (const setting of mismatches) {
+    alert("ALERT_CONFIG_NOT_APPLIED", {
+      mode,
+      setting,
+      env_var: setting,
+      reason:
+        "the value read back from Gateway's configuration dialog differs from the requested one",
+    });
+  }
+  return { ok: mismatches.length === 0, mismatches };
+}

@@ -1,0 +1,175 @@
+/**
+ * The Gateway host of one session: everything on the process side that the shell asks for.
+ * Launch prepares the settings directory (jts.ini, the autorestart token and its weekly expiry),
+ * finds the install and its JRE, builds the java command with our agent, and spawns the JVM in
+ * its own process group; connectUi attaches the agent client; stop runs the ladder (Gateway's
+ * own close path first, then signals).
+ */
+
+import { join } from "node:path";
+import { type Config, SETTING_NAMES, settingDef } from "../config/mod.ts";
+import {
+  agentSocketPath,
+  buildJavaCommand,
+  claimSocketPath,
+  disableInstall4jLaunchers,
+  ensureJtsIni,
+  findAutorestartToken,
+  findInstall,
+  findJava,
+  gatewayEnv,
+  type GatewayProcess,
+  readJavaMajor,
+  readVmOptions,
+  spawnGateway,
+} from "../gateway/mod.ts";
+import { log } from "../log.ts";
+import { connectAgent } from "../ui/agent/client.ts";
+import type { UiPort } from "../ui/port.ts";
+import { crossedWeeklyReset } from "./clock.ts";
+import type { GatewayHost } from "./shell.ts";
+import type { Mode } from "./types.ts";
+
+/** Inputs of {@link createGatewayHost}. */
+export interface HostOptions {
+  mode: Mode;
+  config: Config;
+  /** Gateway's settings directory for this mode. */
+  settingsDir: string;
+  /** The private runtime directory (0700) holding the agent jar and sockets. */
+  runtimeDir: string;
+  /** The agent jar written into the runtime directory. */
+  agentJar: string;
+  /** The environment Gateway's JVM starts from (secrets are removed). */
+  env: Record<string, string>;
+  /** Called with every line of the JVM's output (launcher.log style signals). */
+  onOutput?: (line: string) => void;
+  /** Clock, for the weekly token expiry. */
+  now?: () => number;
+}
+
+/** The environment for Gateway's JVM: ours minus every secret setting and its _FILE. */
+export function jvmEnvironment(parent: Record<string, string>): Record<string, string> {
+  const env = gatewayEnv(parent);
+  for (const name of SETTING_NAMES) {
+    if (settingDef(name).secret) {
+      delete env[name];
+      delete env[`${name}_FILE`];
+    }
+  }
+  return env;
+}
+
+/** The settings directory of a mode: TWS_SETTINGS_PATH, with _live/_paper in both mode. */
+export function settingsDirFor(config: Config, mode: Mode): string {
+  const base = config.TWS_SETTINGS_PATH ?? config.TWS_PATH ?? "Jts";
+  return config.TRADING_MODE === "both" ? `${base}_${mode}` : base;
+}
+
+/** Creates the host for one session. */
+export function createGatewayHost(opts: HostOptions): GatewayHost {
+  const { config, mode, settingsDir } = opts;
+  const logger = log("gateway", mode);
+  const socket = agentSocketPath(opts.runtimeDir, mode);
+  const now = opts.now ?? Date.now;
+  let proc: GatewayProcess | undefined;
+
+  return {
+    async launch() {
+      const install = findInstall({
+        twsPath: config.TWS_PATH,
+        home: opts.env.HOME,
+        product: config.GATEWAY_OR_TWS,
+        majorVersion: config.TWS_MAJOR_VRSN,
+      });
+      const java = findJava({
+        programDir: install.programDir,
+        javaPath: config.JAVA_PATH,
+        pathEnv: opts.env.PATH,
+        javaHome: opts.env.JAVA_HOME,
+      });
+      await ensureJtsIni(settingsDir, {
+        product: config.GATEWAY_OR_TWS,
+        tradingMode: mode,
+        timeZone: config.TIME_ZONE,
+        trustedIps: config.TRUSTED_TWS_API_CLIENT_IPS,
+        server: config.TWS_SERVER,
+        serverPaper: config.TWS_SERVER_PAPER,
+      });
+      // We launch java ourselves; install4j's launcher would let Gateway restart itself behind us.
+      await disableInstall4jLaunchers(install.launchers);
+      let token = await findAutorestartToken(settingsDir);
+      if (token.restartDir) {
+        const file = join(settingsDir, token.restartDir, "autorestart");
+        const written = (await Deno.stat(file)).mtime?.getTime() ?? 0;
+        if (crossedWeeklyReset(written, now())) {
+          // IBKR expires sessions weekly (Sunday 01:00 US/Eastern): this token would be refused.
+          await Deno.remove(file).catch(() => {});
+          logger.info("autorestart token predates the weekly re-authentication: full login");
+          token = { deleted: [file] };
+        }
+      }
+      await claimSocketPath(socket);
+      const command = buildJavaCommand({
+        install,
+        java: java.path,
+        javaMajor: readJavaMajor(java.path),
+        vmOptions: readVmOptions(install.vmoptionsFile),
+        settingsDir,
+        heapMb: config.JAVA_HEAP_SIZE,
+        restartDir: token.restartDir,
+        agent: { jar: opts.agentJar, socket },
+      });
+      logger.info("starting Gateway {version} with {java} ({source}){resume}", {
+        version: install.version,
+        java: java.path,
+        source: java.source,
+        resume: token.restartDir ? `, resuming session ${token.restartDir}` : "",
+      });
+      proc = await spawnGateway({
+        command,
+        env: jvmEnvironment(opts.env),
+        cwd: settingsDir,
+        logFile: join(settingsDir, "ibg-pilot-gateway.log"),
+        pathEnv: opts.env.PATH,
+        onLine: opts.onOutput,
+      });
+      const p = proc;
+      return {
+        pid: p.pid,
+        resumed: token.restartDir !== undefined,
+        exited: p.exited.then((e) => ({ code: e.code, signal: e.signal ?? undefined })),
+      };
+    },
+
+    async connectUi(): Promise<UiPort> {
+      const p = proc;
+      const client = connectAgent(socket, {
+        helloDeadlineMs: (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000,
+      });
+      // A JVM that dies while we wait is reported with its log, not as a silent timeout.
+      return p
+        ? await p.awaitStartup(
+          client,
+          (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000 + 1000,
+          "the agent",
+        )
+        : await client;
+    },
+
+    async stop(closeGracefully) {
+      const p = proc;
+      if (!p || p.exitStatus()) return { status: "not-running" };
+      const r = await p.stop({
+        closeGracefully,
+        graceMs: (config.PILOT_CLEAN_LOGOUT_TIMEOUT ?? 20) * 1000,
+        reason: "shutdown",
+      });
+      return {
+        status: r.mode === "graceful" || r.mode === "already-exited" || r.mode === "exited"
+          ? "clean"
+          : "signalled",
+      };
+    },
+  };
+}

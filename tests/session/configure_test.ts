@@ -1,0 +1,92 @@
+/** The configuration plan from settings, and read-back verification against a snapshot. */
+
+import assert from "node:assert/strict";
+import { loadConfig } from "../../lib/config/mod.ts";
+import { findEditTarget, verifySection } from "../../lib/session/configure.ts";
+import { planSettings, PRECAUTIONS } from "../../lib/session/settings_plan.ts";
+import type { ComponentNode, Role } from "../../lib/ui/port.ts";
+
+const cfg = (env: Record<string, string>) => loadConfig({ env, home: "/h" }).values;
+
+function node(
+  role: Role,
+  props: Partial<ComponentNode> = {},
+  children: ComponentNode[] = [],
+): ComponentNode {
+  return { role, type: role, enabled: true, showing: true, children, ...props };
+}
+
+Deno.test("nothing set: no plan, the configure step is skipped", () => {
+  assert.deepEqual(planSettings(cfg({})), []);
+});
+
+Deno.test("API settings, precautions and an AM restart time are all planned", () => {
+  const plan = planSettings(cfg({
+    TWS_API_PORT: "4012",
+    TWS_MASTER_CLIENT_ID: "7",
+    READ_ONLY_API: "no",
+    BYPASS_BOND_WARNING: "yes",
+    AUTO_RESTART_TIME: "06:05 AM",
+    AUTO_LOGOFF_TIME: "11:00 PM",
+  }));
+  assert.deepEqual(plan.map((s) => s.path.join("/")), [
+    "API/Settings",
+    "API/Precautions",
+    "Lock and Exit",
+  ]);
+  assert.deepEqual(plan[0].edits.map((e) => [e.target, (e as { value: unknown }).value]), [
+    [{ name: "Socket port" }, "4012"],
+    [{ name: "Master API client ID" }, "7"],
+    [{ text: "Read-Only API" }, false],
+  ]);
+  assert.deepEqual(plan[1].edits, [{
+    kind: "select",
+    target: { text: "Bypass Bond warning for API Orders." },
+    value: true,
+    setting: "BYPASS_BOND_WARNING",
+  }]);
+  // Restart wins over logoff; AM is selected explicitly, as is the action radio.
+  assert.deepEqual(plan[2].edits.map((e) => [e.target, (e as { value: unknown }).value]), [
+    [{ label: "Set Auto" }, "06:05"],
+    [{ text: "AM" }, true],
+    [{ text: "Auto restart" }, true],
+  ]);
+});
+
+Deno.test("BYPASS_WARNING=yes sets all nine precautions; individual settings win", () => {
+  const plan = planSettings(cfg({ BYPASS_WARNING: "yes", BYPASS_ORDER_PRECAUTIONS: "no" }));
+  const edits = plan[0].edits;
+  assert.equal(edits.length, PRECAUTIONS.length);
+  assert.equal((edits[0] as { value: boolean }).value, false);
+  assert.ok(edits.slice(1).every((e) => (e as { value: boolean }).value === true));
+  // Labels (not yes/no) are disclaimer buttons, not precautions.
+  assert.deepEqual(planSettings(cfg({ BYPASS_WARNING: "I Agree" })), []);
+});
+
+Deno.test("read-back finds fields by component name, label and text and reports mismatches", () => {
+  const plan = planSettings(cfg({
+    TWS_API_PORT: "4012",
+    TWS_MASTER_CLIENT_ID: "7",
+    READ_ONLY_API: "yes",
+    AUTO_LOGOFF_TIME: "06:05 AM",
+  }));
+  const apiTree = node("panel", {}, [
+    node("panel", { name: "Socket port" }, [
+      node("label", { text: "Socket port" }),
+      node("text", { text: "4012" }),
+    ]),
+    node("panel", { name: "Master API client ID" }, [node("text", { text: "8" })]),
+    node("checkbox", { text: "Read-Only API", selected: true }),
+  ]);
+  assert.deepEqual(verifySection(apiTree, plan[0]), ["TWS_MASTER_CLIENT_ID"]);
+  const lockTree = node("panel", {}, [
+    node("label", { text: "Set Auto Log Off Time (HH:MM)" }),
+    node("text", { text: "06:05" }),
+    node("radio", { text: "AM", selected: false }),
+    node("radio", { text: "PM", selected: true }),
+    node("radio", { text: "Auto logoff", selected: true }),
+  ]);
+  // The time text matches but PM is selected: an AM time stored as PM is caught.
+  assert.deepEqual(verifySection(lockTree, plan[1]), ["AUTO_LOGOFF_TIME"]);
+  assert.equal(findEditTarget(lockTree, plan[1].edits[0])?.text, "06:05");
+});
