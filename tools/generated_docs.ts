@@ -4,8 +4,10 @@
  */
 
 import { configurationMarkdown } from "../lib/config/docs.ts";
+import { fromIbcMarkdown } from "../lib/ibc/docs.ts";
 
 /** Generated documents, relative to the repository root. */
 export const GENERATED_DOCS: Record<string, () => string | Promise<string>> = {
   "docs/configuration.md": configurationMarkdown,
+  "docs/from-ibc.md": fromIbcMarkdown,
 };

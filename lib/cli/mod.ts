@@ -4,9 +4,11 @@
  */
 
 import { configCommand } from "./config_cmd.ts";
+import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { runCommand } from "./run_cmd.ts";
+import { sendCommand } from "./send_cmd.ts";
 import { PLANNED, stubCommand } from "./stubs.ts";
 import { totpCommand } from "./totp_cmd.ts";
 import { VERSION, versionCommand } from "./version.ts";
@@ -18,6 +20,8 @@ export const COMMANDS: Record<string, [string, Command]> = {
   run: ["launch Gateway with the agent, log in, keep it alive (default)", runCommand],
   config: ["print the effective configuration, secrets redacted", configCommand],
   totp: ["print the current TOTP code for the configured secret", totpCommand],
+  send: ["send a command to the IBC-compatible command server (replaces telnet/nc)", sendCommand],
+  "convert-ibc": ["convert an IBC config.ini into ibg-pilot environment variables", convertCommand],
   version: ["print the version", versionCommand],
 };
 for (const [name, what] of Object.entries(PLANNED)) {

@@ -4,9 +4,7 @@ import { EXIT } from "./exit.ts";
 
 /** Descriptions of the planned commands, shown in `--help` and by the stub itself. */
 export const PLANNED: Record<string, string> = {
-  send: "send a command to the IBC-compatible command server (replaces telnet/nc)",
   inspect: "print the live window and component tree of a running Gateway",
-  "convert-ibc": "convert an IBC config.ini into ibg-pilot environment variables",
   doctor: "check Java, the Gateway install, display, sockets and accessibility stack",
 };
 

@@ -1,0 +1,264 @@
+/**
+ * ibg-pilot's Prometheus metrics: the one registry, the metric definitions (all named
+ * `ibg_pilot_*` after the Prometheus naming guide) and the small functions the session calls when
+ * something happens (`metrics.loginAttempt("live", "success")`). Level metrics (state, JVM up,
+ * API port, handshake, last auth) are read from the supervisor's status at scrape time, so they
+ * can never drift from what /health says.
+ *
+ * Library: prom-client (the de-facto Node client). It runs under the controller's permission
+ * set with no extra permission because its default process metrics (which read /proc) are not
+ * enabled.
+ */
+
+import client from "prom-client";
+import { type AlertEvent, onAlert } from "../log.ts";
+import type { SessionMode, SessionStatus } from "./control.ts";
+import { isReady, PILOT_VERSION } from "./report.ts";
+
+/** Outcome of one login attempt. */
+export type LoginOutcome =
+  | "success"
+  | "bad_credentials"
+  | "timeout"
+  | "twofa_failed"
+  | "existing_session"
+  | "error";
+
+/** Outcome of one second-factor prompt. */
+export type TwoFaOutcome = "totp_submitted" | "push_approved" | "timeout" | "failed" | "manual";
+
+/** Buckets of the API handshake latency histogram, in seconds. */
+export const HANDSHAKE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The metrics of one ibg-pilot process. Tests create their own; the app uses {@link metrics}. */
+export class PilotMetrics {
+  /** The registry /metrics serialises. */
+  readonly registry: client.Registry;
+  #status: () => SessionStatus[] = () => [];
+  #startedAt: number;
+  #now: () => number;
+  #unsubscribe?: () => void;
+
+  readonly #loginAttempts: client.Counter<"mode" | "outcome">;
+  readonly #twofa: client.Counter<"mode" | "outcome">;
+  readonly #dialogs: client.Counter<"mode" | "kind">;
+  readonly #jvmStarts: client.Counter<"mode">;
+  readonly #jvmExits: client.Counter<"mode" | "kind">;
+  readonly #handshake: client.Histogram<"mode" | "outcome">;
+  readonly #alerts: client.Counter<"token">;
+  readonly #commands: client.Counter<"command" | "outcome">;
+  readonly #rejected: client.Counter<"reason">;
+
+  constructor(opts: { startedAt?: number; now?: () => number; version?: string } = {}) {
+    this.#now = opts.now ?? Date.now;
+    this.#startedAt = opts.startedAt ?? this.#now();
+    this.registry = new client.Registry();
+    const registers = [this.registry];
+    const uptime = () => Math.max(0, (this.#now() - this.#startedAt) / 1000);
+    const statuses = () => this.#safeStatus();
+
+    new client.Gauge({
+      name: "ibg_pilot_build_info",
+      help: "Always 1; labels carry ibg-pilot's version and the Deno runtime.",
+      labelNames: ["version", "deno"],
+      registers,
+    }).set({ version: opts.version ?? PILOT_VERSION, deno: Deno.version.deno }, 1);
+    new client.Gauge({
+      name: "ibg_pilot_uptime_seconds",
+      help: "Seconds since ibg-pilot started.",
+      registers,
+      collect() {
+        this.set(uptime());
+      },
+    });
+    new client.Gauge({
+      name: "ibg_pilot_start_time_seconds",
+      help: "Start time of ibg-pilot, seconds since the Unix epoch.",
+      registers,
+    }).set(this.#startedAt / 1000);
+
+    const level = (
+      name: string,
+      help: string,
+      value: (s: SessionStatus) => number | null,
+    ) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ["mode"],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of statuses()) {
+            const v = value(s);
+            if (v !== null) this.set({ mode: s.mode }, v);
+          }
+        },
+      });
+    new client.Gauge({
+      name: "ibg_pilot_state",
+      help: "The session's current state: 1 for the state label that is current.",
+      labelNames: ["mode", "state"],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of statuses()) this.set({ mode: s.mode, state: s.state }, 1);
+      },
+    });
+    level(
+      "ibg_pilot_ready",
+      "1 when the session is READY on positive evidence.",
+      (s) => isReady(s) ? 1 : 0,
+    );
+    level("ibg_pilot_jvm_up", "1 while Gateway's JVM is alive.", (s) => (s.jvmAlive ? 1 : 0));
+    level(
+      "ibg_pilot_api_port_open",
+      "1 when the API port accepted a connection at the last probe.",
+      (s) => s.apiPortOpen ? 1 : 0,
+    );
+    level(
+      "ibg_pilot_api_handshake_ok",
+      "1 when the last TWS API handshake succeeded.",
+      (s) => s.apiHandshakeOk ? 1 : 0,
+    );
+    level(
+      "ibg_pilot_api_server_version",
+      "Server version from the last API handshake.",
+      (s) => s.serverVersion,
+    );
+    level(
+      "ibg_pilot_last_auth_success_timestamp_seconds",
+      "When login last completed, seconds since the Unix epoch.",
+      (s) => (s.lastAuthSuccessAt === null ? null : s.lastAuthSuccessAt / 1000),
+    );
+
+    this.#loginAttempts = new client.Counter({
+      name: "ibg_pilot_login_attempts_total",
+      help: "Login attempts by outcome.",
+      labelNames: ["mode", "outcome"],
+      registers,
+    });
+    this.#twofa = new client.Counter({
+      name: "ibg_pilot_twofa_prompts_total",
+      help: "Second-factor prompts by outcome.",
+      labelNames: ["mode", "outcome"],
+      registers,
+    });
+    this.#dialogs = new client.Counter({
+      name: "ibg_pilot_dialogs_handled_total",
+      help: "Gateway dialogs answered, by catalogue kind.",
+      labelNames: ["mode", "kind"],
+      registers,
+    });
+    this.#jvmStarts = new client.Counter({
+      name: "ibg_pilot_jvm_starts_total",
+      help: "Gateway JVMs started.",
+      labelNames: ["mode"],
+      registers,
+    });
+    this.#jvmExits = new client.Counter({
+      name: "ibg_pilot_jvm_exits_total",
+      help: "Gateway JVM exits by kind (clean, restart, crash, killed).",
+      labelNames: ["mode", "kind"],
+      registers,
+    });
+    this.#handshake = new client.Histogram({
+      name: "ibg_pilot_api_handshake_duration_seconds",
+      help: "Latency of the TWS API handshake probe, by outcome.",
+      labelNames: ["mode", "outcome"],
+      buckets: HANDSHAKE_BUCKETS,
+      registers,
+    });
+    this.#alerts = new client.Counter({
+      name: "ibg_pilot_alerts_total",
+      help: "ALERT_* lines emitted, by token.",
+      labelNames: ["token"],
+      registers,
+    });
+    this.#commands = new client.Counter({
+      name: "ibg_pilot_commands_total",
+      help: "Command-server commands answered, by command and outcome.",
+      labelNames: ["command", "outcome"],
+      registers,
+    });
+    this.#rejected = new client.Counter({
+      name: "ibg_pilot_command_connections_rejected_total",
+      help: "Command-server connections refused or cut, by reason.",
+      labelNames: ["reason"],
+      registers,
+    });
+  }
+
+  #safeStatus(): SessionStatus[] {
+    try {
+      return this.#status();
+    } catch {
+      return [];
+    }
+  }
+
+  /** Where level metrics come from (the supervisor's `status`). */
+  setStatusSource(status: () => SessionStatus[]): void {
+    this.#status = status;
+  }
+
+  /** Counts ALERT_* lines from lib/log.ts; returns the unsubscribe function. */
+  subscribeAlerts(): () => void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = onAlert((e: AlertEvent) => this.#alerts.inc({ token: e.token }));
+    return this.#unsubscribe;
+  }
+
+  /** One login attempt ended. */
+  loginAttempt(mode: SessionMode, outcome: LoginOutcome): void {
+    this.#loginAttempts.inc({ mode, outcome });
+  }
+
+  /** One second-factor prompt ended. */
+  twoFactor(mode: SessionMode, outcome: TwoFaOutcome): void {
+    this.#twofa.inc({ mode, outcome });
+  }
+
+  /** A dialog of the catalogue was answered; `kind` is the catalogue entry's id. */
+  dialogHandled(mode: SessionMode, kind: string): void {
+    this.#dialogs.inc({ mode, kind });
+  }
+
+  /** A Gateway JVM was started. */
+  jvmStarted(mode: SessionMode): void {
+    this.#jvmStarts.inc({ mode });
+  }
+
+  /** A Gateway JVM exited; `kind` is clean, restart, crash or killed. */
+  jvmExited(mode: SessionMode, kind: "clean" | "restart" | "crash" | "killed"): void {
+    this.#jvmExits.inc({ mode, kind });
+  }
+
+  /** One API handshake probe finished after `seconds`. */
+  apiHandshake(mode: SessionMode, seconds: number, ok: boolean): void {
+    this.#handshake.observe({ mode, outcome: ok ? "ok" : "failed" }, seconds);
+  }
+
+  /** The command server answered a command (wired by lib/servers/mod.ts). */
+  commandHandled(command: string, ok: boolean): void {
+    this.#commands.inc({ command, outcome: ok ? "ok" : "error" });
+  }
+
+  /** The command server refused or cut a connection (wired by lib/servers/mod.ts). */
+  connectionRejected(reason: string): void {
+    this.#rejected.inc({ reason });
+  }
+
+  /** The exposition text. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Content-Type of {@link text}. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/** The process-wide metrics. */
+export const metrics: PilotMetrics = new PilotMetrics({ startedAt: performance.timeOrigin });

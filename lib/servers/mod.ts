@@ -1,0 +1,90 @@
+/**
+ * The operator-facing servers, wired from the configuration: the IBC-compatible command server
+ * (command.ts), the health/metrics HTTP server (health.ts) and the metrics registry
+ * (metrics.ts). The supervisor calls {@link startServers} once with its {@link ControlTarget}
+ * and `close()` at the very end of its shutdown.
+ */
+
+import type { Config } from "../config/mod.ts";
+import { CommandServer } from "./command.ts";
+import type { CommandServerLimits, ControlTarget } from "./control.ts";
+import { type HealthServer, startHealthServer } from "./health.ts";
+import { metrics as defaultMetrics, type PilotMetrics } from "./metrics.ts";
+
+export * from "./control.ts";
+export { CommandServer } from "./command.ts";
+export { healthHandler, startHealthServer } from "./health.ts";
+export { metrics, PilotMetrics } from "./metrics.ts";
+
+/** The servers that were started (each absent when its port is unset). */
+export interface Servers {
+  command?: CommandServer;
+  health?: HealthServer;
+  metrics: PilotMetrics;
+  /** Stops both servers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the servers whose port is configured, connects metrics to the target's status and to
+ * ALERT events. A port that cannot be bound is an error (the caller decides whether it is
+ * fatal).
+ */
+export async function startServers(
+  config: Config,
+  target: ControlTarget,
+  opts: {
+    metrics?: PilotMetrics;
+    startedAt?: number;
+    limits?: Partial<CommandServerLimits>;
+  } = {},
+): Promise<Servers> {
+  const m = opts.metrics ?? defaultMetrics;
+  const startedAt = opts.startedAt ?? performance.timeOrigin;
+  const mode = config.TRADING_MODE ?? "paper";
+  m.setStatusSource(() => target.status());
+  const unsubscribe = m.subscribeAlerts();
+  const servers: Servers = {
+    metrics: m,
+    async close() {
+      unsubscribe();
+      await Promise.all([servers.command?.close(), servers.health?.close()]);
+    },
+  };
+  if (config.CONTROLLER_COMMAND_SERVER_PORT !== undefined) {
+    const command = new CommandServer({
+      port: config.CONTROLLER_COMMAND_SERVER_PORT,
+      hostname: config.CONTROLLER_COMMAND_SERVER_HOST ?? "127.0.0.1",
+      target,
+      mode,
+      controlFrom: config.CONTROL_FROM ?? [],
+      authToken: config.CONTROLLER_COMMAND_SERVER_AUTH_TOKEN,
+      infoMessages: config.PILOT_COMMAND_SERVER_INFO ?? false,
+      prompt: config.PILOT_COMMAND_PROMPT,
+      limits: opts.limits,
+      startedAt,
+      events: {
+        command: (c, ok) => m.commandHandled(c, ok),
+        rejected: (r) => m.connectionRejected(r),
+      },
+    });
+    await command.start();
+    servers.command = command;
+  }
+  if (config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
+    try {
+      servers.health = await startHealthServer({
+        hostname: config.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1",
+        port: config.CONTROLLER_HEALTH_SERVER_PORT,
+        target,
+        metrics: m,
+        mode,
+        startedAt,
+      });
+    } catch (e) {
+      await servers.close();
+      throw e;
+    }
+  }
+  return servers;
+}

@@ -1,0 +1,121 @@
+/**
+ * What ibg-pilot reports about its sessions to operators: the /health JSON body (field names
+ * kept from ibg-controller so dashboards keep working) and the command server's STATUS line are
+ * both built here, from {@link SessionStatus} snapshots, by pure functions.
+ */
+
+import meta from "../../deno.json" with { type: "json" };
+import type { SessionMode, SessionStatus } from "./control.ts";
+
+/** ibg-pilot's version, from deno.json. */
+export const PILOT_VERSION: string = meta.version;
+
+/** One session as /health and STATUS show it (snake_case, as ibg-controller). */
+export interface SessionReport {
+  mode: SessionMode;
+  state: string;
+  ready: boolean;
+  jvm_pid: number | null;
+  jvm_alive: boolean;
+  api_port: number | null;
+  api_port_open: boolean;
+  api_handshake_ok: boolean;
+  server_version: number | null;
+  gateway_version: string | null;
+  /** Epoch seconds of the last completed login, null if none yet. */
+  last_auth_success_ts: number | null;
+  last_auth_success_age_seconds: number | null;
+  reason: string | null;
+}
+
+/** The /health body. */
+export interface HealthReport extends Omit<SessionReport, "mode" | "ready"> {
+  /** `healthy` exactly when every session is ready. */
+  status: "healthy" | "unhealthy";
+  version: string;
+  /** The configured trading mode: live, paper or both. */
+  mode: SessionMode | "both";
+  uptime_seconds: number;
+  /** Every session, live first (one entry unless TRADING_MODE=both). */
+  sessions: SessionReport[];
+}
+
+/** Context of a report: what is not part of a session's status. */
+export interface ReportContext {
+  /** Configured trading mode. */
+  mode: SessionMode | "both";
+  /** Process start, epoch ms. */
+  startedAt: number;
+  now: number;
+  version?: string;
+}
+
+/** One session's report. */
+export function sessionReport(s: SessionStatus, now: number): SessionReport {
+  const auth = s.lastAuthSuccessAt;
+  return {
+    mode: s.mode,
+    state: s.state,
+    ready: isReady(s),
+    jvm_pid: s.jvmPid,
+    jvm_alive: s.jvmAlive,
+    api_port: s.apiPort,
+    api_port_open: s.apiPortOpen,
+    api_handshake_ok: s.apiHandshakeOk,
+    server_version: s.serverVersion,
+    gateway_version: s.gatewayVersion ?? null,
+    last_auth_success_ts: auth === null ? null : Math.floor(auth / 1000),
+    last_auth_success_age_seconds: auth === null
+      ? null
+      : Math.max(0, Math.floor((now - auth) / 1000)),
+    reason: s.reason ?? null,
+  };
+}
+
+/**
+ * Ready on positive evidence only: the supervisor says READY and the evidence agrees (JVM alive,
+ * API handshake answered). A session that merely claims `ready` without the evidence is not.
+ */
+export function isReady(s: SessionStatus): boolean {
+  return s.ready && s.state === "READY" && s.jvmAlive && s.apiHandshakeOk;
+}
+
+/**
+ * The /health report. Healthy only when there is at least one session and every session is
+ * ready. With several sessions (TRADING_MODE=both) the top-level session fields describe the
+ * session that decides the status: the first one that is not ready (live before paper), or the
+ * first session when all are ready; `sessions` has each of them.
+ */
+export function healthReport(statuses: SessionStatus[], ctx: ReportContext): HealthReport {
+  const sessions = statuses.map((s) => sessionReport(s, ctx.now));
+  const healthy = sessions.length > 0 && sessions.every((s) => s.ready);
+  const lead = sessions.find((s) => !s.ready) ?? sessions[0];
+  const { mode: _m, ready: _r, ...fields } = lead ??
+    emptySession(ctx.mode === "paper" ? "paper" : "live");
+  return {
+    status: healthy ? "healthy" : "unhealthy",
+    version: ctx.version ?? PILOT_VERSION,
+    mode: ctx.mode,
+    ...fields,
+    uptime_seconds: Math.max(0, Math.floor((ctx.now - ctx.startedAt) / 1000)),
+    sessions,
+  };
+}
+
+function emptySession(mode: SessionMode): SessionReport {
+  return {
+    mode,
+    state: "STARTING",
+    ready: false,
+    jvm_pid: null,
+    jvm_alive: false,
+    api_port: null,
+    api_port_open: false,
+    api_handshake_ok: false,
+    server_version: null,
+    gateway_version: null,
+    last_auth_success_ts: null,
+    last_auth_success_age_seconds: null,
+    reason: "no session has started yet",
+  };
+}
