@@ -5,9 +5,11 @@
 
 import { configurationMarkdown } from "../lib/config/docs.ts";
 import { fromIbcMarkdown } from "../lib/ibc/docs.ts";
+import { dialogsMarkdown } from "../lib/dialogs/docs.ts";
 
 /** Generated documents, relative to the repository root. */
 export const GENERATED_DOCS: Record<string, () => string | Promise<string>> = {
   "docs/configuration.md": configurationMarkdown,
   "docs/from-ibc.md": fromIbcMarkdown,
+  "docs/dialogs.md": () => dialogsMarkdown(),
 };

@@ -5,6 +5,7 @@
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
+import { runPilot } from "../session/run.ts";
 
 export const HELP = `Usage: ibg-pilot run [--attach [PID]] [--set NAME=VALUE ...]
 
@@ -24,7 +25,7 @@ Options:
 Settings: docs/configuration.md. Exit codes: docs/cli.md.`;
 
 /** Runs the command; resolves to the exit code. */
-export function runCommand(args: string[]): number {
+export async function runCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("run", args, {
     ...COMMON_OPTIONS,
     ...SETTING_OPTIONS,
@@ -34,6 +35,27 @@ export function runCommand(args: string[]): number {
     console.log(HELP);
     return EXIT.OK;
   }
-  loadForCommand(settingOverrides(values));
-  throw new ExitError(EXIT.UNAVAILABLE, "run: the session supervisor is not available yet");
+  if (values.attach) {
+    throw new ExitError(EXIT.UNAVAILABLE, "run --attach: not available in this build yet");
+  }
+  const loaded = loadForCommand(settingOverrides(values));
+  const c = loaded.values;
+  const problems: string[] = [];
+  const paperUser = c.TWS_USERID_PAPER ?? c.TWS_USERID;
+  const paperPw = c.TWS_USERID_PAPER ? c.TWS_PASSWORD_PAPER : c.TWS_PASSWORD;
+  if (c.TRADING_MODE !== "paper" && (!c.TWS_USERID || !c.TWS_PASSWORD)) {
+    problems.push("live trading needs TWS_USERID and TWS_PASSWORD (or TWS_PASSWORD_FILE)");
+  }
+  if (c.TRADING_MODE !== "live" && (!paperUser || !paperPw)) {
+    problems.push(
+      "paper trading needs TWS_USERID_PAPER and TWS_PASSWORD_PAPER, or TWS_USERID and TWS_PASSWORD",
+    );
+  }
+  if (problems.length) {
+    throw new ExitError(
+      EXIT.USAGE,
+      `cannot log in:\n  ${problems.join("\n  ")}\nNothing was started.`,
+    );
+  }
+  return await runPilot(c, Deno.env.toObject());
 }

@@ -147,22 +147,18 @@ export function loginOps(intent: Extract<Intent, { kind: "login-frame" }>, mode:
     target: { role: "password", index: 0 },
     value: { credential: "password" },
   });
+  // Only this mode's buttons: a paper login must never press the live "Log In" (a peer's build
+  // variant logged in LIVE that way). The text changes with the mode toggle, hence a list.
   ops.push({
-    op: "click",
-    target: { text: intent.loginButton ?? (mode === "paper" ? "Paper Log In" : "Log In") },
+    op: "click-first",
+    texts: intent.loginButtons.length
+      ? intent.loginButtons
+      : [mode === "paper" ? "Paper Log In" : "Log In"],
   });
   return ops;
 }
 
 function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "login-frame" }>) {
-  if (!intent.loginButton) {
-    ctx.fx.push({
-      do: "log",
-      level: "warning",
-      message: `login window "${w.title}" has no Log In button yet`,
-    });
-    return;
-  }
   ctx.s = { ...ctx.s, loginAttempts: ctx.s.loginAttempts + 1, loginWindowId: w.id };
   cancel(ctx, "login-frame");
   go(ctx, "login", `login attempt ${ctx.s.loginAttempts} on "${w.title}"`);

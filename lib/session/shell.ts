@@ -397,6 +397,20 @@ export class SessionShell {
           case "click":
             await ui.click(windowId, op.target);
             break;
+          case "click-first": {
+            let clicked = false;
+            for (const text of op.texts) {
+              try {
+                await ui.click(windowId, { text });
+                clicked = true;
+                break;
+              } catch (e) {
+                if ((e as { code?: string }).code !== "not_found") throw e;
+              }
+            }
+            if (!clicked) throw new Error(`none of the buttons ${op.texts.join(", ")} is present`);
+            break;
+          }
           case "setText":
             await ui.setText(
               windowId,

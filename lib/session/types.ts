@@ -29,7 +29,13 @@ export type Phase =
 
 /** What a window is, as the session needs to know it (derived from the dialog catalogue). */
 export type Intent =
-  | { kind: "login-frame"; loginButton?: string; apiToggle?: string; modeToggle?: string }
+  | {
+    kind: "login-frame";
+    /** The Log In button texts of this mode, in preference order (the text changes with the mode toggle). */
+    loginButtons: string[];
+    apiToggle?: string;
+    modeToggle?: string;
+  }
   | {
     kind: "second-factor";
     variant: "code" | "device" | "push" | "passkey" | "unknown";
@@ -71,6 +77,8 @@ export type Credential = "user" | "password";
 /** One UI operation of a script; the shell runs them in order and stops at the first failure. */
 export type UiOp =
   | { op: "click"; target: Target }
+  /** Clicks the first of these button texts that exists (a button renamed by a toggle). */
+  | { op: "click-first"; texts: string[] }
   | { op: "setText"; target: Target; value: string | { credential: Credential } }
   | { op: "setSelected"; target: Target; selected: boolean }
   | { op: "selectListItem"; item: string }

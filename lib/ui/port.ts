@@ -89,6 +89,16 @@ export interface Target {
   role?: Role;
 }
 
+/** Options of {@link UiPort.click}. */
+export interface ClickOptions {
+  /**
+   * Enable a disabled button before clicking it (IBC force-enables disabled buttons). Off by
+   * default: a disabled button is reported as `disabled`. Adapters that cannot do this reject
+   * with `unsupported`.
+   */
+  force?: boolean;
+}
+
 /** Events pushed by an adapter. */
 export type UiEvent =
   | { type: "window-opened"; window: WindowInfo; at: number }
@@ -117,7 +127,7 @@ export interface UiPort {
   /** The component tree of one window. */
   snapshot(windowId: string): Promise<ComponentNode>;
   /** Clicks a button (or toggle) without waiting for a modal it may open to close. */
-  click(windowId: string, target: Target): Promise<void>;
+  click(windowId: string, target: Target, opts?: ClickOptions): Promise<void>;
   /** Replaces a text field's text. */
   setText(windowId: string, target: Target, value: string): Promise<void>;
   /** Sets a toggle, checkbox or radio to the wanted state (clicks only when needed). */

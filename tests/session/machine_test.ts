@@ -68,7 +68,7 @@ class Driver {
 
 const LOGIN: Intent = {
   kind: "login-frame",
-  loginButton: "Paper Log In",
+  loginButtons: ["Paper Log In", "Paper-Login"],
   apiToggle: "IB API",
   modeToggle: "Paper Trading",
 };
@@ -107,7 +107,7 @@ Deno.test("happy path: launch, agent, login, TOTP, API handshake, READY", () => 
     { op: "setSelected", target: { text: "Paper Trading" }, selected: true },
     { op: "setText", target: { role: "text", index: 0 }, value: { credential: "user" } },
     { op: "setText", target: { role: "password", index: 0 }, value: { credential: "password" } },
-    { op: "click", target: { text: "Paper Log In" } },
+    { op: "click-first", texts: ["Paper Log In", "Paper-Login"] },
   ]);
   assert.equal(d.state.loginAttempts, 1);
   const fx3 = d.window("w2", "Second Factor Authentication", CODE);
@@ -149,7 +149,7 @@ Deno.test("live mode uses the live toggle and the Log In button the window offer
   d.toLogin();
   const fx = d.window("w1", "IBKR-Gateway", {
     kind: "login-frame",
-    loginButton: "Log In",
+    loginButtons: ["Log In", "Login", "Log-In"],
     modeToggle: "Live-Trading",
   });
   const ui = fx.find((e) => e.do === "ui") as Extract<Effect, { do: "ui" }>;
@@ -158,7 +158,7 @@ Deno.test("live mode uses the live toggle and the Log In button the window offer
     target: { text: "Live-Trading" },
     selected: true,
   });
-  assert.deepEqual(ui.ops.at(-1), { op: "click", target: { text: "Log In" } });
+  assert.deepEqual(ui.ops.at(-1), { op: "click-first", texts: ["Log In", "Login", "Log-In"] });
 });
 
 Deno.test("a start inside the maintenance window waits for it to pass", () => {

@@ -1,0 +1,7 @@
+/**
+ * Readiness probe: the TWS API handshake (and optionally START_API) against Gateway's API port.
+ * Import from here.
+ */
+
+export * from "./handshake.ts";
+export * from "./frames.ts";

@@ -1,0 +1,199 @@
+/**
+ * `ibg-pilot run`: builds one supervised session per trading mode (two with TRADING_MODE=both,
+ * isolated settings directories, sockets and ready files), serves the command and health servers
+ * for all of them, turns SIGTERM/SIGINT into a clean logout, and returns the exit code when every
+ * session has stopped. One session's failure never stops the other.
+ */
+
+import type { Config } from "../config/mod.ts";
+import { ensureRuntimeDir, isAlive } from "../gateway/mod.ts";
+import { alert, log } from "../log.ts";
+import { probeApi } from "../probe/mod.ts";
+import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
+import { startServers } from "../servers/mod.ts";
+import { metrics } from "../servers/metrics.ts";
+import { writeAgentJar } from "../ui/agent/embedded.ts";
+import { UnknownWindowReporter } from "../dialogs/mod.ts";
+import { maintenanceStatus } from "./clock.ts";
+import { applyPlan } from "./configure.ts";
+import { createGatewayHost, settingsDirFor } from "./host.ts";
+import { makeClassifier } from "./intent.ts";
+import { planSettings } from "./settings_plan.ts";
+import { SessionShell, type SessionSnapshot } from "./shell.ts";
+import type { Mode } from "./types.ts";
+
+/** How long one API probe may take. */
+export const PROBE_TIMEOUT_MS = 5_000;
+/** Unexpected JVM exits in a row before a session halts. */
+export const MAX_CRASH_RESTARTS = 5;
+
+/** The API port of a mode: the configured socket port, else Gateway's default. */
+export function apiPortFor(config: Config, mode: Mode): number {
+  return config.TWS_API_PORT ?? (mode === "live" ? 4001 : 4002);
+}
+
+/** The ready file of a mode (suffixed in both mode). */
+export function readyFileFor(config: Config, mode: Mode): string | undefined {
+  const f = config.CONTROLLER_READY_FILE;
+  if (!f) return undefined;
+  return config.TRADING_MODE === "both" ? `${f}_${mode}` : f;
+}
+
+async function writeReadyFile(path: string | undefined, present: boolean): Promise<void> {
+  if (!path) return;
+  if (!present) {
+    await Deno.remove(path).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+    return;
+  }
+  // Atomic: readers never see a half-written file.
+  const tmp = `${path}.${Deno.pid}.tmp`;
+  await Deno.writeTextFile(tmp, `${Math.floor(Date.now() / 1000)}\n`);
+  await Deno.rename(tmp, path);
+}
+
+const STATE_NAMES: Record<SessionSnapshot["state"], string> = {
+  idle: "IDLE",
+  maintenance: "MAINTENANCE_WAIT",
+  launching: "LAUNCHING",
+  "agent-wait": "AGENT_WAIT",
+  login: "LOGIN",
+  "second-factor": "TWO_FA",
+  "post-login": "POST_LOGIN",
+  configuring: "CONFIG",
+  ready: "READY",
+  backoff: "BACKOFF",
+  stopping: "STOPPING",
+  halted: "HALTED",
+  stopped: "STOPPED",
+};
+
+/** Runs the sessions; resolves to the process exit code. */
+export async function runPilot(config: Config, env: Record<string, string>): Promise<number> {
+  const logger = log("run");
+  const modes: Mode[] = config.TRADING_MODE === "both"
+    ? ["live", "paper"]
+    : [config.TRADING_MODE ?? "paper"];
+  const runtimeDir = await ensureRuntimeDir(
+    config.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot",
+    Deno.uid() ?? 0,
+  );
+  const agentJar = await writeAgentJar(runtimeDir);
+  const plan = planSettings(config);
+  const reporter = new UnknownWindowReporter();
+
+  const shells = modes.map((mode) => {
+    const settingsDir = settingsDirFor(config, mode);
+    const port = apiPortFor(config, mode);
+    const host = createGatewayHost({ mode, config, settingsDir, runtimeDir, agentJar, env });
+    const shell: SessionShell = new SessionShell({
+      mode,
+      config,
+      settings: {
+        ...config,
+        hasConfigPlan: plan.length > 0,
+        maxCrashRestarts: MAX_CRASH_RESTARTS,
+        honourMaintenance: true,
+      },
+      host: {
+        launch: async () => {
+          const r = await host.launch();
+          metrics.jvmStarted(mode);
+          r.exited.then((e) =>
+            metrics.jvmExited(mode, e.code === 0 ? "clean" : e.signal ? "killed" : "crash")
+          );
+          return r;
+        },
+        connectUi: () => host.connectUi(),
+        stop: (close) => host.stop(close),
+      },
+      probe: async () => {
+        const r = await probeApi({ port, timeoutMs: PROBE_TIMEOUT_MS });
+        metrics.apiHandshake(mode, r.latencyMs / 1000, r.ok);
+        return { ok: r.ok, serverVersion: r.serverVersion, error: r.error?.message };
+      },
+      classify: makeClassifier(config, mode),
+      configure: (ui, mainWindowId) => applyPlan(ui, mainWindowId, plan, mode),
+      readyFile: (present) => writeReadyFile(readyFileFor(config, mode), present),
+      maintenance: (now) => maintenanceStatus(now),
+      reportUnknown: (w, tree) => reporter.report(w, tree),
+    });
+    return shell;
+  });
+
+  let stopping = false;
+  const stopAll = (reason: string) => {
+    stopping = true;
+    for (const s of shells) s.dispatch({ type: "stop", reason });
+  };
+  const uiAction = async (chord: string): Promise<ActionResult> => {
+    let done = 0;
+    for (const s of shells) {
+      const ui = s.ui;
+      const main = s.state.mainWindowId;
+      if (ui && main) {
+        await ui.key(main, chord);
+        done++;
+      }
+    }
+    return done ? { ok: true } : { ok: false, error: "Gateway's main window is not available yet" };
+  };
+  const target: ControlTarget = {
+    status: (): SessionStatus[] =>
+      shells.map((s) => {
+        const snap = s.snapshot();
+        return {
+          mode: snap.mode,
+          state: STATE_NAMES[snap.state],
+          ready: snap.ready,
+          jvmPid: snap.jvmPid ?? null,
+          jvmAlive: snap.jvmPid !== undefined && isAlive(snap.jvmPid),
+          apiPort: apiPortFor(config, snap.mode),
+          apiPortOpen: snap.apiHandshakeOk,
+          apiHandshakeOk: snap.apiHandshakeOk,
+          serverVersion: snap.serverVersion ?? null,
+          lastAuthSuccessAt: snap.lastAuthSuccess ?? null,
+          reason: snap.haltReason ?? snap.cause,
+        };
+      }),
+    stop: (reason) => {
+      if (stopping) return { ok: false, error: "STOP already in progress" };
+      stopAll(reason);
+      return { ok: true };
+    },
+    restart: () => {
+      for (const s of shells) s.dispatch({ type: "restart", reason: "RESTART command" });
+      return { ok: true };
+    },
+    pause: () => ({
+      ok: false,
+      error: "PAUSE is not supported by ibg-pilot: use STOP, and RESTART to resume",
+    }),
+    reconnectAccount: () => uiAction("ctrl alt R"),
+    reconnectData: () => uiAction("ctrl alt F"),
+  };
+
+  const servers = await startServers(config, target);
+  const onSignal = (sig: Deno.Signal) => () => {
+    logger.info("{sig} received: logging out of Gateway cleanly", { sig });
+    stopAll(sig);
+  };
+  const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onSignal("SIGTERM")], [
+    "SIGINT",
+    onSignal("SIGINT"),
+  ]];
+  for (const [sig, h] of handlers) Deno.addSignalListener(sig, h);
+
+  logger.info("ibg-pilot running {modes} (settings: {dirs})", {
+    modes: modes.join(" and "),
+    dirs: modes.map((m) => settingsDirFor(config, m)).join(", "),
+  });
+  for (const s of shells) s.start();
+  const codes = await Promise.all(shells.map((s) => s.done));
+  for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+  const code = codes.find((c) => c !== 0) ?? 0;
+  alert("ALERT_SHUTDOWN", { modes: modes.join(","), graceful: true, exit_code: code }, "info");
+  await servers.close();
+  return code;
+}
