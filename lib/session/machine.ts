@@ -31,6 +31,8 @@ export const READY_PROBE_FAILURES = 2;
 /** Existing-session answers allowed in the ping-pong window before we stop answering. */
 export const PING_PONG_LIMIT = 5;
 export const PING_PONG_WINDOW_MS = 300_000;
+/** After choosing a 2FA device, how long the dialog may take to show the code prompt (a peer: 15 s). */
+export const TWOFA_DEVICE_SWITCH_MS = 15_000;
 /** While halted, how often to check whether an operator finished the login by hand. */
 export const HALTED_PROBE_MS = 30_000;
 /** Too-many-attempts: IBKR's stated wait plus this margin (IBC uses 3 s). */
@@ -513,8 +515,18 @@ function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
     ctx.fx.push({ do: "probe" });
     return;
   }
-  if (/starting application/i.test(title) && (s.phase === "login" || s.phase === "second-factor")) {
-    startProbing(ctx, "Gateway finished starting the application");
+  if (
+    /starting application/i.test(title) &&
+    (s.phase === "login" || s.phase === "second-factor" || s.phase === "post-login")
+  ) {
+    // IBC's logged-in signal. Settings go first: they may move the API port we must probe.
+    if (ctx.cfg.hasConfigPlan && !s.configured) {
+      cancel(ctx, "login-progress", "twofa", "twofa-exit", "probe", "api-deadline");
+      go(ctx, "configuring", "Gateway finished starting the application; applying settings");
+      ctx.fx.push({ do: "configure" });
+      return;
+    }
+    if (s.phase !== "post-login") startProbing(ctx, "Gateway finished starting the application");
     return;
   }
   if (s.mainWindowId === windowId) ctx.s = { ...ctx.s, mainWindowId: undefined };
@@ -801,6 +813,34 @@ export function step(
           level: "warning",
           message: `UI step ${event.step} failed: ${event.error ?? "unknown error"}`,
         });
+      }
+      if (event.step === "twofa-device" && s.phase === "second-factor") {
+        if (event.ok && event.windowId) {
+          // Gateway swaps the dialog's content in place: read it again until the prompt shows.
+          ctx.fx.push({
+            do: "await-change",
+            step: "twofa-device-switch",
+            windowId: event.windowId,
+            deadlineMs: TWOFA_DEVICE_SWITCH_MS,
+          });
+        }
+      }
+      if (event.step === "twofa-device-switch" && !event.ok && s.phase === "second-factor") {
+        const reason = "choosing the 2FA device produced no code prompt";
+        ctx.fx.push({
+          do: "alert",
+          token: "ALERT_2FA_FAILED",
+          fields: {
+            mode: s.mode,
+            reason,
+            remediation: "make one 2FA method the account's only method",
+          },
+        });
+        halt(
+          ctx,
+          reason,
+          "make the Mobile Authenticator app the account's only second factor, or log in by hand",
+        );
       }
       if (event.step === "twofa-code") {
         if (event.ok) {

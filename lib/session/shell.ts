@@ -31,6 +31,9 @@ export interface Clock {
 /** An opaque timer handle. */
 export type TimerId = ReturnType<typeof setTimeout>;
 
+/** How often a window is re-read while waiting for its content to change. */
+export const AWAIT_CHANGE_POLL_MS = 100;
+
 /** The real clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -114,6 +117,8 @@ export class SessionShell {
   #ui?: UiPort;
   #unsubscribe?: () => void;
   #windows = new Map<string, WindowInfo>();
+  /** What each window was last reported as (JSON of its intent), for await-change. */
+  #lastIntent = new Map<string, string>();
   #log;
   #done: Promise<number>;
   #resolveDone!: (code: number) => void;
@@ -251,6 +256,9 @@ export class SessionShell {
           }
         });
         return;
+      case "await-change":
+        void this.#awaitChange(fx.step, fx.windowId, fx.deadlineMs);
+        return;
       case "probe":
         void this.#deps.probe().then(
           (r) => this.dispatch({ type: "probe", ...r }),
@@ -365,11 +373,50 @@ export class SessionShell {
       return;
     }
     const { rule, intent } = this.#deps.classify(window, tree);
+    this.#lastIntent.set(window.id, JSON.stringify(intent));
     if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree);
     else this.#log.debug("window {title}: {rule}", { title: window.title, rule });
     this.dispatch({
       type: "window-opened",
       window: { id: window.id, title: window.title, rule, intent },
+    });
+  }
+
+  /**
+   * Re-reads a window until the catalogue sees something else in it (the condition), within the
+   * deadline; then offers it to the machine as if it had just opened. A closed window ends the
+   * wait quietly (its close event speaks for it).
+   */
+  async #awaitChange(stepName: string, windowId: string, deadlineMs: number) {
+    const end = this.#clock.now() + deadlineMs;
+    const first = this.#lastIntent.get(windowId);
+    while (this.#clock.now() < end) {
+      const ui = this.#ui;
+      const window = this.#windows.get(windowId);
+      if (!ui || !window) return;
+      try {
+        const tree = await ui.snapshot(windowId);
+        const seen = this.#deps.classify(window, tree);
+        const key = JSON.stringify(seen.intent);
+        if (key !== first) {
+          this.#lastIntent.set(windowId, key);
+          this.dispatch({
+            type: "window-opened",
+            window: { id: window.id, title: window.title, ...seen },
+          });
+          return;
+        }
+      } catch {
+        return;
+      }
+      await new Promise<void>((r) => this.#clock.setTimeout(r, AWAIT_CHANGE_POLL_MS));
+    }
+    this.dispatch({
+      type: "ui-done",
+      step: stepName,
+      windowId,
+      ok: false,
+      error: `no change within ${deadlineMs} ms`,
     });
   }
 

@@ -136,6 +136,8 @@ export type Effect =
     avoidCounter?: number;
   }
   | { do: "configure" }
+  /** Re-reads a window until what it shows changes (a dialog that swaps its content in place). */
+  | { do: "await-change"; step: string; windowId: string; deadlineMs: number }
   | { do: "probe" }
   | { do: "timer"; name: TimerName; ms: number }
   | { do: "cancel-timer"; name: TimerName }

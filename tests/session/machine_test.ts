@@ -185,6 +185,20 @@ Deno.test("settings are applied before READY and proven again afterwards", () =>
   assert.equal(d.effects.filter((e) => e.do === "configure").length, 1);
 });
 
+Deno.test("with settings to apply, the splash closing starts configuring before any probe succeeds", () => {
+  const d = new Driver({ ...SETTINGS, hasConfigPlan: true });
+  d.toSecondFactor();
+  d.window("w2", "Second Factor Authentication", CODE);
+  d.send({ type: "window-closed", windowId: "w2", title: "Second Factor Authentication" });
+  d.send({ type: "probe", ok: false, error: "refused" });
+  const fx = d.send({ type: "window-closed", windowId: "s", title: "Starting application..." });
+  assert.equal(d.state.phase, "configuring");
+  assert.ok(has(fx, (e) => e.do === "configure"));
+  // A late probe result does not configure twice.
+  d.send({ type: "probe", ok: true, serverVersion: 178 });
+  assert.equal(d.effects.filter((e) => e.do === "configure").length, 1);
+});
+
 Deno.test("the Connecting modal is never clicked", () => {
   const d = new Driver();
   d.toLogin();
@@ -244,6 +258,35 @@ Deno.test("2FA: device selection picks TWOFA_DEVICE, defaulting to the authentic
   });
   assert.equal(d2.state.phase, "halted");
   assert.match(String(alertOf(fx2, "ALERT_2FA_FAILED")?.fields.remediation), /IB Key/);
+});
+
+Deno.test("2FA: after choosing a device, the dialog is re-read; no code prompt in time halts", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  d.window("w2", "Second Factor Authentication", {
+    kind: "second-factor",
+    variant: "device",
+    devices: [" Mobile Authenticator app"],
+  });
+  const fx = d.send({ type: "ui-done", step: "twofa-device", windowId: "w2", ok: true });
+  assert.ok(
+    has(fx, (e) => e.do === "await-change" && e.windowId === "w2" && e.deadlineMs === 15_000),
+  );
+  // The prompt shows in place: the code is entered.
+  const ok = d.window("w2", "Second Factor Authentication", CODE);
+  assert.ok(has(ok, (e) => e.do === "totp"));
+  // Variant: nothing changes in time.
+  const h = new Driver();
+  h.toSecondFactor();
+  h.window("w2", "Second Factor Authentication", {
+    kind: "second-factor",
+    variant: "device",
+    devices: [" Mobile Authenticator app"],
+  });
+  h.send({ type: "ui-done", step: "twofa-device", windowId: "w2", ok: true });
+  const fx2 = h.send({ type: "ui-done", step: "twofa-device-switch", windowId: "w2", ok: false });
+  assert.ok(alertOf(fx2, "ALERT_2FA_FAILED"));
+  assert.equal(h.state.phase, "halted");
 });
 
 Deno.test("2FA: a rejected code is retried once with the next code, then halts", () => {

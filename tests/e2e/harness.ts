@@ -1,0 +1,231 @@
+/**
+ * End-to-end harness: a private Xvfb, the simulated Gateway installed in a temporary directory,
+ * and the real ibg-pilot (`deno run -P=controller main.ts run`) with the real agent. Assertions
+ * are made on the simulator's event log (what Gateway's GUI received), and every test ends with
+ * a scan of everything written for the test secrets and account ids.
+ */
+
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { installSimGateway, type SimInstall } from "../gateway-sim/install.ts";
+import { readSimEvents, type SimEvent, waitForSimEvent } from "../gateway-sim/events.ts";
+import { baseEnv } from "../support/cli.ts";
+import { type PilotProcess, startPilot } from "../support/pilot.ts";
+import { startXvfb, type Xvfb } from "../support/xvfb.ts";
+import { totpAt } from "../../lib/totp/mod.ts";
+
+/** The test secrets: none of them may appear in any output. */
+export const SECRETS = {
+  user: "simuser",
+  password: "e2e-Pa55word!",
+  totp: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+};
+
+/** How long a scenario may take to reach an expected point. */
+export const STEP_DEADLINE_MS = 45_000;
+
+let xvfb: Xvfb | undefined;
+let users = 0;
+
+/** One Xvfb per test file, started on first use and ended when the last user is done. */
+async function display(): Promise<Xvfb> {
+  users++;
+  xvfb ??= await startXvfb();
+  return xvfb;
+}
+
+async function releaseDisplay(): Promise<void> {
+  users--;
+  if (users === 0 && xvfb) {
+    const x = xvfb;
+    xvfb = undefined;
+    await x.stop();
+  }
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A running scenario. */
+export interface Run {
+  dir: string;
+  install: SimInstall;
+  settingsDir: string;
+  eventsPath: string;
+  readyFile: string;
+  apiPort: number;
+  pilot: PilotProcess;
+  /** Waits for a sim event. */
+  event(pred: (e: SimEvent) => boolean, what: string, deadlineMs?: number): Promise<SimEvent>;
+  events(): Promise<SimEvent[]>;
+  /** Waits for an ibg-pilot log line. */
+  line(re: RegExp, deadlineMs?: number): Promise<string>;
+  /** Waits until the ready file exists (written right after the READY transition). */
+  readyFileWritten(deadlineMs?: number): Promise<void>;
+}
+
+/** Options of a scenario run. */
+export interface RunOptions {
+  scenario?: Record<string, unknown>;
+  env?: Record<string, string>;
+  mode?: "live" | "paper";
+  /** Start the sim with `-Drestart` style token present: write one before start. */
+  prepare?: (settingsDir: string) => Promise<void>;
+}
+
+/**
+ * Runs ibg-pilot against the simulator with `opts`, calls `body`, then stops ibg-pilot (SIGTERM
+ * unless it already exited), removes everything and scans all outputs for secrets.
+ */
+export async function withScenario(
+  opts: RunOptions,
+  body: (run: Run) => Promise<void>,
+): Promise<void> {
+  const x = await display();
+  const dir = await Deno.makeTempDir({ prefix: "ibgp-e2e-" });
+  const started = Date.now();
+  let pilot: PilotProcess | undefined;
+  try {
+    const install = await installSimGateway({ root: join(dir, "Jts") });
+    const settingsDir = join(dir, "settings");
+    const runtimeDir = join(dir, "rt");
+    const eventsPath = join(dir, "sim-events.jsonl");
+    const readyFile = join(dir, "ready");
+    const apiPort = freePort();
+    await Deno.mkdir(settingsDir, { recursive: true });
+    // Tests run in parallel: each sim listens on its own port (Gateway reads LocalServerPort).
+    await Deno.writeTextFile(
+      join(settingsDir, "jts.ini"),
+      `[IBGateway]\nLocalServerPort=${apiPort}\n`,
+    );
+    await opts.prepare?.(settingsDir);
+    const scenarioPath = join(dir, "scenario.json");
+    await Deno.writeTextFile(
+      scenarioPath,
+      JSON.stringify(deepMerge({
+        credentials: { username: SECRETS.user, password: SECRETS.password },
+        twofa: { secret: SECRETS.totp },
+        delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+      }, opts.scenario ?? {})),
+    );
+    const env = baseEnv({
+      DISPLAY: x.display,
+      TWS_PATH: install.twsPath,
+      TWS_SETTINGS_PATH: settingsDir,
+      TWS_USERID: SECRETS.user,
+      TWS_PASSWORD: SECRETS.password,
+      TWOFACTOR_CODE: SECRETS.totp,
+      TRADING_MODE: opts.mode ?? "paper",
+      TWS_API_PORT: String(apiPort),
+      PILOT_RUNTIME_DIR: runtimeDir,
+      CONTROLLER_READY_FILE: readyFile,
+      LOG_LEVEL: "debug",
+      PILOT_CLEAN_LOGOUT_TIMEOUT: "10",
+      IBG_SIM_EVENTS: eventsPath,
+      IBG_SIM_SCENARIO: scenarioPath,
+      ...opts.env,
+    });
+    const sockets = ["live", "paper"].map((m) => join(runtimeDir, `agent-${m}.sock`));
+    pilot = startPilot(["run"], env, {
+      extraUnixSockets: sockets,
+      logFile: join(dir, "pilot-output.log"),
+    });
+    const p = pilot;
+    await body({
+      dir,
+      install,
+      settingsDir,
+      eventsPath,
+      readyFile,
+      apiPort,
+      pilot: p,
+      event: (pred, what, deadlineMs = STEP_DEADLINE_MS) =>
+        waitForSimEvent(eventsPath, pred, { deadlineMs }).catch((e) => {
+          throw new Error(
+            `${what}: ${e.message}\nibg-pilot output tail:\n${p.output().slice(-4000)}`,
+          );
+        }),
+      events: () => readSimEvents(eventsPath),
+      line: (re, deadlineMs = STEP_DEADLINE_MS) => p.waitForLine(re, deadlineMs),
+      readyFileWritten: async (deadlineMs = 5_000) => {
+        const end = Date.now() + deadlineMs;
+        // The file is written by an effect just after the transition is logged: a short poll.
+        while (!existsSync(readyFile)) {
+          if (Date.now() > end) {
+            throw new Error(`ready file ${readyFile} not written within ${deadlineMs} ms`);
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+    });
+  } finally {
+    if (pilot) await pilot.stop(60_000);
+    try {
+      await scanForSecrets(dir, started);
+    } finally {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await releaseDisplay();
+    }
+  }
+}
+
+function deepMerge(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && cur && typeof cur === "object" &&
+        !Array.isArray(cur)
+      ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const e of Deno.readDirSync(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) walk(p, out);
+    else if (e.isFile) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Every file the run wrote (ibg-pilot's output, the sim's event log, Gateway's logs, jts.ini)
+ * must be free of the password, the TOTP secret, any code valid during the run, and account ids.
+ * The scenario file itself holds the secrets (it configures the sim) and is skipped.
+ */
+export async function scanForSecrets(dir: string, startedMs: number): Promise<void> {
+  const codes = new Set<string>();
+  for (let t = startedMs - 60_000; t <= Date.now() + 60_000; t += 30_000) {
+    codes.add(totpAt(SECRETS.totp, t).code);
+  }
+  for (const file of walk(dir)) {
+    if (file.endsWith("scenario.json") || file.endsWith(".jar") || file.includes("/Jts/")) continue;
+    const text = await Deno.readTextFile(file).catch(() => "");
+    for (const s of [SECRETS.password, SECRETS.totp, ...codes]) {
+      assert.ok(!text.includes(s), `${file} contains a secret (${s.length} chars)`);
+    }
+    assert.ok(!/\b(DU|U)\d{5,}\b/.test(text), `${file} contains an account id`);
+  }
+}
+
+/** The first event of `kind` with `fields`. */
+export function find(
+  events: SimEvent[],
+  kind: string,
+  fields: Record<string, unknown> = {},
+): SimEvent | undefined {
+  return events.find((e) =>
+    e.event === kind && Object.entries(fields).every(([k, v]) => e[k] === v)
+  );
+}
