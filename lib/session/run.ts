@@ -6,7 +6,7 @@
  */
 
 import type { Config } from "../config/mod.ts";
-import { ensureRuntimeDir, isAlive } from "../gateway/mod.ts";
+import { ensureRuntimeDir } from "../gateway/mod.ts";
 import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
@@ -148,7 +148,9 @@ export async function runPilot(config: Config, env: Record<string, string>): Pro
           state: STATE_NAMES[snap.state],
           ready: snap.ready,
           jvmPid: snap.jvmPid ?? null,
-          jvmAlive: snap.jvmPid !== undefined && isAlive(snap.jvmPid),
+          // We hold the JVM as our child: its pid is cleared the moment it exits. (Reading /proc
+          // would need -A in Deno 2.9.)
+          jvmAlive: snap.jvmPid !== undefined,
           apiPort: apiPortFor(config, snap.mode),
           apiPortOpen: snap.apiHandshakeOk,
           apiHandshakeOk: snap.apiHandshakeOk,

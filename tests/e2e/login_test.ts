@@ -211,3 +211,67 @@ Deno.test("a slow API port: READY never comes before the API answers", async () 
     );
   });
 });
+
+Deno.test("too many attempts: waits the stated time, then logs in again in the same JVM", async () => {
+  await withScenario(
+    {
+      scenario: {
+        faults: { badCredentials: 1, tooManyAttempts: { afterFailures: 1, waitSeconds: 2 } },
+      },
+    },
+    async (run) => {
+      await run.line(/too many failed login attempts: waiting 5 s/);
+      await run.line(READY);
+      const ev = await run.events();
+      const attempts = ev.filter((e) => e.event === "login-attempt");
+      assert.equal(attempts.length, 2, "one retry after the wait");
+      assert.ok(
+        attempts[1].ts - attempts[0].ts >= 5_000,
+        "the stated wait plus margin was honoured",
+      );
+      assert.equal(ev.filter((e) => e.event === "sim-start").length, 1, "no new JVM");
+    },
+  );
+});
+
+Deno.test("existing session, primaryoverride continues the first time; manual leaves it", async () => {
+  await withScenario(
+    {
+      env: { EXISTING_SESSION_DETECTED_ACTION: "primaryoverride" },
+      scenario: { faults: { existingSession: true } },
+    },
+    async (run) => {
+      await run.line(READY);
+      assert.ok(find(await run.events(), "click", { button: "Continue Login" }));
+    },
+  );
+  await withScenario(
+    {
+      env: { EXISTING_SESSION_DETECTED_ACTION: "manual" },
+      scenario: { faults: { existingSession: true } },
+    },
+    async (run) => {
+      await run.line(/existing session detected: left for the operator \(manual\)/);
+      const ev = await run.events();
+      assert.ok(!ev.some((e) => e.event === "click" && /existing session/i.test(String(e.window))));
+    },
+  );
+});
+
+Deno.test("IB Key push never approved, TWOFA_TIMEOUT_ACTION=restart: a new JVM and a new login", async () => {
+  await withScenario(
+    {
+      env: { TWOFACTOR_CODE: "", TWOFA_TIMEOUT: "10", TWOFA_TIMEOUT_ACTION: "restart" },
+      scenario: { twofa: { kind: "ibkey", approveAfterMs: null } },
+    },
+    async (run) => {
+      const first = await run.event((e) => e.event === "sim-start", "first JVM");
+      await run.line(/relaunch: 2FA dialog timeout; TWOFA_TIMEOUT_ACTION=restart/);
+      await run.event((e) => e.event === "sim-start" && e.pid !== first.pid, "a second JVM");
+      await run.event(
+        (e) => e.event === "login-attempt" && e.ts > first.ts + 10_000,
+        "a new login in the new JVM",
+      );
+    },
+  );
+});
