@@ -4,6 +4,8 @@
  */
 
 import { configCommand } from "./config_cmd.ts";
+import { doctorCommand } from "./doctor_cmd.ts";
+import { inspectCommand } from "./inspect_cmd.ts";
 import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
@@ -22,6 +24,11 @@ export const COMMANDS: Record<string, [string, Command]> = {
   totp: ["print the current TOTP code for the configured secret", totpCommand],
   send: ["send a command to the IBC-compatible command server (replaces telnet/nc)", sendCommand],
   "convert-ibc": ["convert an IBC config.ini into ibg-pilot environment variables", convertCommand],
+  inspect: ["print the live window and component tree of a running Gateway", inspectCommand],
+  doctor: [
+    "check Java, the Gateway install, display, runtime dir, ports, a11y stack",
+    doctorCommand,
+  ],
   version: ["print the version", versionCommand],
 };
 for (const [name, what] of Object.entries(PLANNED)) {

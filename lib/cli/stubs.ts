@@ -3,10 +3,7 @@
 import { EXIT } from "./exit.ts";
 
 /** Descriptions of the planned commands, shown in `--help` and by the stub itself. */
-export const PLANNED: Record<string, string> = {
-  inspect: "print the live window and component tree of a running Gateway",
-  doctor: "check Java, the Gateway install, display, sockets and accessibility stack",
-};
+export const PLANNED: Record<string, string> = {};
 
 /** A stub command: prints that it is not available yet; `--help` still describes it. */
 export function stubCommand(name: string, args: string[]): number {

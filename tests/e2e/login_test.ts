@@ -5,6 +5,8 @@
 
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { baseEnv, runCli } from "../support/cli.ts";
 import { find, SECRETS, withScenario } from "./harness.ts";
 
 const READY = /-> "?ready"?/;
@@ -274,4 +276,20 @@ Deno.test("IB Key push never approved, TWOFA_TIMEOUT_ACTION=restart: a new JVM a
       );
     },
   );
+});
+
+Deno.test("inspect prints the live windows of a running session, passwords masked", async () => {
+  await withScenario({}, async (run) => {
+    await run.line(READY);
+    const env = baseEnv({ PILOT_RUNTIME_DIR: join(run.dir, "rt"), TRADING_MODE: "paper" });
+    const sock = join(run.dir, "rt", "agent-paper.sock");
+    const r = await runCli(["inspect", "--json"], env, undefined, { extraUnixSockets: [sock] });
+    assert.equal(r.code, 0, r.stderr);
+    const windows = JSON.parse(r.stdout) as { window: { title: string }; tree: unknown }[];
+    assert.ok(windows.some((w) => w.window.title === "IBKR Gateway"), r.stdout.slice(0, 500));
+    assert.match(JSON.stringify(windows), /API Server: connected/);
+    const text = await runCli(["inspect"], env, undefined, { extraUnixSockets: [sock] });
+    assert.match(text.stdout, /== frame "IBKR Gateway"/);
+    assert.ok(!text.stdout.includes(SECRETS.password));
+  });
 });

@@ -51,9 +51,10 @@ export async function runCli(
   args: string[],
   env: Record<string, string> = baseEnv(),
   stdin?: string,
+  opts: { extraUnixSockets?: string[] } = {},
 ): Promise<CliResult> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: pilotArgs(args),
+    args: pilotArgs(args, opts),
     cwd: ROOT,
     env,
     clearEnv: true,

@@ -88,3 +88,23 @@ Deno.test("version prints the version", async () => {
   const j = JSON.parse(r.stdout);
   assert.match(j.version, /^\d+\.\d+\.\d+/);
 });
+
+Deno.test("doctor names what is missing and how to fix it, exit 4; a good install passes its checks", async () => {
+  const missing = await runCli(["doctor"], baseEnv({ TWS_PATH: "/tmp/no-such-jts-dir" }));
+  assert.equal(missing.code, 4, missing.stderr);
+  assert.match(missing.stdout, /FAIL {2}gateway install/);
+  assert.match(missing.stdout, /fix: set TWS_PATH/);
+  assert.match(missing.stdout, /FAIL {2}display: DISPLAY is not set/);
+  const { installSimGateway } = await import("../gateway-sim/install.ts");
+  const dir = await Deno.makeTempDir();
+  const install = await installSimGateway({ root: `${dir}/Jts` });
+  const good = await runCli(
+    ["doctor", "--json"],
+    baseEnv({ TWS_PATH: install.twsPath, PILOT_RUNTIME_DIR: `${dir}/rt` }),
+  );
+  const checks = JSON.parse(good.stdout) as { name: string; ok: boolean }[];
+  assert.ok(checks.find((c) => c.name === "gateway install")?.ok, good.stdout);
+  assert.ok(checks.find((c) => c.name === "java")?.ok, good.stdout);
+  assert.ok(checks.find((c) => c.name === "runtime directory")?.ok, good.stdout);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,148 @@
+/**
+ * `ibg-pilot doctor`: checks what `run` needs (the configuration, Java and the Gateway install,
+ * the display, the runtime directory, the API ports, and with UI_DRIVER=atspi the accessibility
+ * stack) and says how to fix each problem. Exits 0 when everything needed passes, 4 otherwise.
+ */
+
+import { agentSocketPath, ensureRuntimeDir, findInstall, findJava } from "../gateway/mod.ts";
+import { atspiDoctor } from "../ui/atspi/doctor.ts";
+import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
+import { loadForCommand } from "./context.ts";
+import { EXIT } from "./exit.ts";
+
+export const HELP = `Usage: ibg-pilot doctor [--json]
+
+Checks Java, the Gateway install, the display, the runtime directory, the API ports and (with
+UI_DRIVER=atspi) the accessibility stack, and prints how to fix each problem.
+Exits 0 when every check passes, 4 when one fails, 2 when the configuration is invalid.`;
+
+/** One check's outcome. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+function portFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function doctorCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("doctor", args, {
+    ...COMMON_OPTIONS,
+    ...SETTING_OPTIONS,
+    json: { type: "boolean" },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.OK;
+  }
+  const c = loadForCommand(settingOverrides(values)).values;
+  const env = Deno.env.toObject();
+  const checks: Check[] = [{
+    name: "configuration",
+    ok: true,
+    detail: "valid (ibg-pilot config shows it)",
+  }];
+  try {
+    const install = findInstall({
+      twsPath: c.TWS_PATH,
+      home: env.HOME,
+      product: c.GATEWAY_OR_TWS,
+      majorVersion: c.TWS_MAJOR_VRSN,
+    });
+    checks.push({
+      name: "gateway install",
+      ok: true,
+      detail: `${install.version} in ${install.programDir}`,
+    });
+    try {
+      const java = findJava({
+        programDir: install.programDir,
+        javaPath: c.JAVA_PATH,
+        pathEnv: env.PATH,
+        javaHome: env.JAVA_HOME,
+      });
+      checks.push({ name: "java", ok: true, detail: `${java.path} (from ${java.source})` });
+    } catch (e) {
+      checks.push({
+        name: "java",
+        ok: false,
+        detail: (e as Error).message,
+        fix: "set JAVA_PATH or install Gateway's JRE",
+      });
+    }
+  } catch (e) {
+    checks.push({
+      name: "gateway install",
+      ok: false,
+      detail: (e as Error).message,
+      fix: "set TWS_PATH (and TWS_MAJOR_VRSN) to where Gateway is installed",
+    });
+  }
+  const display = env.DISPLAY;
+  const xsock = display
+    ? `/tmp/.X11-unix/X${display.replace(/^.*:/, "").split(".")[0]}`
+    : undefined;
+  let xok = false;
+  try {
+    xok = xsock !== undefined && Deno.statSync(xsock).isSocket === true;
+  } catch { /* missing */ }
+  checks.push({
+    name: "display",
+    ok: xok,
+    detail: display
+      ? `DISPLAY=${display}${xok ? "" : ` but ${xsock} does not exist`}`
+      : "DISPLAY is not set",
+    fix: xok
+      ? undefined
+      : "start Xvfb (for example: Xvfb :1 -screen 0 1024x768x24 &) and set DISPLAY=:1",
+  });
+  const runtime = c.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot";
+  try {
+    await ensureRuntimeDir(runtime, Deno.uid() ?? 0);
+    agentSocketPath(runtime, "paper");
+    checks.push({ name: "runtime directory", ok: true, detail: `${runtime} (0700, ours)` });
+  } catch (e) {
+    checks.push({
+      name: "runtime directory",
+      ok: false,
+      detail: (e as Error).message,
+      fix: "use the default /tmp/ibg-pilot",
+    });
+  }
+  const modes = c.TRADING_MODE === "both" ? ["live", "paper"] : [c.TRADING_MODE ?? "paper"];
+  for (const m of modes) {
+    const port = c.TWS_API_PORT ?? (m === "live" ? 4001 : 4002);
+    const free = portFree(port);
+    checks.push({
+      name: `api port ${m}`,
+      ok: free,
+      detail: free ? `${port} is free` : `${port} is already in use`,
+      fix: free ? undefined : "stop the other Gateway (or ibg-pilot) using it, or set TWS_API_PORT",
+    });
+  }
+  if (c.UI_DRIVER !== "agent") {
+    for (const r of await atspiDoctor({ env: (n) => env[n] })) {
+      checks.push({ name: `a11y: ${r.name}`, ok: r.ok, detail: r.detail, fix: r.fix });
+    }
+  }
+  if (values.json) console.log(JSON.stringify(checks, null, 2));
+  else {
+    for (const ch of checks) {
+      console.log(
+        `${ch.ok ? "ok  " : "FAIL"}  ${ch.name}: ${ch.detail}${
+          ch.fix ? `\n      fix: ${ch.fix}` : ""
+        }`,
+      );
+    }
+  }
+  return checks.every((ch) => ch.ok) ? EXIT.OK : EXIT.NOT_OK;
+}
