@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { baseEnv, runCli } from "../support/cli.ts";
-import { find, SECRETS, withScenario } from "./harness.ts";
+import { find, freePort, SECRETS, withScenario } from "./harness.ts";
 
 const READY = /-> "?ready"?/;
 const click = (button: string) => (e: { event: string; button?: unknown }) =>
@@ -291,5 +291,42 @@ Deno.test("inspect prints the live windows of a running session, passwords maske
     const text = await runCli(["inspect"], env, undefined, { extraUnixSockets: [sock] });
     assert.match(text.stdout, /== frame "IBKR Gateway"/);
     assert.ok(!text.stdout.includes(SECRETS.password));
+  });
+});
+
+Deno.test("a 2FA prompt for another method: no code is typed, ALERT_2FA_FAILED, HALTED", async () => {
+  await withScenario({ scenario: { twofa: { codeDevice: "IB Key" } } }, async (run) => {
+    await run.line(/ALERT_2FA_FAILED mode=paper reason="2FA method mismatch/);
+    await run.line(/ALERT_HALTED/);
+    assert.ok(!find(await run.events(), "field-set", { field: "2fa-code" }), "no code typed");
+  });
+});
+
+Deno.test("BYPASS_WARNING=yes (the gnzsnz meaning) ticks all nine precautions", async () => {
+  await withScenario({ env: { BYPASS_WARNING: "yes" } }, async (run) => {
+    await run.line(READY);
+    const changed = (await run.events()).filter((e) => e.event === "setting-changed");
+    for (let i = 1; i <= 9; i++) {
+      assert.equal(
+        String(changed.filter((e) => e.key === `precaution.${i}`).at(-1)?.value),
+        "true",
+        `precaution ${i}`,
+      );
+    }
+  });
+});
+
+Deno.test("STOP through the IBC-compatible command server logs out cleanly and exits 0", async () => {
+  const port = freePort();
+  await withScenario({ env: { CONTROLLER_COMMAND_SERVER_PORT: String(port) } }, async (run) => {
+    await run.line(READY);
+    const r = await runCli(
+      ["send", "STOP"],
+      baseEnv({ CONTROLLER_COMMAND_SERVER_PORT: String(port) }),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /OK Shutting down: STOP command/);
+    await run.event((e) => e.event === "session-released", "session released after STOP");
+    assert.equal((await run.pilot.status).code, 0);
   });
 });

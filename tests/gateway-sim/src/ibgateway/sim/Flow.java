@@ -403,7 +403,8 @@ public final class Flow implements MainWindow.Actions {
                 kind = device.equalsIgnoreCase("IB Key") ? "ibkey" : "totp";
             }
             if (kind.equals("totp")) {
-                d.showCode("Mobile Authenticator app");
+                // A scenario may name another method in the prompt (a wrong-prompt dialog for tests).
+                d.showCode(sc.str("twofa.codeDevice", "Mobile Authenticator app"));
                 if (!shown) Ui.showLater(d);
                 int tries = 0;
                 while (true) {
