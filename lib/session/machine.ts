@@ -330,6 +330,13 @@ function requestStop(ctx: Ctx, reason: string, then: "exit" | "relaunch") {
   ctx.fx.push({ do: "stop-jvm", graceful: true });
 }
 
+/** A deadline passed in this JVM: count it as a failed start, relaunch until the cap, then exit 1. */
+function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
+  ctx.fx.push({ do: "log", level: "error", message });
+  ctx.s = { ...ctx.s, crashes: ctx.s.crashes + 1, exitCode: 1 };
+  requestStop(ctx, reason, ctx.s.crashes <= ctx.cfg.maxCrashRestarts ? "relaunch" : "exit");
+}
+
 function finishStop(ctx: Ctx) {
   const stop = ctx.s.stopping;
   if (stop?.then === "relaunch") {
@@ -590,32 +597,15 @@ function onTimer(ctx: Ctx, name: TimerName) {
       return;
     case "agent":
       if (s.phase === "agent-wait") {
-        ctx.fx.push({
-          do: "log",
-          level: "error",
-          message: "the agent inside Gateway never said hello",
-        });
-        requestStop(
-          ctx,
-          "agent never answered",
-          s.crashes < cfg.maxCrashRestarts ? "relaunch" : "exit",
-        );
-        ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
+        giveUpOnJvm(ctx, "the agent inside Gateway never said hello", "agent never answered");
       }
       return;
     case "login-frame":
       if (s.phase === "login" && s.loginAttempts === 0) {
-        ctx.fx.push({
-          do: "log",
-          level: "error",
-          message:
-            `Gateway's login window did not appear within ${cfg.PILOT_LOGIN_FRAME_TIMEOUT} s`,
-        });
-        ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
-        requestStop(
+        giveUpOnJvm(
           ctx,
+          `Gateway's login window did not appear within ${cfg.PILOT_LOGIN_FRAME_TIMEOUT} s`,
           "login window never appeared",
-          ctx.s.crashes <= cfg.maxCrashRestarts ? "relaunch" : "exit",
         );
       }
       return;
@@ -644,17 +634,10 @@ function onTimer(ctx: Ctx, name: TimerName) {
       return;
     case "api-deadline":
       if (s.phase === "post-login") {
-        ctx.fx.push({
-          do: "log",
-          level: "error",
-          message:
-            `the API port did not answer within ${cfg.PILOT_API_READY_TIMEOUT} s of logging in`,
-        });
-        ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
-        requestStop(
+        giveUpOnJvm(
           ctx,
+          `the API port did not answer within ${cfg.PILOT_API_READY_TIMEOUT} s of logging in`,
           "API never answered after login",
-          ctx.s.crashes <= cfg.maxCrashRestarts ? "relaunch" : "exit",
         );
       }
       return;
