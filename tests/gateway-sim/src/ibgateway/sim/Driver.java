@@ -35,6 +35,8 @@ public final class Driver extends Thread {
     private final Scenario sc;
     private final Set<Window> handled = Collections.newSetFromMap(new IdentityHashMap<>());
     private int logins;
+    /** A Log In click was posted and the attempt has not visibly started (button not yet disabled). */
+    private boolean clickPending;
     private int twofaAnswers;
     private boolean trapClicked;
     private boolean configDone;
@@ -201,7 +203,13 @@ public final class Driver extends Thread {
             List<Component> pw = onEdt(() -> find(w, c -> c instanceof JPasswordField && c.isShowing()));
             if (pw.isEmpty()) continue;
             AbstractButton logIn = onEdt(() -> button(w, "Log In", "Paper Log In", "Paper-Login", "Log-In", "Login"));
-            if (logIn == null || !onEdt(logIn::isEnabled)) continue;
+            if (logIn == null) continue;
+            if (!onEdt(logIn::isEnabled)) {
+                clickPending = false; // the attempt is running: a later enabled button is a new chance
+                continue;
+            }
+            // Under load the posted click may not have run yet: never log in twice for one attempt.
+            if (clickPending) return;
             logins++;
             boolean paper = "paper".equals(opt("mode", "paper"));
             AbstractButton api = onEdt(() -> "fix".equals(opt("api", "ib")) ? button(w, "FIX CTCI", "FIX-CTCI") : button(w, "IB API"));
@@ -214,6 +222,7 @@ public final class Driver extends Thread {
             if (user != null) setText(user, opt("username", "simuser"));
             setText((JPasswordField) pw.get(pw.size() - 1), opt("password", "simpass"));
             AbstractButton go = onEdt(() -> button(w, "Log In", "Paper Log In", "Paper-Login", "Log-In", "Login"));
+            clickPending = true;
             click(go);
             return;
         }
