@@ -6,6 +6,7 @@
  */
 
 import { join } from "node:path";
+import { freePort } from "../tests/support/net.ts";
 import { parseArgs } from "node:util";
 import { buildJava } from "./build_java.ts";
 import { startXvfb, type Xvfb } from "../tests/support/xvfb.ts";
@@ -20,13 +21,6 @@ const { values } = parseArgs({
 
 /** A TOTP secret for the simulator only: not an IBKR secret. */
 const DEMO_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 console.log("building the agent and the simulator ...");
 await buildJava("agent");

@@ -14,6 +14,9 @@ import { baseEnv } from "../support/cli.ts";
 import { type PilotProcess, startPilot } from "../support/pilot.ts";
 import { startXvfb, type Xvfb } from "../support/xvfb.ts";
 import { totpAt } from "../../lib/totp/mod.ts";
+import { freePort } from "../support/net.ts";
+
+export { freePort };
 
 /** The test secrets: none of them may appear in any output. */
 export const SECRETS = {
@@ -42,14 +45,6 @@ async function releaseDisplay(): Promise<void> {
     xvfb = undefined;
     await x.stop();
   }
-}
-
-/** A free TCP port on loopback. */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 /** A running scenario. */

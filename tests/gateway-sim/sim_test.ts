@@ -8,6 +8,7 @@
  */
 
 import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { freePort } from "../support/net.ts";
 import { join } from "node:path";
 import { startXvfb, type Xvfb } from "../support/xvfb.ts";
 import { installSimGateway, type SimInstall } from "./install.ts";
@@ -35,13 +36,6 @@ function merge(
       : v;
   }
   return out;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 // ---- a minimal TWS API client (ecosystem.md 5.2), enough to test the sim's answers ------------
