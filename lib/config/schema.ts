@@ -378,7 +378,8 @@ export const SCHEMA = {
     type: t.oneOf("agent", "atspi", "auto"),
     default: "agent",
     group: "Controller",
-    doc: "UI channel: the in-JVM agent, AT-SPI over D-Bus, or auto (agent, else AT-SPI).",
+    doc:
+      "UI channel: the in-JVM agent; AT-SPI over D-Bus (loads the ATK bridge into Gateway, the agent only for what AT-SPI cannot do); or auto (the agent, else AT-SPI).",
   }),
   PILOT_RUNTIME_DIR: def({
     type: t.path,

@@ -25,6 +25,10 @@ import {
 } from "../gateway/mod.ts";
 import { log } from "../log.ts";
 import { connectAgent } from "../ui/agent/client.ts";
+import { atkBridgeJavaOptions } from "../ui/atspi/bridge.ts";
+import { openAtspiPort } from "../ui/atspi/port.ts";
+import { selectUiPort } from "../ui/select.ts";
+import { dirname } from "node:path";
 import type { UiPort } from "../ui/port.ts";
 import { crossedWeeklyReset } from "./clock.ts";
 import type { GatewayHost } from "./shell.ts";
@@ -110,6 +114,14 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
         }
       }
       await claimSocketPath(socket);
+      // The ATK bridge goes into Gateway's JVM only when AT-SPI is chosen: with it loaded, a
+      // peer's Gateway login deadlocked (peers.md A8). Otherwise assistive technologies are off.
+      let atkBridge: { jar: string; libDir: string } | undefined;
+      if (config.UI_DRIVER === "atspi") {
+        const b = atkBridgeJavaOptions();
+        if (!b.ok) throw new Error(`UI_DRIVER=atspi: ${b.error}. Fix: ${b.fix}`);
+        atkBridge = { jar: b.classpath[0], libDir: dirname(b.library) };
+      }
       const command = buildJavaCommand({
         install,
         java: java.path,
@@ -119,6 +131,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
         heapMb: config.JAVA_HEAP_SIZE,
         restartDir: token.restartDir,
         agent: { jar: opts.agentJar, socket },
+        atkBridge,
       });
       logger.info("starting Gateway {version} with {java} ({source}){resume}", {
         version: install.version,
@@ -144,17 +157,24 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
 
     async connectUi(): Promise<UiPort> {
       const p = proc;
-      const client = connectAgent(socket, {
-        helloDeadlineMs: (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000,
+      const deadline = (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000;
+      const driver = config.UI_DRIVER ?? "agent";
+      const selection = selectUiPort(driver, {
+        agent: () => connectAgent(socket, { helloDeadlineMs: deadline }),
+        // AT-SPI sees Gateway only when its JVM loaded the bridge, i.e. with UI_DRIVER=atspi.
+        atspi: driver === "atspi"
+          ? () => openAtspiPort({ pid: p?.pid, appDeadlineMs: deadline })
+          : undefined,
       });
       // A JVM that dies while we wait is reported with its log, not as a silent timeout.
-      return p
-        ? await p.awaitStartup(
-          client,
-          (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000 + 1000,
-          "the agent",
-        )
-        : await client;
+      const chosen = p
+        ? await p.awaitStartup(selection, deadline * 2 + 1000, "the UI channel")
+        : await selection;
+      logger.info("UI channel: {chosen} ({reason})", {
+        chosen: chosen.chosen,
+        reason: chosen.reason,
+      });
+      return chosen.port;
     },
 
     async stop(closeGracefully) {

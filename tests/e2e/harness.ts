@@ -15,6 +15,8 @@ import { type PilotProcess, startPilot } from "../support/pilot.ts";
 import { startXvfb, type Xvfb } from "../support/xvfb.ts";
 import { totpAt } from "../../lib/totp/mod.ts";
 import { freePort } from "../support/net.ts";
+import { type A11yStack, startA11yStack } from "../support/a11y.ts";
+import { socketPathOf } from "../../lib/ui/atspi/dbus.ts";
 
 export { freePort };
 
@@ -70,6 +72,8 @@ export interface RunOptions {
   scenario?: Record<string, unknown>;
   env?: Record<string, string>;
   mode?: "live" | "paper";
+  /** Bring up a private session bus and the AT-SPI bus for this run (UI_DRIVER=atspi tests). */
+  a11y?: boolean;
   /** Start the sim with `-Drestart` style token present: write one before start. */
   prepare?: (settingsDir: string) => Promise<void>;
 }
@@ -86,7 +90,9 @@ export async function withScenario(
   const dir = await Deno.makeTempDir({ prefix: "ibgp-e2e-" });
   const started = Date.now();
   let pilot: PilotProcess | undefined;
+  let stack: A11yStack | undefined;
   try {
+    if (opts.a11y) stack = await startA11yStack({ display: x.display });
     const install = await installSimGateway({ root: join(dir, "Jts") });
     const settingsDir = join(dir, "settings");
     const runtimeDir = join(dir, "rt");
@@ -124,9 +130,11 @@ export async function withScenario(
       PILOT_CLEAN_LOGOUT_TIMEOUT: "10",
       IBG_SIM_EVENTS: eventsPath,
       IBG_SIM_SCENARIO: scenarioPath,
+      ...stack?.env,
       ...opts.env,
     });
     const sockets = ["live", "paper"].map((m) => join(runtimeDir, `agent-${m}.sock`));
+    if (stack) sockets.push(socketPathOf(stack.sessionAddress), socketPathOf(stack.a11yAddress));
     pilot = startPilot(["run"], env, {
       extraUnixSockets: sockets,
       logFile: join(dir, "pilot-output.log"),
@@ -161,6 +169,7 @@ export async function withScenario(
     });
   } finally {
     if (pilot) await pilot.stop(60_000);
+    await stack?.stop();
     try {
       await scanForSecrets(dir, started);
     } finally {
