@@ -5,14 +5,16 @@
  * It talks to the agent a running `ibg-pilot run` loaded (the agent accepts several clients).
  */
 
-import type { ComponentNode } from "../ui/port.ts";
+import type { ComponentNode, WindowInfo } from "../ui/port.ts";
+import { inspectViaAtspi } from "../ui/atspi/inspect.ts";
 import { agentSocketPath } from "../gateway/mod.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
 
-export const HELP = `Usage: ibg-pilot inspect [--mode live|paper] [--json] [--all]
+export const HELP =
+  `Usage: ibg-pilot inspect [--mode live|paper] [--via agent|atspi] [--pid PID] [--json] [--all]
 
 Prints Gateway's showing windows and their component trees: type, role, component name, text
 (passwords only as their length), enabled/selected state. Needs a running 'ibg-pilot run' for
@@ -20,6 +22,9 @@ that mode (it connects to the agent socket in PILOT_RUNTIME_DIR).
 
 Options:
   --mode MODE   which session (default: TRADING_MODE, paper for both)
+  --via atspi   read the windows over AT-SPI (D-Bus) instead of the agent: works on a Gateway
+                started by someone else, if its JVM loaded the ATK bridge
+  --pid PID     with --via atspi: the Gateway JVM's pid (default: the only Java application)
   --json        one JSON document instead of a tree
   --all         include windows that are not showing
   -h, --help    this help`;
@@ -41,6 +46,23 @@ function line(n: ComponentNode, depth: number, out: string[]) {
   for (const c of n.children) line(c, depth + 1, out);
 }
 
+function print(out: { window: WindowInfo; tree?: ComponentNode }[], json?: boolean) {
+  if (json) {
+    console.log(JSON.stringify(out, null, 2));
+    return;
+  }
+  for (const { window: w, tree } of out) {
+    console.log(
+      `== ${w.kind} ${JSON.stringify(w.title)} (${w.className}${
+        w.modal ? ", modal" : ""
+      }) id=${w.id}`,
+    );
+    const lines: string[] = [];
+    if (tree) line(tree, 1, lines);
+    console.log(lines.join("\n"));
+  }
+}
+
 /** Runs the command; resolves to the exit code. */
 export async function inspectCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("inspect", args, {
@@ -48,12 +70,26 @@ export async function inspectCommand(args: string[]): Promise<number> {
     ...SETTING_OPTIONS,
     json: { type: "boolean" },
     all: { type: "boolean" },
+    via: { type: "string" },
+    pid: { type: "string" },
   });
   if (values.help) {
     console.log(HELP);
     return EXIT.OK;
   }
   const c = loadForCommand(settingOverrides({ ...values, mode: undefined })).values;
+  if (values.via !== undefined && values.via !== "agent" && values.via !== "atspi") {
+    throw new ExitError(EXIT.USAGE, `--via must be agent or atspi, not ${values.via}`);
+  }
+  if (values.via === "atspi") {
+    const pid = values.pid === undefined ? undefined : Number(values.pid);
+    if (pid !== undefined && !Number.isInteger(pid)) {
+      throw new ExitError(EXIT.USAGE, `--pid must be a number`);
+    }
+    const seen = await inspectViaAtspi(pid);
+    print(seen.windows, values.json);
+    return EXIT.OK;
+  }
   const mode = (values.mode ?? (c.TRADING_MODE === "live" ? "live" : "paper")) as "live" | "paper";
   if (mode !== "live" && mode !== "paper") {
     throw new ExitError(EXIT.USAGE, `--mode must be live or paper, not ${mode}`);

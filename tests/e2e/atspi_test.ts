@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { runCli } from "../support/cli.ts";
 import { find, SECRETS, withScenario } from "./harness.ts";
 
 Deno.test("UI_DRIVER=atspi: paper + TOTP login to READY through AT-SPI", async () => {
@@ -17,5 +18,18 @@ Deno.test("UI_DRIVER=atspi: paper + TOTP login to READY through AT-SPI", async (
     assert.equal(find(ev, "field-set", { field: "password" })?.correct, true);
     assert.equal(find(ev, "field-set", { field: "2fa-code" })?.correct, true);
     assert.ok(ev.some((e) => e.event === "api-client"), "READY proven by a handshake");
+    // The same Gateway, read over AT-SPI by `inspect --via atspi`.
+    const pid = String(find(ev, "sim-start")?.pid);
+    const r = await runCli(
+      ["inspect", "--via", "atspi", "--pid", pid, "--json"],
+      run.env,
+      undefined,
+      {
+        extraUnixSockets: run.sockets,
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const windows = JSON.parse(r.stdout) as { window: { title: string } }[];
+    assert.ok(windows.some((w) => w.window.title === "IBKR Gateway"), r.stdout.slice(0, 400));
   });
 });

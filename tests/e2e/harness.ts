@@ -58,6 +58,9 @@ export interface Run {
   readyFile: string;
   apiPort: number;
   pilot: PilotProcess;
+  /** The environment ibg-pilot runs with, and the extra Unix sockets it may use. */
+  env: Record<string, string>;
+  sockets: string[];
   /** Waits for a sim event. */
   event(pred: (e: SimEvent) => boolean, what: string, deadlineMs?: number): Promise<SimEvent>;
   events(): Promise<SimEvent[]>;
@@ -148,6 +151,8 @@ export async function withScenario(
       readyFile,
       apiPort,
       pilot: p,
+      env,
+      sockets,
       event: (pred, what, deadlineMs = STEP_DEADLINE_MS) =>
         waitForSimEvent(eventsPath, pred, { deadlineMs }).catch((e) => {
           throw new Error(
