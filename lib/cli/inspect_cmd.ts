@@ -112,19 +112,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
       const tree = await client.snapshot(w.id).catch(() => undefined);
       out.push({ window: w, tree });
     }
-    if (values.json) console.log(JSON.stringify(out, null, 2));
-    else {
-      for (const { window: w, tree } of out) {
-        console.log(
-          `== ${w.kind} ${JSON.stringify(w.title)} (${w.className}${
-            w.modal ? ", modal" : ""
-          }) id=${w.id}`,
-        );
-        const lines: string[] = [];
-        if (tree) line(tree, 1, lines);
-        console.log(lines.join("\n"));
-      }
-    }
+    print(out, values.json);
   } finally {
     await client.close();
   }

@@ -42,6 +42,20 @@ export function crashBackoffMs(crashes: number): number {
   return Math.min(300_000, 5_000 * 2 ** Math.max(0, crashes - 1));
 }
 
+/** Timers that belong to one JVM's life: cancelled when it exits. */
+const JVM_TIMERS: TimerName[] = [
+  "agent",
+  "login-frame",
+  "login-progress",
+  "twofa",
+  "twofa-exit",
+  "probe",
+  "api-deadline",
+  "relogin",
+];
+/** Every timer: cancelled when the session stops or relaunches. */
+const ALL_TIMERS: TimerName[] = [...JVM_TIMERS, "maintenance", "relaunch", "halted-probe"];
+
 /** A new session in `idle`. */
 export function initialState(mode: Mode, now: number): SessionState {
   return {
@@ -307,20 +321,7 @@ function onTwofaTimeout(ctx: Ctx, why: string) {
 }
 
 function requestStop(ctx: Ctx, reason: string, then: "exit" | "relaunch") {
-  cancel(
-    ctx,
-    "maintenance",
-    "agent",
-    "login-frame",
-    "login-progress",
-    "twofa",
-    "twofa-exit",
-    "probe",
-    "api-deadline",
-    "relaunch",
-    "relogin",
-    "halted-probe",
-  );
+  cancel(ctx, ...ALL_TIMERS);
   ctx.s = { ...ctx.s, stopping: { reason, then } };
   if (ctx.s.jvmPid === undefined) {
     finishStop(ctx);
@@ -653,17 +654,7 @@ function onTimer(ctx: Ctx, name: TimerName) {
 
 function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>) {
   const s = ctx.s;
-  cancel(
-    ctx,
-    "agent",
-    "login-frame",
-    "login-progress",
-    "twofa",
-    "twofa-exit",
-    "probe",
-    "api-deadline",
-    "relogin",
-  );
+  cancel(ctx, ...JVM_TIMERS);
   ctx.s = { ...ctx.s, jvmPid: undefined, mainWindowId: undefined, loginWindowId: undefined };
   if (s.phase === "stopping" || s.stopping) return finishStop(ctx);
   if (s.phase === "halted") {

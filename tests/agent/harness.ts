@@ -4,6 +4,7 @@
  * log lines or UI events with named deadlines. Every JVM is ended by the PID we started.
  */
 
+import { endChild } from "../support/process.ts";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildJava } from "../../tools/build_java.ts";
@@ -172,16 +173,7 @@ export async function startFixture(
     stop() {
       stopped ??= (async () => {
         await writer.close().catch(() => {});
-        try {
-          child.kill("SIGTERM");
-        } catch { /* already gone */ }
-        const t = setTimeout(() => {
-          try {
-            child.kill("SIGKILL");
-          } catch { /* already gone */ }
-        }, 3000);
-        await child.status;
-        clearTimeout(t);
+        await endChild(child, 3000);
       })();
       return stopped;
     },

@@ -5,6 +5,7 @@
  */
 
 import { pilotArgs, ROOT } from "./cli.ts";
+import { endChild, signalChild } from "./process.ts";
 
 /** A running ibg-pilot this test started. */
 export interface PilotProcess {
@@ -101,24 +102,8 @@ export function startPilot(
         };
       });
     },
-    signal(sig) {
-      try {
-        child.kill(sig);
-      } catch { /* already gone */ }
-    },
+    signal: (sig) => signalChild(child, sig),
     status,
-    async stop(graceMs = 60_000) {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-      const t = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* already gone */ }
-      }, graceMs);
-      const s = await status;
-      clearTimeout(t);
-      return s;
-    },
+    stop: (graceMs = 60_000) => endChild(child, graceMs, status),
   };
 }

@@ -3,6 +3,8 @@
  * itself (-displayfd), so parallel tests and a developer's own X server never collide.
  */
 
+import { endChild } from "./process.ts";
+
 /** A running Xvfb that this process started. */
 export interface Xvfb {
   /** The DISPLAY value, for example ":12". */
@@ -53,18 +55,7 @@ export async function startXvfb(
     display: `:${number}`,
     pid: child.pid,
     stop() {
-      stopped ??= (async () => {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* already gone */ }
-        const t = setTimeout(() => {
-          try {
-            child.kill("SIGKILL");
-          } catch { /* already gone */ }
-        }, 2000);
-        await child.status;
-        clearTimeout(t);
-      })();
+      stopped ??= endChild(child, 2000).then(() => {});
       return stopped;
     },
   };
