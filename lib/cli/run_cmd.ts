@@ -7,14 +7,15 @@ import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { runPilot } from "../session/run.ts";
 
-export const HELP = `Usage: ibg-pilot run [--attach [PID]] [--set NAME=VALUE ...]
+export const HELP = `Usage: ibg-pilot run [--set NAME=VALUE ...]
 
 Launches IB Gateway with ibg-pilot's agent loaded, logs in (credentials, trading mode, TOTP or
 push second factor), answers Gateway's dialogs, applies API settings, proves readiness with a
 real API handshake and keeps Gateway alive. This is the default command.
 
 Options:
-  --attach [PID]      attach to a Gateway that is already running (desktop use)
+  --attach            attach to a Gateway that is already running (not available in this
+                      build yet: exits 3)
   --set NAME=VALUE    override a (non-secret) setting; repeatable
   --mode MODE         same as --set TRADING_MODE=MODE (live, paper, both)
   --tws-path PATH     same as --set TWS_PATH=PATH
