@@ -6,6 +6,8 @@
 
 import { agentSocketPath, ensureRuntimeDir, findInstall, findJava } from "../gateway/mod.ts";
 import { atspiDoctor } from "../ui/atspi/doctor.ts";
+import { apiPortFor } from "../session/ports.ts";
+import type { Mode } from "../session/types.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT } from "./exit.ts";
@@ -118,15 +120,19 @@ export async function doctorCommand(args: string[]): Promise<number> {
       fix: "use the default /tmp/ibg-pilot",
     });
   }
-  const modes = c.TRADING_MODE === "both" ? ["live", "paper"] : [c.TRADING_MODE ?? "paper"];
+  const modes: Mode[] = c.TRADING_MODE === "both" ? ["live", "paper"] : [c.TRADING_MODE ?? "paper"];
   for (const m of modes) {
-    const port = c.TWS_API_PORT ?? (m === "live" ? 4001 : 4002);
+    const port = apiPortFor(c, m);
     const free = portFree(port);
     checks.push({
       name: `api port ${m}`,
       ok: free,
       detail: free ? `${port} is free` : `${port} is already in use`,
-      fix: free ? undefined : "stop the other Gateway (or ibg-pilot) using it, or set TWS_API_PORT",
+      fix: free
+        ? undefined
+        : `stop the other Gateway (or ibg-pilot) using it, or set ${
+          m === "paper" ? "TWS_API_PORT_PAPER" : "TWS_API_PORT"
+        }`,
     });
   }
   if (c.UI_DRIVER !== "agent") {

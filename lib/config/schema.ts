@@ -229,7 +229,14 @@ export const SCHEMA = {
     type: t.port,
     group: "Gateway settings",
     ibc: "OverrideTwsApiPort",
-    doc: "API > Settings 'Socket port' (unset: Gateway's default, 4001 live / 4002 paper).",
+    doc:
+      "API > Settings 'Socket port' (unset: Gateway's default, 4001 live / 4002 paper). With TRADING_MODE=both it is the live session's port.",
+  }),
+  TWS_API_PORT_PAPER: def({
+    type: t.port,
+    group: "Gateway settings",
+    doc:
+      "The paper session's API socket port with TRADING_MODE=both (unset: 4002). In paper mode alone it overrides TWS_API_PORT.",
   }),
   AUTO_LOGOFF_TIME: def({
     type: t.time12,

@@ -19,6 +19,7 @@ import { applyPlan } from "./configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { makeClassifier } from "./intent.ts";
 import { planSettings } from "./settings_plan.ts";
+import { apiPortFor } from "./ports.ts";
 import { SessionShell, type SessionSnapshot } from "./shell.ts";
 import type { Mode } from "./types.ts";
 
@@ -27,10 +28,7 @@ export const PROBE_TIMEOUT_MS = 5_000;
 /** Unexpected JVM exits in a row before a session halts. */
 export const MAX_CRASH_RESTARTS = 5;
 
-/** The API port of a mode: the configured socket port, else Gateway's default. */
-export function apiPortFor(config: Config, mode: Mode): number {
-  return config.TWS_API_PORT ?? (mode === "live" ? 4001 : 4002);
-}
+export { apiPortFor };
 
 /** The ready file of a mode (suffixed in both mode). */
 export function readyFileFor(config: Config, mode: Mode): string | undefined {
@@ -80,12 +78,12 @@ export async function runPilot(config: Config, env: Record<string, string>): Pro
     Deno.uid() ?? 0,
   );
   const agentJar = await writeAgentJar(runtimeDir);
-  const plan = planSettings(config);
   const reporter = new UnknownWindowReporter();
 
   const shells = modes.map((mode) => {
     const settingsDir = settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
+    const plan = planSettings(config, mode);
     const host = createGatewayHost({ mode, config, settingsDir, runtimeDir, agentJar, env });
     const shell: SessionShell = new SessionShell({
       mode,

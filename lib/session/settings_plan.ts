@@ -9,6 +9,8 @@
 import type { Config, SettingName } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import type { Target } from "../ui/port.ts";
+import { configuredApiPort } from "./ports.ts";
+import type { Mode } from "./types.ts";
 
 /** One change inside a section of the dialog. */
 export type Edit =
@@ -65,15 +67,16 @@ export function time12Field(t: Time12): string {
 }
 
 /** The configuration plan; empty when nothing is set (the step is then skipped). */
-export function planSettings(c: Config): Section[] {
+export function planSettings(c: Config, mode: Mode): Section[] {
   const sections: Section[] = [];
   const api: Edit[] = [];
-  if (c.TWS_API_PORT !== undefined) {
+  const port = configuredApiPort(c, mode);
+  if (port) {
     api.push({
       kind: "text",
       target: { name: "Socket port" },
-      value: String(c.TWS_API_PORT),
-      setting: "TWS_API_PORT",
+      value: String(port.port),
+      setting: port.setting,
     });
   }
   if (c.TWS_MASTER_CLIENT_ID !== undefined) {

@@ -68,13 +68,28 @@ export interface Run {
   line(re: RegExp, deadlineMs?: number): Promise<string>;
   /** Waits until the ready file exists (written right after the READY transition). */
   readyFileWritten(deadlineMs?: number): Promise<void>;
+  /** One trading mode's Gateway (in both mode each has its own settings, port and event log). */
+  side(mode: "live" | "paper"): Side;
+}
+
+/** One simulated Gateway of a run. */
+export interface Side {
+  mode: "live" | "paper";
+  settingsDir: string;
+  eventsPath: string;
+  readyFile: string;
+  apiPort: number;
+  event(pred: (e: SimEvent) => boolean, what: string, deadlineMs?: number): Promise<SimEvent>;
+  events(): Promise<SimEvent[]>;
 }
 
 /** Options of a scenario run. */
 export interface RunOptions {
   scenario?: Record<string, unknown>;
   env?: Record<string, string>;
-  mode?: "live" | "paper";
+  mode?: "live" | "paper" | "both";
+  /** Scenario parts for one side only (merged over `scenario`); mostly for both mode. */
+  scenarioFor?: { live?: Record<string, unknown>; paper?: Record<string, unknown> };
   /** Bring up a private session bus and the AT-SPI bus for this run (UI_DRIVER=atspi tests). */
   a11y?: boolean;
   /** Start the sim with `-Drestart` style token present: write one before start. */
@@ -97,42 +112,63 @@ export async function withScenario(
   try {
     if (opts.a11y) stack = await startA11yStack({ display: x.display });
     const install = await installSimGateway({ root: join(dir, "Jts") });
-    const settingsDir = join(dir, "settings");
+    const both = opts.mode === "both";
+    const modes: ("live" | "paper")[] = opts.mode === "both"
+      ? ["live", "paper"]
+      : [opts.mode ?? "paper"];
+    const settingsBase = join(dir, "settings");
     const runtimeDir = join(dir, "rt");
-    const eventsPath = join(dir, "sim-events.jsonl");
-    const readyFile = join(dir, "ready");
-    const apiPort = freePort();
-    await Deno.mkdir(settingsDir, { recursive: true });
-    // Tests run in parallel: each sim listens on its own port (Gateway reads LocalServerPort).
-    await Deno.writeTextFile(
-      join(settingsDir, "jts.ini"),
-      `[IBGateway]\nLocalServerPort=${apiPort}\n`,
-    );
-    await opts.prepare?.(settingsDir);
+    const readyBase = join(dir, "ready");
+    const sides = new Map<"live" | "paper", Omit<Side, "event" | "events">>();
+    for (const mode of modes) {
+      const settingsDir = both ? `${settingsBase}_${mode}` : settingsBase;
+      sides.set(mode, {
+        mode,
+        settingsDir,
+        // In both mode the two sims share one environment: each logs into its own settings dir.
+        eventsPath: both ? join(settingsDir, "sim-events.jsonl") : join(dir, "sim-events.jsonl"),
+        readyFile: both ? `${readyBase}_${mode}` : readyBase,
+        apiPort: freePort(),
+      });
+      await Deno.mkdir(settingsDir, { recursive: true });
+      // Tests run in parallel: each sim listens on its own port (Gateway reads LocalServerPort).
+      await Deno.writeTextFile(
+        join(settingsDir, "jts.ini"),
+        `[IBGateway]\nLocalServerPort=${sides.get(mode)!.apiPort}\n`,
+      );
+      await opts.prepare?.(settingsDir);
+      if (both) {
+        await Deno.writeTextFile(
+          join(settingsDir, "sim-scenario.json"),
+          scenarioJson(opts.scenario, opts.scenarioFor?.[mode]),
+        );
+      }
+    }
+    const first = sides.get(modes[0])!;
+    const { settingsDir, eventsPath, apiPort } = first;
+    const readyFile = first.readyFile;
     const scenarioPath = join(dir, "scenario.json");
-    await Deno.writeTextFile(
-      scenarioPath,
-      JSON.stringify(deepMerge({
-        credentials: { username: SECRETS.user, password: SECRETS.password },
-        twofa: { secret: SECRETS.totp },
-        delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
-      }, opts.scenario ?? {})),
-    );
+    if (!both) {
+      await Deno.writeTextFile(
+        scenarioPath,
+        scenarioJson(opts.scenario, opts.scenarioFor?.[modes[0]]),
+      );
+    }
     const env = baseEnv({
       DISPLAY: x.display,
       TWS_PATH: install.twsPath,
-      TWS_SETTINGS_PATH: settingsDir,
+      TWS_SETTINGS_PATH: settingsBase,
       TWS_USERID: SECRETS.user,
       TWS_PASSWORD: SECRETS.password,
       TWOFACTOR_CODE: SECRETS.totp,
       TRADING_MODE: opts.mode ?? "paper",
       TWS_API_PORT: String(apiPort),
+      ...(both ? { TWS_API_PORT_PAPER: String(sides.get("paper")!.apiPort) } : {}),
       PILOT_RUNTIME_DIR: runtimeDir,
-      CONTROLLER_READY_FILE: readyFile,
+      CONTROLLER_READY_FILE: readyBase,
       LOG_LEVEL: "debug",
       PILOT_CLEAN_LOGOUT_TIMEOUT: "10",
-      IBG_SIM_EVENTS: eventsPath,
-      IBG_SIM_SCENARIO: scenarioPath,
+      ...(both ? {} : { IBG_SIM_EVENTS: eventsPath, IBG_SIM_SCENARIO: scenarioPath }),
       ...stack?.env,
       ...opts.env,
     });
@@ -154,12 +190,18 @@ export async function withScenario(
       env,
       sockets,
       event: (pred, what, deadlineMs = STEP_DEADLINE_MS) =>
-        waitForSimEvent(eventsPath, pred, { deadlineMs }).catch((e) => {
-          throw new Error(
-            `${what}: ${e.message}\nibg-pilot output tail:\n${p.output().slice(-4000)}`,
-          );
-        }),
+        waitForSide(first, p, pred, what, deadlineMs),
       events: () => readSimEvents(eventsPath),
+      side: (mode) => {
+        const side = sides.get(mode);
+        if (!side) throw new Error(`this run has no ${mode} side (mode ${opts.mode ?? "paper"})`);
+        return {
+          ...side,
+          event: (pred, what, deadlineMs = STEP_DEADLINE_MS) =>
+            waitForSide(side, p, pred, what, deadlineMs),
+          events: () => readSimEvents(side.eventsPath),
+        };
+      },
       line: (re, deadlineMs = STEP_DEADLINE_MS) => p.waitForLine(re, deadlineMs),
       readyFileWritten: async (deadlineMs = 5_000) => {
         const end = Date.now() + deadlineMs;
@@ -182,6 +224,32 @@ export async function withScenario(
       await releaseDisplay();
     }
   }
+}
+
+function scenarioJson(...parts: (Record<string, unknown> | undefined)[]): string {
+  let out: Record<string, unknown> = {
+    credentials: { username: SECRETS.user, password: SECRETS.password },
+    twofa: { secret: SECRETS.totp },
+    delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+  };
+  for (const part of parts) out = deepMerge(out, part ?? {});
+  return JSON.stringify(out);
+}
+
+function waitForSide(
+  side: { mode: string; eventsPath: string },
+  pilot: PilotProcess,
+  pred: (e: SimEvent) => boolean,
+  what: string,
+  deadlineMs: number,
+): Promise<SimEvent> {
+  return waitForSimEvent(side.eventsPath, pred, { deadlineMs }).catch((e) => {
+    throw new Error(
+      `${what} (${side.mode}): ${e.message}\nibg-pilot output tail:\n${
+        pilot.output().slice(-4000)
+      }`,
+    );
+  });
 }
 
 function deepMerge(

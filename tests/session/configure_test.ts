@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { findEditTarget, verifySection } from "../../lib/session/configure.ts";
 import { planSettings, PRECAUTIONS } from "../../lib/session/settings_plan.ts";
+import { apiPortFor } from "../../lib/session/ports.ts";
 import type { ComponentNode, Role } from "../../lib/ui/port.ts";
 
 const cfg = (env: Record<string, string>) => loadConfig({ env, home: "/h" }).values;
@@ -17,18 +18,21 @@ function node(
 }
 
 Deno.test("nothing set: no plan, the configure step is skipped", () => {
-  assert.deepEqual(planSettings(cfg({})), []);
+  assert.deepEqual(planSettings(cfg({}), "paper"), []);
 });
 
 Deno.test("API settings, precautions and an AM restart time are all planned", () => {
-  const plan = planSettings(cfg({
-    TWS_API_PORT: "4012",
-    TWS_MASTER_CLIENT_ID: "7",
-    READ_ONLY_API: "no",
-    BYPASS_BOND_WARNING: "yes",
-    AUTO_RESTART_TIME: "06:05 AM",
-    AUTO_LOGOFF_TIME: "11:00 PM",
-  }));
+  const plan = planSettings(
+    cfg({
+      TWS_API_PORT: "4012",
+      TWS_MASTER_CLIENT_ID: "7",
+      READ_ONLY_API: "no",
+      BYPASS_BOND_WARNING: "yes",
+      AUTO_RESTART_TIME: "06:05 AM",
+      AUTO_LOGOFF_TIME: "11:00 PM",
+    }),
+    "paper",
+  );
   assert.deepEqual(plan.map((s) => s.path.join("/")), [
     "API/Settings",
     "API/Precautions",
@@ -54,22 +58,28 @@ Deno.test("API settings, precautions and an AM restart time are all planned", ()
 });
 
 Deno.test("BYPASS_WARNING=yes sets all nine precautions; individual settings win", () => {
-  const plan = planSettings(cfg({ BYPASS_WARNING: "yes", BYPASS_ORDER_PRECAUTIONS: "no" }));
+  const plan = planSettings(
+    cfg({ BYPASS_WARNING: "yes", BYPASS_ORDER_PRECAUTIONS: "no" }),
+    "paper",
+  );
   const edits = plan[0].edits;
   assert.equal(edits.length, PRECAUTIONS.length);
   assert.equal((edits[0] as { value: boolean }).value, false);
   assert.ok(edits.slice(1).every((e) => (e as { value: boolean }).value === true));
   // Labels (not yes/no) are disclaimer buttons, not precautions.
-  assert.deepEqual(planSettings(cfg({ BYPASS_WARNING: "I Agree" })), []);
+  assert.deepEqual(planSettings(cfg({ BYPASS_WARNING: "I Agree" }), "paper"), []);
 });
 
 Deno.test("read-back finds fields by component name, label and text and reports mismatches", () => {
-  const plan = planSettings(cfg({
-    TWS_API_PORT: "4012",
-    TWS_MASTER_CLIENT_ID: "7",
-    READ_ONLY_API: "yes",
-    AUTO_LOGOFF_TIME: "06:05 AM",
-  }));
+  const plan = planSettings(
+    cfg({
+      TWS_API_PORT: "4012",
+      TWS_MASTER_CLIENT_ID: "7",
+      READ_ONLY_API: "yes",
+      AUTO_LOGOFF_TIME: "06:05 AM",
+    }),
+    "paper",
+  );
   const apiTree = node("panel", {}, [
     node("panel", { name: "Socket port" }, [
       node("label", { text: "Socket port" }),
@@ -89,4 +99,17 @@ Deno.test("read-back finds fields by component name, label and text and reports 
   // The time text matches but PM is selected: an AM time stored as PM is caught.
   assert.deepEqual(verifySection(lockTree, plan[1]), ["AUTO_LOGOFF_TIME"]);
   assert.equal(findEditTarget(lockTree, plan[1].edits[0])?.text, "06:05");
+});
+
+Deno.test("both mode: each session types its own API port; paper alone honours either setting", () => {
+  const port = (c: Record<string, string>, mode: "live" | "paper") =>
+    planSettings(cfg(c), mode).flatMap((s) => s.edits).find((e) => e.setting.startsWith("TWS_API"))
+      ?.value;
+  const both = { TRADING_MODE: "both", TWS_API_PORT: "4101", TWS_API_PORT_PAPER: "4102" };
+  assert.equal(port(both, "live"), "4101");
+  assert.equal(port(both, "paper"), "4102");
+  assert.equal(port({ TRADING_MODE: "both", TWS_API_PORT: "4101" }, "paper"), undefined);
+  assert.equal(apiPortFor(cfg({ TRADING_MODE: "both", TWS_API_PORT: "4101" }), "paper"), 4002);
+  assert.equal(port({ TRADING_MODE: "paper", TWS_API_PORT: "4101" }, "paper"), "4101");
+  assert.equal(apiPortFor(cfg({ TRADING_MODE: "live" }), "live"), 4001);
 });

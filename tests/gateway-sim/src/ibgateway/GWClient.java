@@ -1,6 +1,6 @@
 // Owns: the simulated IB Gateway's entry point, `ibgateway.GWClient <settingsDir>` like the real one.
 // It resolves the settings directory (argument, else -DjtsConfigDir, else ~/Jts), the scenario
-// (-Dsim.scenario or IBG_SIM_SCENARIO), the event log (-Dsim.events or IBG_SIM_EVENTS, default
+// (-Dsim.scenario, IBG_SIM_SCENARIO, else <settingsDir>/sim-scenario.json), the event log (-Dsim.events or IBG_SIM_EVENTS, default
 // <settingsDir>/sim-events.jsonl) and -Drestart, then hands over to the Flow.
 package ibgateway;
 
@@ -45,7 +45,11 @@ public final class GWClient {
 
         Scenario sc;
         try {
-            sc = Scenario.load(setting("sim.scenario", "IBG_SIM_SCENARIO"));
+            String scenario = setting("sim.scenario", "IBG_SIM_SCENARIO");
+            // Two sims sharing one environment (dual mode) each read their own settings dir's file.
+            Path own = settingsDir.resolve("sim-scenario.json");
+            if (scenario == null && Files.exists(own)) scenario = own.toString();
+            sc = Scenario.load(scenario);
         } catch (Exception e) {
             System.err.println("gateway-sim: cannot load the scenario: " + e.getMessage());
             System.exit(2);
