@@ -7,13 +7,16 @@
 export const EXIT = {
   /** Success; also a clean shutdown on SIGTERM, SIGINT or STOP. */
   OK: 0,
-  /** A runtime failure (Gateway could not be started or kept alive). */
+  /**
+   * A runtime failure (Gateway could not be started or kept alive); for `health`, not ready or
+   * unreachable (Docker's HEALTHCHECK treats 1 as unhealthy and reserves 2).
+   */
   FAILURE: 1,
   /** Bad usage or configuration: nothing was started. */
   USAGE: 2,
   /** The command exists but is not available yet in this build. */
   UNAVAILABLE: 3,
-  /** `health` / `send`: the target answered "not ready" or "ERROR", or could not be reached. */
+  /** `send`: the command server answered "ERROR", or could not be reached. */
   NOT_OK: 4,
   /** Login did not complete after second factor (IBC's 1111, as its scripts see it). */
   TWOFA_TIMEOUT: 87,

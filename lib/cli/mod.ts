@@ -5,6 +5,7 @@
 
 import { configCommand } from "./config_cmd.ts";
 import { doctorCommand } from "./doctor_cmd.ts";
+import { healthCommand } from "./health_cmd.ts";
 import { inspectCommand } from "./inspect_cmd.ts";
 import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
@@ -23,6 +24,7 @@ export const COMMANDS: Record<string, [string, Command]> = {
   config: ["print the effective configuration, secrets redacted", configCommand],
   totp: ["print the current TOTP code for the configured secret", totpCommand],
   send: ["send a command to the IBC-compatible command server (replaces telnet/nc)", sendCommand],
+  health: ["exit 0 when the local health server says ready (Docker HEALTHCHECK)", healthCommand],
   "convert-ibc": ["convert an IBC config.ini into ibg-pilot environment variables", convertCommand],
   inspect: ["print the live window and component tree of a running Gateway", inspectCommand],
   doctor: [
@@ -48,8 +50,8 @@ ${lines.join("\n")}
 
 Configuration comes from environment variables (NAME_FILE for every secret); see
 docs/configuration.md. 'ibg-pilot COMMAND --help' describes each command.
-Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 not available,
-4 not ok (health/send), 87 login not completed after 2FA. See docs/cli.md.`;
+Exit codes: 0 ok, 1 failure (health: not ready), 2 usage or configuration error,
+3 not available, 4 not ok (send), 87 login not completed after 2FA. See docs/cli.md.`;
 }
 
 /** Runs ibg-pilot with `argv` (without the program name); resolves to the exit code. */

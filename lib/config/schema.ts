@@ -37,6 +37,7 @@ export const GROUPS = [
   "Precautions",
   "Lifecycle",
   "Servers",
+  "Container",
   "Controller",
 ] as const;
 export type Group = (typeof GROUPS)[number];
@@ -316,6 +317,40 @@ export const SCHEMA = {
     group: "Lifecycle",
     doc: "While ready, how often the API handshake is re-probed.",
   }),
+  PILOT_CCP_BACKOFF_INITIAL: def({
+    type: t.int(1, 3600, "seconds"),
+    default: 60,
+    group: "Lifecycle",
+    doc:
+      "After a login IBKR never answered (silent CCP timeout), wait this long before logging in again inside the running Gateway; doubles each time.",
+  }),
+  PILOT_CCP_BACKOFF_MAX: def({
+    type: t.int(1, 7200, "seconds"),
+    default: 600,
+    group: "Lifecycle",
+    doc: "The cap of the CCP backoff (reset when IBKR answers a login).",
+  }),
+  PILOT_CCP_MAX_RELOGINS: def({
+    type: t.int(1, 100),
+    default: 8,
+    group: "Lifecycle",
+    doc:
+      "Unanswered logins in a row before ibg-pilot stops retrying: it halts (ALERT_CCP_PERSISTENT_HALT) or, with PILOT_CCP_COOLDOWN, restarts Gateway after a cool-down.",
+  }),
+  PILOT_CCP_COOLDOWN: def({
+    type: t.int(0, 86400, "seconds"),
+    default: 0,
+    group: "Lifecycle",
+    doc:
+      "0: a persistent lockout halts and waits for the operator. Otherwise: stop Gateway, wait this long (x1.5 each time, at most 3600 s), start it again; after the crash restart limit it halts.",
+  }),
+  PILOT_MAINTENANCE_WINDOW: def({
+    type: t.minuteRange,
+    default: { startMinute: 23 * 60 + 30, endMinute: 30 },
+    group: "Lifecycle",
+    doc:
+      "IBKR's nightly maintenance window in America/New_York time (HH:MM-HH:MM); starts and re-logins inside it wait for its end. 'off' disables the wait.",
+  }),
   PILOT_PROBE_CLIENT_ID: def({
     type: t.int(0, 2147483647),
     default: 999,
@@ -379,6 +414,45 @@ export const SCHEMA = {
     type: t.path,
     group: "Servers",
     doc: "File written (atomically) while the session is ready, removed when it is not.",
+  }),
+  // ---- Container (docs/container.md)
+  PILOT_XVFB: def({
+    type: t.oneOf("auto", "yes", "no"),
+    default: "auto",
+    group: "Container",
+    doc:
+      "Start a private Xvfb for Gateway: auto when DISPLAY is unset (containers; a desktop always has DISPLAY), yes always, no never.",
+  }),
+  PILOT_XVFB_SCREEN: def({
+    type: t.text,
+    default: "1280x1024x24",
+    group: "Container",
+    doc: "Screen of that Xvfb, WIDTHxHEIGHTxDEPTH.",
+  }),
+  PILOT_API_FORWARD: def({
+    type: t.oneOf("auto", "yes", "no"),
+    default: "auto",
+    group: "Container",
+    doc:
+      "Relay outside API ports to Gateway's from 127.0.0.1 (socat's job in the gnzsnz image), open only while the session is READY: auto when DISPLAY is unset (containers), yes, no.",
+  }),
+  PILOT_API_FORWARD_HOST: def({
+    type: t.host,
+    default: "0.0.0.0",
+    group: "Container",
+    doc: "Address the forwarded API ports listen on.",
+  }),
+  PILOT_API_FORWARD_PORT: def({
+    type: t.port,
+    default: 4003,
+    group: "Container",
+    doc: "Outside port relayed to the live session's API port (gnzsnz: 4003 -> 4001).",
+  }),
+  PILOT_API_FORWARD_PORT_PAPER: def({
+    type: t.port,
+    default: 4004,
+    group: "Container",
+    doc: "Outside port relayed to the paper session's API port (gnzsnz: 4004 -> 4002).",
   }),
   // ---- Controller
   UI_DRIVER: def({

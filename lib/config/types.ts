@@ -150,6 +150,35 @@ export const time12: SettingType<Time12> = {
     `${String(v.hour).padStart(2, "0")}:${String(v.minute).padStart(2, "0")} ${v.period}`,
 };
 
+/** A daily wall-clock range `HH:MM-HH:MM` (may cross midnight), or `off`. */
+export interface MinuteRange {
+  startMinute: number;
+  endMinute: number;
+}
+
+/** `HH:MM-HH:MM` in 24-hour time, or `off` (null). */
+export const minuteRange: SettingType<MinuteRange | null> = {
+  kind: "range",
+  form: "HH:MM-HH:MM in 24-hour time (for example 23:30-00:30), or off",
+  parse(raw) {
+    const s = raw.trim().toLowerCase();
+    if (s === "off" || s === "no" || s === "none") return ok(null);
+    const m = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/.exec(s);
+    if (!m) return bad(this.form);
+    const [h1, m1, h2, m2] = m.slice(1).map(Number);
+    if (h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59) return bad(this.form);
+    const startMinute = h1 * 60 + m1, endMinute = h2 * 60 + m2;
+    if (startMinute === endMinute) return bad(this.form + "; start and end differ");
+    return ok({ startMinute, endMinute });
+  },
+  format: (v) => {
+    if (!v) return "off";
+    const hm = (x: number) =>
+      `${String(Math.floor(x / 60)).padStart(2, "0")}:${String(x % 60).padStart(2, "0")}`;
+    return `${hm(v.startMinute)}-${hm(v.endMinute)}`;
+  },
+};
+
 /** A DNS host name or an IP address (no scheme, no port). */
 export const host: SettingType<string> = {
   kind: "host",

@@ -1,25 +1,35 @@
 /**
- * `ibg-pilot run --attach [PID]`: finds a Gateway JVM that is already running (by its
- * /proc/<pid>/cmdline) and loads our agent into it through HotSpot's dynamic attach mechanism,
- * spoken directly in TypeScript (no jcmd, no JDK tools needed on a JRE-only desktop).
+ * `ibg-pilot run --attach [PID]`: finds a Gateway JVM that is already running (by its command
+ * line) and loads our agent into it through HotSpot's dynamic attach mechanism, without jcmd or
+ * the jdk.attach module (a desktop JRE may have neither).
  *
- * The handshake (HotSpot on Linux): create `.attach_pid<pid>` in the target's working directory
- * (or its /tmp), send SIGQUIT; the JVM sees the file, starts its Attach Listener and creates the
- * socket `/tmp/.java_pid<pid>`. We connect and write the protocol version `1`, the command `load`
- * and three arguments `instrument`, `false`, `<jar>=<options>`, each NUL-terminated; the JVM
- * answers a result code line, then the agent's return code, and closes. `<pid>` is the PID as the
- * target sees it (its innermost PID namespace), and its /tmp is reached through /proc/<pid>/root,
- * so a Gateway in a container can be attached from the host.
+ * The handshake (HotSpot on Linux): create `/tmp/.attach_pid<pid>`, send SIGQUIT; the JVM sees
+ * the file, starts its Attach Listener and creates the socket `/tmp/.java_pid<pid>`. We connect
+ * and write the protocol version `1`, the command `load` and three arguments `instrument`,
+ * `false`, `<jar>=<options>`, each NUL-terminated; the JVM answers a result code line, then the
+ * agent's return code, and closes.
+ *
+ * Who does what, and why (measured on Deno 2.9.6 under the `controller` permission set): Deno
+ * refuses every read under /proc without --allow-all, and grants Unix sockets by exact path, so
+ * `/tmp/.java_pid<pid>` (a name with the PID in it) cannot be connected to. Those two steps go
+ * through the attach helper in our own agent jar (agent/src/ibgpilot/agent/Attach.java, run with
+ * a Java 17+ `java`, ~70-100 ms per run): `ps` returns raw /proc text and `relay` pipes bytes to
+ * the socket. Everything with meaning stays here: which process is Gateway, the safety checks,
+ * the trigger file, SIGQUIT (lib/gateway/signals.ts), the request bytes and the reply. The same
+ * path runs with or without -A, so there is one way attach works, and it is the one tested.
  *
  * Safety: SIGQUIT terminates a process that does not handle it (a non-JVM, a JVM started with
- * -Xrs, or one still starting), so we only send it after /proc/<pid>/status shows SIGQUIT caught.
+ * -Xrs, or one still starting), so we only send it when /proc/<pid>/status shows SIGQUIT caught.
+ * A Gateway in another mount namespace (a container seen from the host) is refused: its /tmp is
+ * not ours; run ibg-pilot inside that container.
  */
 
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { log } from "../log.ts";
 import { GatewayError } from "./errors.ts";
 import { DeadlineError, pollUntil, withDeadline } from "./deadline.ts";
-import { requireProc, sendSignal } from "./signals.ts";
+import { sendSignal } from "./signals.ts";
+import { searchPath } from "./jre.ts";
 import { MAIN_CLASS, type Product } from "./install.ts";
 
 const logger = log("gateway");
@@ -129,6 +139,8 @@ export interface ProcStatus {
   nspids: number[];
   /** Bit mask of caught signals (bit n-1 for signal n). */
   sigCgt: bigint;
+  /** One-letter state (R, S, Z ...); empty when absent. */
+  state: string;
 }
 
 /** Parses the text of /proc/<pid>/status. */
@@ -137,7 +149,12 @@ export function parseProcStatus(text: string): ProcStatus {
   const uids = field("Uid").split(/\s+/).map(Number);
   const nspids = field("NSpid").split(/\s+/).filter((s) => s !== "").map(Number);
   const cgt = field("SigCgt");
-  return { uid: uids[1] ?? uids[0] ?? -1, nspids, sigCgt: cgt ? BigInt(`0x${cgt}`) : 0n };
+  return {
+    uid: uids[1] ?? uids[0] ?? -1,
+    nspids,
+    sigCgt: cgt ? BigInt(`0x${cgt}`) : 0n,
+    state: field("State").slice(0, 1),
+  };
 }
 
 /** True when the status shows SIGQUIT (3) caught, i.e. a JVM signal handler is installed. */
@@ -145,42 +162,14 @@ export function catchesSigquit(status: ProcStatus): boolean {
   return (status.sigCgt & (1n << 2n)) !== 0n;
 }
 
-function readStatus(pid: number, procDir: string): ProcStatus | undefined {
-  try {
-    return parseProcStatus(Deno.readTextFileSync(join(procDir, String(pid), "status")));
-  } catch {
-    return undefined;
-  }
-}
-
-function readCmdline(pid: number, procDir: string): string[] | undefined {
-  try {
-    return parseCmdline(Deno.readTextFileSync(join(procDir, String(pid), "cmdline")));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Every Gateway/TWS JVM visible in /proc. With `uid`, only that user's (root sees every user's
- * through `uid: undefined`).
- */
-export function listGatewayJvms(opts: { uid?: number; procDir?: string } = {}): JvmCandidate[] {
-  const procDir = opts.procDir ?? "/proc";
-  if (procDir === "/proc") requireProc("Finding Gateway JVMs");
-  const out: JvmCandidate[] = [];
-  for (const entry of Deno.readDirSync(procDir)) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    const pid = Number(entry.name);
-    const argv = readCmdline(pid, procDir);
-    const kind = argv && classifyCmdline(argv);
-    if (!argv || !kind) continue;
-    const status = readStatus(pid, procDir);
-    if (!status) continue;
-    if (opts.uid !== undefined && status.uid !== opts.uid) continue;
-    out.push({ pid, uid: status.uid, argv, ...kind });
-  }
-  return out.sort((a, b) => a.pid - b.pid);
+/** One process as the attach helper saw it in /proc. */
+export interface ProcessInfo {
+  pid: number;
+  /** Its command line (empty for a zombie or a kernel thread). */
+  argv: string[];
+  status: ProcStatus;
+  /** The real path of its root directory; undefined when unreadable (another user's). */
+  root?: string;
 }
 
 function describe(c: JvmCandidate): string {
@@ -188,54 +177,79 @@ function describe(c: JvmCandidate): string {
     `${c.settingsDir ? `, settings ${c.settingsDir}` : ""}, uid ${c.uid})`;
 }
 
+function checkUser(pid: number, targetUid: number, ourUid: number): void {
+  if (ourUid !== 0 && targetUid !== ourUid) {
+    throw new GatewayError(
+      "ATTACH_OTHER_USER",
+      `JVM ${pid} belongs to uid ${targetUid}, not to us (uid ${ourUid}); the JVM only accepts ` +
+        `attach requests from its own user (or root).`,
+      `run ibg-pilot as the user that runs Gateway (e.g. sudo -u '#${targetUid}' ibg-pilot ...).`,
+    );
+  }
+}
+
+/** Every Gateway/TWS JVM among `procs`; with `uid`, only that user's. */
+export function gatewayJvmsIn(procs: readonly ProcessInfo[], uid?: number): JvmCandidate[] {
+  const out: JvmCandidate[] = [];
+  for (const p of procs) {
+    const kind = classifyCmdline(p.argv);
+    if (!kind || (uid !== undefined && p.status.uid !== uid)) continue;
+    out.push({ pid: p.pid, uid: p.status.uid, argv: p.argv, ...kind });
+  }
+  return out.sort((a, b) => a.pid - b.pid);
+}
+
 /**
- * The JVM to attach to: `pid` when given (it must be a JVM of ours; a Java process that is not
- * Gateway is accepted with a warning, e.g. the simulator under another main class), else the
- * only Gateway JVM of user `uid`. Errors list what was found.
+ * The JVM to attach to, chosen from what the helper saw: with `pid`, that process (`procs` holds
+ * it or nothing); it must be a Java VM of ours, and a JVM that is not recognisably Gateway is
+ * refused unless `anyJvm` (tests, or a renamed main class). Without `pid`, the only Gateway JVM
+ * of user `uid`. Errors list what was found and how to choose.
  */
-export function findGatewayJvm(
-  opts: { pid?: number; uid: number; procDir?: string },
+export function chooseGatewayJvm(
+  procs: readonly ProcessInfo[],
+  opts: { pid?: number; uid: number; anyJvm?: boolean },
 ): JvmCandidate {
-  const procDir = opts.procDir ?? "/proc";
-  if (procDir === "/proc") requireProc("Finding Gateway JVMs");
   if (opts.pid !== undefined) {
-    const argv = readCmdline(opts.pid, procDir);
-    const status = readStatus(opts.pid, procDir);
-    if (!argv || !status || argv.length === 0) {
+    const p = procs.find((x) => x.pid === opts.pid);
+    if (!p || p.argv.length === 0 || p.status.state === "Z") {
       throw new GatewayError(
         "ATTACH_NO_JVM",
-        `No process ${opts.pid} (or it has already exited).`,
+        `No process ${opts.pid} is running.`,
         "check the PID with 'pgrep -af GWClient', or omit it to pick the running Gateway.",
       );
     }
-    if (!isJavaCommand(argv)) {
+    if (!isJavaCommand(p.argv)) {
       throw new GatewayError(
         "ATTACH_NO_JVM",
-        `Process ${opts.pid} is not a Java VM (${basename(argv[0])}).`,
+        `Process ${opts.pid} is not a Java VM (${basename(p.argv[0])}).`,
         "pass the PID of Gateway's java process ('pgrep -af GWClient'), not of a launcher script.",
       );
     }
-    checkUser(opts.pid, status.uid, opts.uid);
-    const kind = classifyCmdline(argv);
-    if (!kind) {
-      logger.warn("Process {pid} is a JVM but not recognisably Gateway; attaching anyway", {
-        pid: opts.pid,
-      });
+    checkUser(opts.pid, p.status.uid, opts.uid);
+    const kind = classifyCmdline(p.argv);
+    if (!kind && !opts.anyJvm) {
+      const main = javaMainClass(p.argv)?.main ?? "no main class";
+      throw new GatewayError(
+        "ATTACH_NO_JVM",
+        `Process ${opts.pid} is a Java VM but not IB Gateway or TWS (it runs ${main}, not ` +
+          `${MAIN_CLASS.gateway} or ${MAIN_CLASS.tws}).`,
+        "pass the PID of Gateway's java process ('pgrep -af GWClient'), or omit it.",
+      );
     }
     return {
-      pid: opts.pid,
-      uid: status.uid,
-      argv,
+      pid: p.pid,
+      uid: p.status.uid,
+      argv: p.argv,
       ...(kind ?? { product: "gateway", via: "java", javaAgents: [] }),
     };
   }
-  const all = listGatewayJvms({ procDir });
-  const mine = all.filter((c) => c.uid === opts.uid);
+  const all = gatewayJvmsIn(procs);
+  const mine = all.filter((c) => c.uid === opts.uid || opts.uid === 0);
   if (mine.length === 1) return mine[0];
   if (mine.length === 0) {
     const others = all.length
       ? ` Found only other users' JVMs: ${all.map(describe).join("; ")}.`
-      : " No process runs ibgateway.GWClient or jclient.LoginFrame.";
+      : ` No process runs ${MAIN_CLASS.gateway} or ${MAIN_CLASS.tws}.`;
     throw new GatewayError(
       "ATTACH_NO_JVM",
       `No running Gateway or TWS JVM of uid ${opts.uid}.${others}`,
@@ -250,15 +264,134 @@ export function findGatewayJvm(
   );
 }
 
-function checkUser(pid: number, targetUid: number, ourUid: number): void {
-  if (ourUid !== 0 && targetUid !== ourUid) {
+// ---- the attach helper -------------------------------------------------------------------------
+
+/** The helper's main class inside the agent jar. */
+export const HELPER_CLASS = "ibgpilot.agent.Attach";
+/** How long one helper run may take (a cold JVM on a loaded machine). */
+export const HELPER_DEADLINE_MS = 30_000;
+
+/** How to run the attach helper. */
+export interface AttachHelper {
+  /** A Java 17+ `java` (Gateway's own JRE, JAVA_PATH, or PATH). */
+  java: string;
+  /** The agent jar, which holds the helper class. */
+  jar: string;
+  /** util-linux `setsid`, when found: every program ibg-pilot starts goes through it. */
+  setsid?: string;
+}
+
+/** An {@link AttachHelper} for `java` and `jar`, finding `setsid` on `pathEnv`, /usr/bin, /bin. */
+export function attachHelper(java: string, jar: string, pathEnv?: string): AttachHelper {
+  return {
+    java,
+    jar,
+    setsid: searchPath(pathEnv, "setsid") ?? searchPath("/usr/bin:/bin", "setsid"),
+  };
+}
+
+/** Bytes the helper wrote as ISO-8859-1 chars, decoded as the UTF-8 they are. */
+function latin1ToUtf8(s: string): string {
+  return new TextDecoder().decode(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+}
+
+/** Runs the helper with `args` (and `stdin`), returning its JSON lines. */
+async function runHelper(
+  helper: AttachHelper,
+  args: string[],
+  stdin?: Uint8Array,
+  deadlineMs = HELPER_DEADLINE_MS,
+): Promise<Record<string, unknown>[]> {
+  // A small, quick JVM; no environment, so no secret and no JAVA_TOOL_OPTIONS reach it.
+  const javaArgs = ["-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", helper.jar];
+  const program = helper.setsid ?? helper.java;
+  const argv = [...(helper.setsid ? [helper.java] : []), ...javaArgs, HELPER_CLASS, ...args];
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(program, {
+      args: argv,
+      clearEnv: true,
+      env: {},
+      stdin: stdin ? "piped" : "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (e) {
     throw new GatewayError(
-      "ATTACH_OTHER_USER",
-      `JVM ${pid} belongs to uid ${targetUid}, not to us (uid ${ourUid}); the JVM only accepts ` +
-        `attach requests from its own user (or root).`,
-      `run ibg-pilot as the user that runs Gateway (e.g. sudo -u '#${targetUid}' ibg-pilot ...).`,
+      e instanceof Deno.errors.NotCapable ? "PERMISSION_NEEDED" : "ATTACH_FAILED",
+      `Cannot start the attach helper (${program} ${helper.setsid ? `${helper.java} ` : ""}` +
+        `... ${HELPER_CLASS}): ${(e as Error).message}.`,
+      "attach runs a Java 17+ java with ibg-pilot's agent jar: set JAVA_PATH to one, and allow " +
+        "running it (docs/permissions.md).",
+      { cause: e },
     );
   }
+  if (stdin) {
+    const w = child.stdin.getWriter();
+    await w.write(stdin);
+    await w.close();
+  }
+  let out: Deno.CommandOutput;
+  try {
+    out = await withDeadline(child.output(), deadlineMs, "HELPER_DEADLINE_MS", "the attach helper");
+  } catch (e) {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+    await child.status.catch(() => {});
+    throw new GatewayError(
+      "ATTACH_TIMEOUT",
+      `The attach helper (${helper.java}) did not finish within ${deadlineMs} ms.`,
+      "check that JAVA_PATH (or the java on PATH) is a working Java 17+ runtime.",
+      { cause: e },
+    );
+  }
+  const text = new TextDecoder().decode(out.stdout);
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  try {
+    return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  } catch {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(0, 3).join(" ");
+    throw new GatewayError(
+      "ATTACH_FAILED",
+      `The attach helper (${helper.java}) failed with exit code ${out.code}: ` +
+        `${err || text.slice(0, 200) || "no output"}.`,
+      "attach needs Java 17 or newer: set JAVA_PATH to a Java 17+ java (Gateway's own JRE is).",
+    );
+  }
+}
+
+/**
+ * Processes as /proc shows them, read by the helper: the given `pids` (absent ones are left
+ * out), or every process whose argv[0] is a `java` launcher.
+ */
+export async function listProcesses(
+  helper: AttachHelper,
+  pids: number[] = [],
+): Promise<ProcessInfo[]> {
+  const rows = await runHelper(helper, ["ps", ...pids.map(String)]);
+  const out: ProcessInfo[] = [];
+  for (const r of rows) {
+    if (typeof r.error === "string") {
+      throw new GatewayError("ATTACH_FAILED", `The attach helper: ${r.message}.`, "check /proc.");
+    }
+    if (r.missing || typeof r.cmdline !== "string" || typeof r.status !== "string") continue;
+    out.push({
+      pid: Number(r.pid),
+      argv: parseCmdline(latin1ToUtf8(r.cmdline)),
+      status: parseProcStatus(latin1ToUtf8(r.status)),
+      root: typeof r.root === "string" ? latin1ToUtf8(r.root) : undefined,
+    });
+  }
+  return out;
+}
+
+/** Finds the JVM to attach to: {@link chooseGatewayJvm} over what the helper sees. */
+export async function findGatewayJvm(
+  opts: { pid?: number; uid: number; helper: AttachHelper; anyJvm?: boolean },
+): Promise<JvmCandidate> {
+  const procs = await listProcesses(opts.helper, opts.pid === undefined ? [] : [opts.pid]);
+  return chooseGatewayJvm(procs, opts);
 }
 
 /**
@@ -306,18 +439,18 @@ const AGENT_RETURN: Record<number, string> = {
 export interface AttachOptions {
   /** The target JVM's PID as we see it. */
   pid: number;
-  /** The agent jar: an absolute path valid inside the target's file system. */
+  /** The agent jar: an absolute path the target can read. */
   agentJar: string;
   /** The agent's argument (our socket path); passed as `<jar>=<options>`. */
   agentOptions?: string;
+  /** How to run the attach helper. */
+  helper: AttachHelper;
   /** Our uid (default `Deno.uid()`). */
   uid?: number;
   /** How long to wait for the JVM's attach socket after SIGQUIT; default 10000. */
   socketDeadlineMs?: number;
   /** How long to wait for the reply (agentmain runs before it); default 30000. */
   replyDeadlineMs?: number;
-  /** For tests: where /proc is. */
-  procDir?: string;
 }
 
 /** What {@link attachAgent} did. */
@@ -332,6 +465,9 @@ export interface AttachResult {
   reply: AttachReply;
 }
 
+/** HotSpot's temporary directory on Linux (os::get_temp_directory), fixed. */
+const HOTSPOT_TMP = "/tmp";
+
 async function isSocket(path: string): Promise<boolean> {
   try {
     return (await Deno.lstat(path)).isSocket === true;
@@ -340,128 +476,91 @@ async function isSocket(path: string): Promise<boolean> {
   }
 }
 
-async function readAll(conn: Deno.Conn): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  const buf = new Uint8Array(4096);
-  while (true) {
-    const n = await conn.read(buf);
-    if (n === null) break;
-    chunks.push(buf.slice(0, n));
-  }
-  const all = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    all.set(c, off);
-    off += c.length;
-  }
-  return new TextDecoder().decode(all);
-}
-
 /**
  * Loads `agentJar` into the running JVM `pid` through HotSpot's attach mechanism and returns once
  * the agent's `agentmain` has returned. Errors: ATTACH_NO_JVM, ATTACH_OTHER_USER, ATTACH_REFUSED
- * (-XX:+DisableAttachMechanism, -Xrs, no SIGQUIT handler), ATTACH_TIMEOUT, ATTACH_FAILED.
+ * (-XX:+DisableAttachMechanism, -Xrs, no SIGQUIT handler, another mount namespace),
+ * ATTACH_TIMEOUT, ATTACH_FAILED.
  */
 export async function attachAgent(opts: AttachOptions): Promise<AttachResult> {
-  const procDir = opts.procDir ?? "/proc";
-  if (procDir === "/proc") requireProc("Attaching to a running JVM");
-  const pidDir = join(procDir, String(opts.pid));
   const ourUid = opts.uid ?? Deno.uid() ?? 0;
-  const argv = readCmdline(opts.pid, procDir);
-  const status = readStatus(opts.pid, procDir);
-  if (!argv || !status || !isJavaCommand(argv)) {
+  const [p] = await listProcesses(opts.helper, [opts.pid]);
+  if (!p || p.argv.length === 0 || p.status.state === "Z" || !isJavaCommand(p.argv)) {
     throw new GatewayError(
       "ATTACH_NO_JVM",
-      `Process ${opts.pid} is ${argv && status ? "not a Java VM" : "not running"}.`,
+      `Process ${opts.pid} is ${
+        p && p.argv.length && p.status.state !== "Z" ? "not a Java VM" : "not running"
+      }.`,
       "pass the PID of Gateway's java process ('pgrep -af GWClient').",
     );
   }
-  checkUser(opts.pid, status.uid, ourUid);
+  checkUser(opts.pid, p.status.uid, ourUid);
   const refuse = (why: string, fix: string) =>
     new GatewayError("ATTACH_REFUSED", `JVM ${opts.pid} refuses dynamic attach: ${why}.`, fix);
-  if (argv.includes("-XX:+DisableAttachMechanism")) {
+  if (p.argv.includes("-XX:+DisableAttachMechanism")) {
     throw refuse(
       "it was started with -XX:+DisableAttachMechanism",
       "remove that option from Gateway's .vmoptions and restart Gateway, or let ibg-pilot " +
         "launch Gateway (ibg-pilot run).",
     );
   }
-  if (argv.includes("-Xrs")) {
+  if (p.argv.includes("-Xrs")) {
     throw refuse(
       "it was started with -Xrs, so SIGQUIT would terminate it",
       "remove -Xrs from Gateway's .vmoptions and restart Gateway, or use 'ibg-pilot run'.",
     );
   }
-  const nspid = status.nspids[status.nspids.length - 1] ?? opts.pid;
-
-  // The target's /tmp: our /tmp when it shares our mount namespace, else through its root.
-  let root = "";
+  if (p.root !== undefined && p.root !== "/") {
+    throw refuse(
+      `it runs in another mount namespace (root ${p.root}, e.g. a container), whose /tmp is not ` +
+        "ours",
+      "run ibg-pilot inside the same container as Gateway.",
+    );
+  }
+  const nspid = p.status.nspids[p.status.nspids.length - 1] ?? opts.pid;
+  const socket = `${HOTSPOT_TMP}/.java_pid${nspid}`;
   try {
-    const real = await Deno.realPath(join(pidDir, "root"));
-    if (real !== "/") root = join(pidDir, "root");
-  } catch { /* unreadable root link: assume ours */ }
-  const tmp = `${root}/tmp`;
-  const socket = `${tmp}/.java_pid${nspid}`;
-
-  const jarSeen = `${root}${opts.agentJar}`;
-  try {
-    if (!(await Deno.stat(jarSeen)).isFile) throw new Error("not a file");
+    if (!(await Deno.stat(opts.agentJar)).isFile) throw new Error("not a file");
   } catch {
     throw new GatewayError(
       "ATTACH_FAILED",
-      `The agent jar ${opts.agentJar} is not visible to JVM ${opts.pid} (looked at ${jarSeen}).`,
-      "put the jar on a path the Gateway process can read (inside its container, if any).",
+      `The agent jar ${opts.agentJar} does not exist.`,
+      "pass an existing jar (ibg-pilot writes its own into the runtime directory).",
     );
   }
 
   let triggered = false;
-  let attachFile: string | undefined;
-  try {
-    if (!(await isSocket(socket))) {
-      triggered = true;
-      // HotSpot looks in its working directory first, then in /tmp.
-      for (const dir of [join(pidDir, "cwd"), tmp]) {
-        const path = join(dir, `.attach_pid${nspid}`);
-        try {
-          await Deno.writeFile(path, new Uint8Array(), { mode: 0o600 });
-          attachFile = path;
-          break;
-        } catch { /* not writable: try the next place */ }
-      }
-      if (!attachFile) {
-        throw new GatewayError(
-          "ATTACH_FAILED",
-          `Cannot create .attach_pid${nspid} in JVM ${opts.pid}'s working directory or ${tmp}.`,
-          "run ibg-pilot as the user that runs Gateway.",
-        );
-      }
-      // Never SIGQUIT a process without a handler for it: the default action kills it.
-      try {
-        await pollUntil(() => {
-          const s = readStatus(opts.pid, procDir);
-          if (!s) throw new GatewayError("ATTACH_NO_JVM", `JVM ${opts.pid} exited.`, "start it.");
-          return catchesSigquit(s);
-        }, { deadlineMs: 5_000, name: "SIGQUIT_HANDLER_DEADLINE_MS", what: "a SIGQUIT handler" });
-      } catch (e) {
-        if (e instanceof DeadlineError) {
-          throw refuse(
-            "it does not handle SIGQUIT (started with -Xrs, or not a HotSpot JVM, or still " +
-              "starting)",
-            "wait until Gateway's window is up and retry, or use 'ibg-pilot run'.",
-          );
-        }
-        throw e;
-      }
+  if (!(await isSocket(socket))) {
+    // Never SIGQUIT a process without a handler for it: the default action kills it.
+    if (!catchesSigquit(p.status)) {
+      throw refuse(
+        "it does not handle SIGQUIT (started with -Xrs, or not a HotSpot JVM, or still starting)",
+        "wait until Gateway's window is up and retry, or use 'ibg-pilot run'.",
+      );
+    }
+    triggered = true;
+    const trigger = `${HOTSPOT_TMP}/.attach_pid${nspid}`;
+    try {
+      await Deno.writeFile(trigger, new Uint8Array(), { mode: 0o600 });
+    } catch (e) {
+      throw new GatewayError(
+        "ATTACH_FAILED",
+        `Cannot create the attach trigger ${trigger}: ${(e as Error).message}.`,
+        "run ibg-pilot as the user that runs Gateway, with write access to /tmp.",
+        { cause: e },
+      );
+    }
+    try {
       logger.debug("Sending SIGQUIT to JVM {pid} to start its attach listener", { pid: opts.pid });
-      await sendSignal(opts.pid, "SIGQUIT");
+      if (await sendSignal(opts.pid, "SIGQUIT") === "no-such-process") {
+        throw new GatewayError("ATTACH_NO_JVM", `JVM ${opts.pid} exited.`, "start Gateway again.");
+      }
       const socketDeadline = opts.socketDeadlineMs ?? 10_000;
-      try {
-        await pollUntil(() => isSocket(socket), {
-          deadlineMs: socketDeadline,
-          name: "ATTACH_SOCKET_DEADLINE_MS",
-          what: `the attach socket ${socket}`,
-        });
-      } catch (e) {
+      await pollUntil(() => isSocket(socket), {
+        deadlineMs: socketDeadline,
+        name: "ATTACH_SOCKET_DEADLINE_MS",
+        what: `the attach socket ${socket}`,
+      }).catch((e) => {
         if (!(e instanceof DeadlineError)) throw e;
         throw new GatewayError(
           "ATTACH_TIMEOUT",
@@ -471,77 +570,60 @@ export async function attachAgent(opts: AttachOptions): Promise<AttachResult> {
           "check Gateway's JVM options for -XX:+DisableAttachMechanism, or use 'ibg-pilot run'.",
           { cause: e },
         );
-      }
-    }
-
-    const conn = await Deno.connect({ transport: "unix", path: socket }).catch((e) => {
-      if (e instanceof Deno.errors.NotCapable) {
-        throw new GatewayError(
-          "PERMISSION_NEEDED",
-          `Not allowed to connect to ${socket}: ${(e as Error).message}.`,
-          "attach needs --allow-net (unscoped: the socket name contains the PID), --allow-read " +
-            "and --allow-write for /tmp.",
-          { cause: e },
-        );
-      }
-      throw new GatewayError(
-        "ATTACH_FAILED",
-        `Cannot connect to JVM ${opts.pid}'s attach socket ${socket}: ${(e as Error).message}.`,
-        "run ibg-pilot as the user that runs Gateway.",
-        { cause: e },
-      );
-    });
-    const request = encodeAttachRequest("load", [
-      "instrument",
-      "false",
-      opts.agentOptions === undefined ? opts.agentJar : `${opts.agentJar}=${opts.agentOptions}`,
-    ]);
-    let text: string;
-    try {
-      let written = 0;
-      while (written < request.length) written += await conn.write(request.subarray(written));
-      const replyDeadline = opts.replyDeadlineMs ?? 30_000;
-      text = await withDeadline(
-        readAll(conn),
-        replyDeadline,
-        "ATTACH_REPLY_DEADLINE_MS",
-        `JVM ${opts.pid}'s attach reply`,
-      ).catch((e) => {
-        if (!(e instanceof DeadlineError)) throw e;
-        throw new GatewayError(
-          "ATTACH_TIMEOUT",
-          `JVM ${opts.pid} did not answer the load request within ${replyDeadline} ms (the ` +
-            `agent's agentmain may be blocked).`,
-          "look at Gateway's output for the agent's messages; restart Gateway with 'ibg-pilot run'.",
-          { cause: e },
-        );
       });
     } finally {
-      try {
-        conn.close();
-      } catch { /* already closed by the JVM */ }
+      await Deno.remove(trigger).catch(() => {});
     }
-    const reply = parseAttachReply(text);
-    if (reply.code !== 0) {
-      throw new GatewayError(
-        "ATTACH_FAILED",
-        `JVM ${opts.pid} rejected the load request (result ${
-          Number.isNaN(reply.code) ? JSON.stringify(text.slice(0, 80)) : reply.code
-        }): ${reply.message || "no message"}.`,
-        "check that the JVM is Java 9+ HotSpot and that the agent jar is readable by it.",
-      );
-    }
-    if (reply.agentReturn !== undefined && reply.agentReturn !== 0) {
-      throw new GatewayError(
-        "ATTACH_FAILED",
-        `The agent did not start in JVM ${opts.pid}: return code ${reply.agentReturn}` +
-          `${AGENT_RETURN[reply.agentReturn] ? ` (${AGENT_RETURN[reply.agentReturn]})` : ""}.`,
-        "check the agent jar's manifest (Agent-Class) and Gateway's output for a stack trace.",
-      );
-    }
-    logger.info("Agent {jar} loaded into JVM {pid}", { jar: opts.agentJar, pid: opts.pid });
-    return { pid: opts.pid, nspid, socket, triggered, reply };
-  } finally {
-    if (attachFile) await Deno.remove(attachFile).catch(() => {});
   }
+
+  const request = encodeAttachRequest("load", [
+    "instrument",
+    "false",
+    opts.agentOptions === undefined ? opts.agentJar : `${opts.agentJar}=${opts.agentOptions}`,
+  ]);
+  const replyDeadline = opts.replyDeadlineMs ?? 30_000;
+  const rows = await runHelper(
+    opts.helper,
+    ["relay", socket, String(replyDeadline)],
+    request,
+    replyDeadline + HELPER_DEADLINE_MS,
+  );
+  const row = rows[rows.length - 1] ?? {};
+  if (typeof row.reply !== "string") {
+    const why = String(row.message ?? "no answer");
+    if (row.error === "timeout") {
+      throw new GatewayError(
+        "ATTACH_TIMEOUT",
+        `JVM ${opts.pid} did not answer the load request within ${replyDeadline} ms (the ` +
+          `agent's agentmain may be blocked): ${why}.`,
+        "look at Gateway's output for the agent's messages; restart Gateway with 'ibg-pilot run'.",
+      );
+    }
+    throw new GatewayError(
+      "ATTACH_FAILED",
+      `Cannot talk to JVM ${opts.pid}'s attach socket ${socket}: ${why}.`,
+      "run ibg-pilot as the user that runs Gateway.",
+    );
+  }
+  const text = row.reply;
+  const reply = parseAttachReply(text);
+  if (reply.code !== 0) {
+    throw new GatewayError(
+      "ATTACH_FAILED",
+      `JVM ${opts.pid} rejected the load request (result ${
+        Number.isNaN(reply.code) ? JSON.stringify(text.slice(0, 80)) : reply.code
+      }): ${reply.message || "no message"}.`,
+      "check that the JVM is Java 9+ HotSpot and that the agent jar is readable by it.",
+    );
+  }
+  if (reply.agentReturn !== undefined && reply.agentReturn !== 0) {
+    throw new GatewayError(
+      "ATTACH_FAILED",
+      `The agent did not start in JVM ${opts.pid}: return code ${reply.agentReturn}` +
+        `${AGENT_RETURN[reply.agentReturn] ? ` (${AGENT_RETURN[reply.agentReturn]})` : ""}.`,
+      "check the agent jar's manifest (Agent-Class) and Gateway's output for a stack trace.",
+    );
+  }
+  logger.info("Agent {jar} loaded into JVM {pid}", { jar: opts.agentJar, pid: opts.pid });
+  return { pid: opts.pid, nspid, socket, triggered, reply };
 }

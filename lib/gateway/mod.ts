@@ -15,5 +15,6 @@ export * from "./process.ts";
 export * from "./runtime.ts";
 export * from "./attach.ts";
 export * from "./restart.ts";
-export { canReadProc, isAlive, sendSignal } from "./signals.ts";
+export * from "./launcher_log.ts";
+export { canReadProc, isAlive, processExists, sendSignal } from "./signals.ts";
 export { DeadlineError } from "./deadline.ts";

@@ -8,8 +8,9 @@
  * leader, so `setsid` calls setsid(2) and execs java in place: the PID we hold is the JVM's and it
  * leads its own group. Why it matters: a Ctrl-C in the terminal (or `docker run -it`) goes to the
  * foreground process group; sharing ours, the JVM would die at once with the session slot held.
- * In its own group only ibg-pilot gets the signal and runs the ladder. Without `setsid` on PATH
- * (or with `processGroup: "inherit"`) the JVM shares our group and signals go to its PID only.
+ * In its own group only ibg-pilot gets the signal and runs the ladder. Without `setsid` at a path
+ * the permission set lists (programs.ts; or with `processGroup: "inherit"`, which the `controller`
+ * set refuses) the JVM shares our group and signals go to its PID only.
  *
  * Output: stdout and stderr are piped through this process into the log file (Deno cannot hand a
  * file descriptor to a child without a shell), which also lets callers watch Gateway's lines.
@@ -20,7 +21,7 @@ import { GatewayError, isGatewayError } from "./errors.ts";
 import type { JavaCommand } from "./command.ts";
 import { settlesWithin, withDeadline } from "./deadline.ts";
 import { canReadProc, readProcStat, sendSignal } from "./signals.ts";
-import { searchPath } from "./jre.ts";
+import { allowedProgram, withoutLoaderVariables } from "./programs.ts";
 
 const logger = log("gateway");
 
@@ -122,9 +123,8 @@ const SETSID_DEADLINE_MS = 2_000;
 const DRAIN_DEADLINE_MS = 1_000;
 
 function findSetsid(opts: SpawnOptions): string | undefined {
-  if (opts.setsidPath) return opts.setsidPath;
-  return searchPath(opts.pathEnv, "setsid") ??
-    searchPath("/usr/bin:/bin", "setsid");
+  // Only a path the permission set lists may be spawned (programs.ts says why).
+  return opts.setsidPath ?? allowedProgram("setsid", opts.pathEnv);
 }
 
 async function openLog(path: string, rotateBytes: number): Promise<Deno.FsFile> {
@@ -200,8 +200,17 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
   if (mode === "setsid" && !setsid) {
     throw new GatewayError(
       "SPAWN_FAILED",
-      "`setsid` (util-linux) was not found on PATH, /usr/bin or /bin.",
+      "`setsid` (util-linux) was not found at /usr/bin/setsid or /bin/setsid.",
       "install util-linux (apt-get install util-linux), or set the process group mode to inherit.",
+    );
+  }
+  // A scoped run permission refuses children with LD_*/DYLD_* variables (programs.ts).
+  const { env, dropped } = withoutLoaderVariables(opts.env);
+  if (dropped.length) {
+    logger.warn(
+      "Not passing {names} to Gateway's JVM: the permission set refuses dynamic-loader " +
+        "variables for child processes (docs/permissions.md)",
+      { names: dropped.join(", ") },
     );
   }
   const file = await openLog(opts.logFile, opts.rotateBytes ?? 20 * 1024 * 1024);
@@ -217,7 +226,7 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
     child = new Deno.Command(program, {
       args,
       cwd: opts.cwd,
-      env: opts.env,
+      env,
       clearEnv: true,
       stdin: "null",
       stdout: "piped",
@@ -226,10 +235,14 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
   } catch (e) {
     file.close();
     if (e instanceof Deno.errors.NotCapable) {
+      // Under the controller set the JVM may only be started through setsid.
       throw new GatewayError(
         "PERMISSION_NEEDED",
         `Not allowed to run ${program}: ${(e as Error).message}.`,
-        `allow it: --allow-run=${program}${setsid ? `,${opts.command.command}` : ""}.`,
+        setsid
+          ? `allow it: --allow-run=${program}.`
+          : "the permission set starts Gateway's JVM only through setsid: install util-linux " +
+            "(/usr/bin/setsid) and keep the process group mode at auto (docs/permissions.md).",
         { cause: e },
       );
     }

@@ -1,13 +1,15 @@
 /**
  * Signals by PID and reading /proc, within Deno's permission model (measured on Deno 2.9.6):
  *
- * - `Deno.kill` needs an unscoped `--allow-run` (`--allow-run=java` is not enough); when it is
- *   refused we fall back to running `kill(1)`, which a scoped `--allow-run=kill` permits.
+ * - `Deno.kill` needs an unscoped `--allow-run` (`--allow-run=java` is not enough) for any PID but
+ *   our own; when it is refused we fall back to running `kill(1)` at a path the permission set
+ *   lists (programs.ts).
  * - Everything under /proc (like /sys and /dev) needs `--allow-all`: `--allow-read` alone, even
  *   `--allow-read=/proc`, is refused. {@link canReadProc} tells callers whether to rely on it.
  */
 
 import { GatewayError } from "./errors.ts";
+import { allowedProgram } from "./programs.ts";
 
 /** How a signal was delivered. */
 export type SignalOutcome = "sent" | "no-such-process";
@@ -27,18 +29,16 @@ export async function sendSignal(pid: number, signal: Deno.Signal): Promise<Sign
   }
   let out: Deno.CommandOutput;
   try {
-    out = await new Deno.Command("kill", {
-      args: ["-s", signal.replace(/^SIG/, ""), "--", String(pid)],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
+    out = await runKill(["-s", signal.replace(/^SIG/, ""), "--", String(pid)]);
   } catch (e) {
     if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.NotFound) {
       throw new GatewayError(
         "PERMISSION_NEEDED",
         `Cannot send ${signal} to ${pid}: Deno.kill needs --allow-run (unscoped) and the kill ` +
-          `command is ${e instanceof Deno.errors.NotFound ? "not installed" : "not allowed"}.`,
-        "run ibg-pilot with --allow-run, or with --allow-run=kill,<java> (procps kill).",
+          `command is ${
+            e instanceof Deno.errors.NotFound ? "not installed" : "not allowed"
+          } (the permission set allows /usr/bin/kill and /bin/kill).`,
+        "install procps (apt-get install procps), or run ibg-pilot with --allow-run.",
         { cause: e },
       );
     }
@@ -48,6 +48,38 @@ export async function sendSignal(pid: number, signal: Deno.Signal): Promise<Sign
   const err = new TextDecoder().decode(out.stderr);
   if (/no such process/i.test(err)) return "no-such-process";
   throw new Error(`kill -s ${signal} ${pid} failed: ${err.trim()}`);
+}
+
+/**
+ * kill(pid, 0): true while a process with that PID exists (also when it is another user's), for
+ * processes we did not start (an attached Gateway) and so cannot await. `Deno.kill` takes the
+ * number 0 (measured, Deno 2.9.6, though its type says a signal name); when it is refused, the
+ * `kill -0` command answers instead.
+ */
+export async function processExists(pid: number): Promise<boolean> {
+  try {
+    Deno.kill(pid, 0 as unknown as Deno.Signal);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    if (e instanceof Deno.errors.PermissionDenied) return true;
+    if (!(e instanceof Deno.errors.NotCapable)) throw e;
+  }
+  const out = await runKill(["-0", "--", String(pid)]);
+  if (out.success) return true;
+  return !/no such process/i.test(new TextDecoder().decode(out.stderr));
+}
+
+/**
+ * Runs procps `kill` at the path the permission set allows (programs.ts), with an empty
+ * environment: a scoped run permission refuses children that inherit LD_* variables. Throws
+ * NotFound when it is not installed there.
+ */
+async function runKill(args: string[]): Promise<Deno.CommandOutput> {
+  const kill = allowedProgram("kill", Deno.env.get("PATH"));
+  if (!kill) throw new Deno.errors.NotFound("kill was not found at /usr/bin/kill or /bin/kill");
+  return await new Deno.Command(kill, { args, clearEnv: true, stdout: "null", stderr: "piped" })
+    .output();
 }
 
 let procReadable: boolean | undefined;

@@ -12,9 +12,12 @@
  *   message instead of looping, and keep the process up.
  */
 
+import type { LauncherSignal } from "../gateway/launcher_log.ts";
+import { backoffMs } from "./clock.ts";
 import type {
   Effect,
   Intent,
+  LockoutEvidence,
   Mode,
   SeenWindow,
   SessionEvent,
@@ -37,6 +40,13 @@ export const TWOFA_DEVICE_SWITCH_MS = 15_000;
 export const HALTED_PROBE_MS = 30_000;
 /** Too-many-attempts: IBKR's stated wait plus this margin (IBC uses 3 s). */
 export const TOO_MANY_MARGIN_MS = 3_000;
+/** After a failed login step (a UI timeout), how long before the login window is read again. */
+export const LOGIN_STEP_RETRY_MS = 5_000;
+/** Login steps that may fail in one JVM before it counts as broken. */
+export const LOGIN_STEP_FAILURES = 5;
+/** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (facts/peers.md A4). */
+export const COOLDOWN_FACTOR = 1.5;
+export const COOLDOWN_CAP_MS = 3_600_000;
 /** Backoff between relaunches after an unexpected JVM exit: 5 s doubling, capped. */
 export function crashBackoffMs(crashes: number): number {
   return Math.min(300_000, 5_000 * 2 ** Math.max(0, crashes - 1));
@@ -71,6 +81,7 @@ export function initialState(mode: Mode, now: number): SessionState {
     probeFailures: 0,
     lastProbeOk: false,
     crashes: 0,
+    ccp: { streak: 0, attemptTimeouts: 0, answered: false, cooldowns: 0 },
   };
 }
 
@@ -80,7 +91,16 @@ export interface Step {
   effects: Effect[];
 }
 
-type Ctx = { s: SessionState; fx: Effect[]; cfg: SessionSettings; now: number };
+/** Whether now is inside IBKR's maintenance window (computed by the shell from the clock). */
+export type MaintenanceNow = { inside: boolean; remainingMs?: number };
+
+type Ctx = {
+  s: SessionState;
+  fx: Effect[];
+  cfg: SessionSettings;
+  now: number;
+  maintenance?: MaintenanceNow;
+};
 
 function go(ctx: Ctx, phase: SessionState["phase"], cause: string): void {
   if (ctx.s.phase === "ready" && phase !== "ready") {
@@ -125,6 +145,7 @@ function halt(ctx: Ctx, reason: string, remediation: string) {
 }
 
 function launch(ctx: Ctx, cause: string) {
+  if (waitForMaintenance(ctx, cause)) return;
   ctx.s = {
     ...ctx.s,
     jvmPid: undefined,
@@ -139,6 +160,119 @@ function launch(ctx: Ctx, cause: string) {
   };
   go(ctx, "launching", cause);
   ctx.fx.push({ do: "launch" });
+}
+
+/**
+ * Inside IBKR's nightly window logins fail and feed its lockout: wait for the window to end
+ * (ALERT_IBKR_MAINTENANCE_RECOVERY). Returns whether it waits.
+ */
+function waitForMaintenance(ctx: Ctx, why: string): boolean {
+  const m = ctx.maintenance;
+  if (!ctx.cfg.honourMaintenance || !m?.inside) return false;
+  const remainingMs = Math.max(1_000, m.remainingMs ?? 0);
+  ctx.s = { ...ctx.s, stopping: undefined };
+  go(ctx, "maintenance", `inside IBKR's nightly maintenance window (${why})`);
+  ctx.fx.push({
+    do: "alert",
+    token: "ALERT_IBKR_MAINTENANCE_RECOVERY",
+    fields: {
+      mode: ctx.s.mode,
+      delay_seconds: Math.ceil(remainingMs / 1000),
+      reason: why,
+    },
+    level: "info",
+  });
+  timer(ctx, "maintenance", remainingMs);
+  return true;
+}
+
+/**
+ * A login attempt IBKR never answered (a silent CCP timeout seen in launcher.log, or Gateway's
+ * login window stuck on "connecting to server"). Retrying at once extends IBKR's lockout (a
+ * peer's field incident: ~15 attempts in 27 min): back off 60 s doubling to 600 s and log in
+ * again inside the same JVM; after PILOT_CCP_MAX_RELOGINS in a row halt, or stop Gateway for a
+ * long cool-down when configured.
+ */
+function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
+  const cfg = ctx.cfg;
+  const streak = ctx.s.ccp.streak + 1;
+  ctx.s = { ...ctx.s, ccp: { ...ctx.s.ccp, streak, attemptTimeouts: 0, answered: false } };
+  const mode = ctx.s.mode;
+  ctx.fx.push({
+    do: "log",
+    level: "warning",
+    message: `IBKR did not answer login attempt ${streak} in a row (evidence: ${evidence})`,
+  });
+  if (streak === 2) {
+    ctx.fx.push({
+      do: "log",
+      level: "warning",
+      message:
+        "two logins in a row got no answer: another session (TWS, Client Portal, the mobile app) may hold this username, or IBKR is rate-limiting it",
+    });
+  }
+  if (streak >= 3) {
+    ctx.fx.push({
+      do: "alert",
+      token: "ALERT_CCP_PERSISTENT",
+      fields: {
+        mode,
+        consecutive_lockouts: streak,
+        suggested_action:
+          "log out of every other session of this username (TWS, Client Portal, mobile); ibg-pilot keeps retrying with backoff",
+      },
+    });
+  }
+  cancel(ctx, "login-progress");
+  if (streak >= cfg.PILOT_CCP_MAX_RELOGINS!) {
+    const reason = `IBKR left ${streak} logins in a row unanswered`;
+    if (!cfg.PILOT_CCP_COOLDOWN) {
+      const remediation =
+        "log out of every other session of this username, wait 20 minutes, then send RESTART to the command server (or restart ibg-pilot)";
+      ctx.fx.push({
+        do: "alert",
+        token: "ALERT_CCP_PERSISTENT_HALT",
+        fields: { mode, reason, remediation },
+      });
+      return halt(ctx, reason, remediation);
+    }
+    const cooldowns = ctx.s.ccp.cooldowns + 1;
+    if (cooldowns > cfg.maxCrashRestarts) {
+      ctx.fx.push({
+        do: "alert",
+        token: "ALERT_JVM_RESTART_EXHAUSTED",
+        fields: { mode, attempts: cooldowns - 1, reason },
+      });
+      return halt(ctx, reason, "log out of every other session of this username; then RESTART");
+    }
+    const delayMs = Math.min(
+      COOLDOWN_CAP_MS,
+      cfg.PILOT_CCP_COOLDOWN * 1000 * COOLDOWN_FACTOR ** (cooldowns - 1),
+    );
+    ctx.s = { ...ctx.s, ccp: { ...ctx.s.ccp, streak: 0, cooldowns } };
+    ctx.fx.push({
+      do: "log",
+      level: "warning",
+      message: `${reason}: stopping Gateway for a ${Math.round(delayMs / 1000)} s cool-down ` +
+        `(${cooldowns} of ${cfg.maxCrashRestarts})`,
+    });
+    // The JVM goes first: a live Gateway keeps retrying and re-arms IBKR's limiter.
+    requestStop(ctx, reason, "relaunch", delayMs);
+    return;
+  }
+  const wait = backoffMs(
+    streak,
+    cfg.PILOT_CCP_BACKOFF_INITIAL! * 1000,
+    cfg.PILOT_CCP_BACKOFF_MAX! * 1000,
+  );
+  go(
+    ctx,
+    "backoff",
+    `CCP backoff: waiting ${
+      Math.round(wait / 1000)
+    } s, then logging in again inside the running Gateway`,
+  );
+  timer(ctx, "relogin", wait);
 }
 
 function startProbing(ctx: Ctx, cause: string) {
@@ -175,7 +309,12 @@ export function loginOps(intent: Extract<Intent, { kind: "login-frame" }>, mode:
 }
 
 function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "login-frame" }>) {
-  ctx.s = { ...ctx.s, loginAttempts: ctx.s.loginAttempts + 1, loginWindowId: w.id };
+  ctx.s = {
+    ...ctx.s,
+    loginAttempts: ctx.s.loginAttempts + 1,
+    loginWindowId: w.id,
+    ccp: { ...ctx.s.ccp, attemptTimeouts: 0, answered: false },
+  };
   cancel(ctx, "login-frame");
   go(ctx, "login", `login attempt ${ctx.s.loginAttempts} on "${w.title}"`);
   ctx.fx.push({ do: "ui", step: "login", windowId: w.id, ops: loginOps(intent, ctx.s.mode) });
@@ -201,7 +340,12 @@ function onSecondFactor(
 ) {
   const cfg = ctx.cfg;
   cancel(ctx, "login-progress");
-  ctx.s = { ...ctx.s, twofa: { ...ctx.s.twofa, windowId: w.id } };
+  // IBKR answered the login: any lockout is over.
+  ctx.s = {
+    ...ctx.s,
+    twofa: { ...ctx.s.twofa, windowId: w.id },
+    ccp: { ...ctx.s.ccp, streak: 0 },
+  };
   go(ctx, "second-factor", `second factor requested (${intent.variant})`);
   const fail = (reason: string, remediation: string) => {
     ctx.fx.push({
@@ -320,9 +464,14 @@ function onTwofaTimeout(ctx: Ctx, why: string) {
   }
 }
 
-function requestStop(ctx: Ctx, reason: string, then: "exit" | "relaunch") {
+function requestStop(
+  ctx: Ctx,
+  reason: string,
+  then: "exit" | "relaunch",
+  relaunchDelayMs?: number,
+) {
   cancel(ctx, ...ALL_TIMERS);
-  ctx.s = { ...ctx.s, stopping: { reason, then } };
+  ctx.s = { ...ctx.s, stopping: { reason, then, relaunchDelayMs } };
   if (ctx.s.jvmPid === undefined) {
     finishStop(ctx);
     return;
@@ -334,12 +483,27 @@ function requestStop(ctx: Ctx, reason: string, then: "exit" | "relaunch") {
 /** A deadline passed in this JVM: count it as a failed start, relaunch until the cap, then exit 1. */
 function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
   ctx.fx.push({ do: "log", level: "error", message });
+  if (ctx.cfg.attached) {
+    // A Gateway we did not start is not ours to restart: wait for the operator instead.
+    return halt(
+      ctx,
+      reason,
+      "finish the login in Gateway's window, or restart Gateway and " +
+        "run 'ibg-pilot run --attach' again",
+    );
+  }
   ctx.s = { ...ctx.s, crashes: ctx.s.crashes + 1, exitCode: 1 };
   requestStop(ctx, reason, ctx.s.crashes <= ctx.cfg.maxCrashRestarts ? "relaunch" : "exit");
 }
 
 function finishStop(ctx: Ctx) {
   const stop = ctx.s.stopping;
+  if (stop?.then === "relaunch" && stop.relaunchDelayMs) {
+    ctx.s = { ...ctx.s, stopping: undefined };
+    go(ctx, "backoff", `cool-down of ${Math.round(stop.relaunchDelayMs / 1000)} s: ${stop.reason}`);
+    timer(ctx, "relaunch", stop.relaunchDelayMs);
+    return;
+  }
   if (stop?.then === "relaunch") {
     launch(ctx, `relaunch: ${stop.reason}`);
     return;
@@ -377,6 +541,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
       if (s.phase === "halted") return;
       return onSecondFactor(ctx, w, intent);
     case "connecting":
+      ctx.s = { ...ctx.s, connectingWindowId: w.id };
       return info(ctx, `"${w.title}" is connecting: waiting (its OK would cancel the login)`);
     case "existing-session": {
       const action = cfg.EXISTING_SESSION_DETECTED_ACTION;
@@ -513,6 +678,14 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
 
 function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
   const s = ctx.s;
+  if (s.connectingWindowId === windowId) {
+    ctx.s = { ...ctx.s, connectingWindowId: undefined };
+    // Gateway gave up its own retries: the attempt ended with no answer from IBKR.
+    if (s.phase === "login" && s.ccp.attemptTimeouts > 0 && !s.ccp.answered) {
+      return onLockout(ctx, "launcher.log");
+    }
+    return;
+  }
   if (s.twofa.windowId === windowId && (s.phase === "second-factor")) {
     ctx.s = { ...ctx.s, twofa: { ...s.twofa, windowId: undefined, answered: true } };
     cancel(ctx, "twofa");
@@ -573,15 +746,57 @@ function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
         message: `API stopped answering (${e.error ?? "no answer"})`,
       });
       startProbing(ctx, "API stopped answering the handshake");
+      // A frozen Gateway is silent on both channels: ask the UI too.
+      ctx.fx.push({ do: "check-ui" });
       return;
     }
     timer(ctx, "probe", API_PROBE_RETRY_MS);
   }
 }
 
+/** Gateway's login window status while IBKR does not answer (facts/peers.md A4). */
+const STUCK_CONNECTING = /connecting to server|trying for another/i;
+
+function onGatewayLog(ctx: Ctx, signal: LauncherSignal) {
+  const s = ctx.s;
+  switch (signal) {
+    case "authenticating":
+      ctx.s = { ...s, ccp: { ...s.ccp, answered: false } };
+      return;
+    case "ns-auth-start":
+      // IBKR answered: whatever follows, this is not a lockout.
+      ctx.s = { ...s, ccp: { ...s.ccp, answered: true, streak: 0 } };
+      return;
+    case "ccp-timeout":
+      if (s.ccp.answered || (s.phase !== "login" && s.phase !== "backoff")) return;
+      ctx.s = { ...s, ccp: { ...s.ccp, attemptTimeouts: s.ccp.attemptTimeouts + 1 } };
+      ctx.fx.push({
+        do: "log",
+        level: "warning",
+        message: `IBKR did not answer the login within Gateway's timeout (silent CCP timeout ${
+          s.ccp.attemptTimeouts + 1
+        } of this attempt); Gateway retries by itself`,
+      });
+      return;
+    case "session-kicked":
+      if (s.phase === "ready") {
+        ctx.fx.push({
+          do: "log",
+          level: "warning",
+          message: "Gateway reports that another session took over: checking the API now",
+        });
+        cancel(ctx, "probe");
+        ctx.fx.push({ do: "probe" });
+      }
+      return;
+    case "post-authenticate":
+      return;
+  }
+}
+
 function becomeReady(ctx: Ctx, cause: string) {
   go(ctx, "ready", cause);
-  ctx.s = { ...ctx.s, crashes: 0 };
+  ctx.s = { ...ctx.s, crashes: 0, ccp: { ...ctx.s.ccp, streak: 0, cooldowns: 0 } };
   ctx.fx.push({ do: "ready-file", present: true });
   timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
 }
@@ -613,6 +828,11 @@ function onTimer(ctx: Ctx, name: TimerName) {
     case "login-progress":
       if (s.phase === "login") {
         ctx.fx.push({ do: "log", level: "warning", message: "login made no progress in time" });
+        // Stuck on "connecting to server" is a lockout without a launcher.log line (peers.md A8).
+        if (s.loginWindowId) {
+          ctx.fx.push({ do: "read-login-status", windowId: s.loginWindowId });
+          return;
+        }
         startProbing(ctx, "login made no visible progress; checking the API");
       }
       return;
@@ -643,6 +863,27 @@ function onTimer(ctx: Ctx, name: TimerName) {
       }
       return;
     case "relogin":
+      if (s.phase === "backoff" && s.loginWindowId && s.connectingWindowId) {
+        // Gateway is still trying by itself: a click now would start a second attempt.
+        info(ctx, "Gateway is still connecting: waiting before logging in again");
+        timer(ctx, "relogin", LOGIN_STEP_RETRY_MS);
+        return;
+      }
+      if (s.phase === "backoff" && s.loginWindowId && ctx.maintenance?.inside) {
+        if (!ctx.cfg.honourMaintenance) {
+          // fall through: the operator turned the wait off
+        } else {
+          const ms = Math.max(1_000, ctx.maintenance.remainingMs ?? 0);
+          ctx.fx.push({
+            do: "alert",
+            token: "ALERT_IBKR_MAINTENANCE_RECOVERY",
+            fields: { mode: s.mode, delay_seconds: Math.ceil(ms / 1000), reason: "re-login" },
+            level: "info",
+          });
+          timer(ctx, "relogin", ms);
+          return;
+        }
+      }
       if (s.phase === "backoff" && s.loginWindowId) {
         ctx.s = { ...ctx.s, loginWindowId: undefined };
         go(ctx, "login", "retrying the login inside the running Gateway");
@@ -657,6 +898,20 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
   cancel(ctx, ...JVM_TIMERS);
   ctx.s = { ...ctx.s, jvmPid: undefined, mainWindowId: undefined, loginWindowId: undefined };
   if (s.phase === "stopping" || s.stopping) return finishStop(ctx);
+  if (ctx.cfg.attached) {
+    // We cannot relaunch it the way its user did (their launcher, their options): end the run.
+    ctx.fx.push({
+      do: "log",
+      level: "error",
+      message: `the attached Gateway (JVM ${s.jvmPid ?? "?"}) exited; ibg-pilot does not start ` +
+        "Gateway in attach mode. Start Gateway and run 'ibg-pilot run --attach' again, or let " +
+        "'ibg-pilot run' launch and supervise it",
+    });
+    ctx.s = { ...ctx.s, exitCode: 1 };
+    go(ctx, "stopped", "the attached Gateway exited");
+    ctx.fx.push({ do: "exit", code: 1 });
+    return;
+  }
   if (s.phase === "halted") {
     ctx.fx.push({
       do: "log",
@@ -700,28 +955,13 @@ export function step(
   event: SessionEvent,
   cfg: SessionSettings,
   now: number,
-  maintenance?: { inside: boolean; remainingMs?: number },
+  maintenance?: MaintenanceNow,
 ): Step {
-  const ctx: Ctx = { s: state, fx: [], cfg, now };
+  const ctx: Ctx = { s: state, fx: [], cfg, now, maintenance };
   const s = state;
   switch (event.type) {
     case "start":
       if (s.phase !== "idle") break;
-      if (cfg.honourMaintenance && maintenance?.inside) {
-        go(ctx, "maintenance", "inside IBKR's nightly maintenance window");
-        ctx.fx.push({
-          do: "alert",
-          token: "ALERT_IBKR_MAINTENANCE_RECOVERY",
-          fields: {
-            mode: s.mode,
-            delay_seconds: Math.ceil((maintenance.remainingMs ?? 0) / 1000),
-            reason: "start inside the maintenance window",
-          },
-          level: "info",
-        });
-        timer(ctx, "maintenance", maintenance.remainingMs ?? 0);
-        break;
-      }
       launch(ctx, "start");
       break;
     case "jvm-started":
@@ -739,9 +979,9 @@ export function step(
       ctx.fx.push({
         do: "log",
         level: "error",
-        message: `Gateway could not be started: ${event.error}`,
+        message: `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`,
       });
-      if (ctx.s.crashes > cfg.maxCrashRestarts) {
+      if (ctx.s.crashes > cfg.maxCrashRestarts || cfg.attached) {
         go(ctx, "stopped", "Gateway could not be started");
         ctx.fx.push({ do: "exit", code: 1 });
       } else {
@@ -761,6 +1001,8 @@ export function step(
       } else {
         go(ctx, "login", "agent connected; waiting for the login window");
         timer(ctx, "login-frame", cfg.PILOT_LOGIN_FRAME_TIMEOUT! * 1000);
+        // Attached: Gateway may be logged in already; the handshake says so (READY, no clicks).
+        if (cfg.attached) ctx.fx.push({ do: "probe" });
       }
       break;
     case "agent-failed":
@@ -787,6 +1029,16 @@ export function step(
           level: "warning",
           message: `UI step ${event.step} failed: ${event.error ?? "unknown error"}`,
         });
+      }
+      if (event.step === "login" && !event.ok && s.phase === "login") {
+        // A login step that timed out (a busy or frozen UI): read the window again shortly.
+        if (s.loginAttempts >= LOGIN_STEP_FAILURES) {
+          giveUpOnJvm(ctx, "the login window did not respond", "login window unresponsive");
+        } else {
+          go(ctx, "backoff", "the login step failed; reading the login window again");
+          cancel(ctx, "login-progress");
+          timer(ctx, "relogin", LOGIN_STEP_RETRY_MS);
+        }
       }
       if (event.step === "twofa-device" && s.phase === "second-factor") {
         if (event.ok && event.windowId) {
@@ -848,6 +1100,31 @@ export function step(
       break;
     case "probe":
       onProbe(ctx, event);
+      break;
+    case "gateway-log":
+      onGatewayLog(ctx, event.signal);
+      break;
+    case "login-status":
+      if (s.phase !== "login") break;
+      if (event.texts.some((t) => STUCK_CONNECTING.test(t))) {
+        onLockout(ctx, "stuck-label");
+        break;
+      }
+      startProbing(ctx, "login made no visible progress; checking the API");
+      break;
+    case "ui-check":
+      if (!event.responsive && s.phase === "post-login" && !s.lastProbeOk) {
+        ctx.fx.push({
+          do: "alert",
+          token: "ALERT_GATEWAY_UNRESPONSIVE",
+          fields: { mode: s.mode, reason: `UI: ${event.error ?? "timed out"}; API: silent` },
+        });
+        giveUpOnJvm(
+          ctx,
+          "Gateway is frozen: its UI does not answer and its API is silent",
+          "Gateway frozen",
+        );
+      }
       break;
     case "timer":
       onTimer(ctx, event.name);

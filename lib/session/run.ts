@@ -2,11 +2,13 @@
  * `ibg-pilot run`: builds one supervised session per trading mode (two with TRADING_MODE=both,
  * isolated settings directories, sockets and ready files), serves the command and health servers
  * for all of them, turns SIGTERM/SIGINT into a clean logout, and returns the exit code when every
- * session has stopped. One session's failure never stops the other.
+ * session has stopped. One session's failure never stops the other. Container duties (Xvfb when
+ * headless, API ports forwarded only while READY) come from lib/container.
  */
 
 import type { Config } from "../config/mod.ts";
-import { ensureRuntimeDir } from "../gateway/mod.ts";
+import { startContainer } from "../container/mod.ts";
+import { ensureRuntimeDir, launcherLogPath } from "../gateway/mod.ts";
 import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
@@ -17,6 +19,7 @@ import { UnknownWindowReporter } from "../dialogs/mod.ts";
 import { maintenanceStatus } from "./clock.ts";
 import { applyPlan } from "./configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
+import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
 import { makeClassifier } from "./intent.ts";
 import { planSettings } from "./settings_plan.ts";
 import { apiPortFor } from "./ports.ts";
@@ -67,8 +70,20 @@ const STATE_NAMES: Record<SessionSnapshot["state"], string> = {
   stopped: "STOPPED",
 };
 
+/** `run --attach`: attach to a running Gateway instead of launching one (attach_host.ts). */
+export interface AttachRequest {
+  /** The JVM's PID; undefined: the only Gateway JVM of this user. */
+  pid?: number;
+  /** On SIGTERM/STOP, close Gateway through its own close path instead of detaching. */
+  closeGatewayOnStop: boolean;
+}
+
 /** Runs the sessions; resolves to the process exit code. */
-export async function runPilot(config: Config, env: Record<string, string>): Promise<number> {
+export async function runPilot(
+  config: Config,
+  env: Record<string, string>,
+  opts: { attach?: AttachRequest } = {},
+): Promise<number> {
   const logger = log("run");
   const modes: Mode[] = config.TRADING_MODE === "both"
     ? ["live", "paper"]
@@ -78,13 +93,71 @@ export async function runPilot(config: Config, env: Record<string, string>): Pro
     Deno.uid() ?? 0,
   );
   const agentJar = await writeAgentJar(runtimeDir);
+  // Attach: the JVM is found before anything starts, so a wrong PID is one clear error.
+  const attach = opts.attach && {
+    ...opts.attach,
+    target: await findAttachTarget({ config, env, agentJar, pid: opts.attach.pid }),
+  };
   const reporter = new UnknownWindowReporter();
+  const window = config.PILOT_MAINTENANCE_WINDOW;
+  const maintenance = window ? { timeZone: "America/New_York", ...window } : undefined;
 
-  const shells = modes.map((mode) => {
+  // Signal handlers before anything is started: as PID 1 an unhandled SIGTERM is ignored, and a
+  // signal during Xvfb's start must still end in an orderly shutdown (docs/container.md).
+  let shells: SessionShell[] = [];
+  let stopping: string | undefined;
+  const stopAll = (reason: string) => {
+    stopping ??= reason;
+    for (const s of shells) s.dispatch({ type: "stop", reason });
+  };
+  const onSignal = (sig: Deno.Signal) => () => {
+    logger.info("{sig} received: logging out of Gateway cleanly", { sig });
+    stopAll(sig);
+  };
+  const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onSignal("SIGTERM")], [
+    "SIGINT",
+    onSignal("SIGINT"),
+  ]];
+  for (const [sig, h] of handlers) Deno.addSignalListener(sig, h);
+  // Xvfb when headless, and the API forwarders (lib/container): env gains our DISPLAY. An
+  // attached Gateway already has its display and its user's network: none of that applies.
+  const container = attach ? attachedContainer(env) : await startContainer(config, env, {
+    modes,
+    apiPort: (m) => apiPortFor(config, m),
+    onFailure: (reason) => stopAll(reason),
+  }).catch((e) => {
+    for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+    throw e;
+  });
+  const jvmEnv = container.env;
+
+  shells = modes.map((mode) => {
     const settingsDir = settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
-    const plan = planSettings(config, mode);
-    const host = createGatewayHost({ mode, config, settingsDir, runtimeDir, agentJar, env });
+    const plan = attach ? [] : planSettings(config, mode);
+    if (attach && planSettings(config, mode).length) {
+      logger.warn(
+        "attach mode leaves Gateway's configuration as its user set it: the API " +
+          "settings in the environment are not applied (set them in Gateway's Configure dialog)",
+      );
+    }
+    const host = attach
+      ? createAttachHost({
+        mode,
+        config,
+        runtimeDir,
+        agentJar,
+        target: attach.target,
+        closeGatewayOnStop: attach.closeGatewayOnStop,
+      })
+      : createGatewayHost({
+        mode,
+        config,
+        settingsDir,
+        runtimeDir,
+        agentJar,
+        env: jvmEnv,
+      });
     const shell: SessionShell = new SessionShell({
       mode,
       config,
@@ -92,15 +165,18 @@ export async function runPilot(config: Config, env: Record<string, string>): Pro
         ...config,
         hasConfigPlan: plan.length > 0,
         maxCrashRestarts: MAX_CRASH_RESTARTS,
-        honourMaintenance: true,
+        honourMaintenance: maintenance !== undefined && !attach,
+        attached: attach !== undefined,
       },
       host: {
         launch: async () => {
           const r = await host.launch();
           metrics.jvmStarted(mode);
-          r.exited.then((e) =>
-            metrics.jvmExited(mode, e.code === 0 ? "clean" : e.signal ? "killed" : "crash")
-          );
+          r.exited.then((e) => {
+            // A detach is not an exit: the attached Gateway keeps running.
+            if ("detached" in e && e.detached) return;
+            metrics.jvmExited(mode, e.code === 0 ? "clean" : e.signal ? "killed" : "crash");
+          });
           return r;
         },
         connectUi: () => host.connectUi(),
@@ -113,18 +189,17 @@ export async function runPilot(config: Config, env: Record<string, string>): Pro
       },
       classify: makeClassifier(config, mode),
       configure: (ui, mainWindowId) => applyPlan(ui, mainWindowId, plan, mode),
-      readyFile: (present) => writeReadyFile(readyFileFor(config, mode), present),
-      maintenance: (now) => maintenanceStatus(now),
+      readyFile: async (present) => {
+        await container.readyChanged(mode, present);
+        await writeReadyFile(readyFileFor(config, mode), present);
+      },
+      maintenance: (now) => maintenance ? maintenanceStatus(now, maintenance) : { inside: false },
+      launcherLog: launcherLogPath(settingsDir),
       reportUnknown: (w, tree) => reporter.report(w, tree),
     });
     return shell;
   });
 
-  let stopping = false;
-  const stopAll = (reason: string) => {
-    stopping = true;
-    for (const s of shells) s.dispatch({ type: "stop", reason });
-  };
   const uiAction = async (chord: string): Promise<ActionResult> => {
     let done = 0;
     for (const s of shells) {
@@ -174,26 +249,31 @@ export async function runPilot(config: Config, env: Record<string, string>): Pro
     reconnectData: () => uiAction("ctrl alt F"),
   };
 
-  const servers = await startServers(config, target);
-  const onSignal = (sig: Deno.Signal) => () => {
-    logger.info("{sig} received: logging out of Gateway cleanly", { sig });
-    stopAll(sig);
-  };
-  const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onSignal("SIGTERM")], [
-    "SIGINT",
-    onSignal("SIGINT"),
-  ]];
-  for (const [sig, h] of handlers) Deno.addSignalListener(sig, h);
+  const servers = await startServers(config, target).catch(async (e) => {
+    for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+    await container.close();
+    throw e;
+  });
 
   logger.info("ibg-pilot running {modes} (settings: {dirs})", {
     modes: modes.join(" and "),
     dirs: modes.map((m) => settingsDirFor(config, m)).join(", "),
   });
-  for (const s of shells) s.start();
+  // A signal that came during start-up stops the sessions before any JVM is launched.
+  for (const s of shells) {
+    if (stopping) s.dispatch({ type: "stop", reason: stopping });
+    else s.start();
+  }
   const codes = await Promise.all(shells.map((s) => s.done));
   for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
-  const code = codes.find((c) => c !== 0) ?? 0;
-  alert("ALERT_SHUTDOWN", { modes: modes.join(","), graceful: true, exit_code: code }, "info");
+  // Shutdown order: sessions have logged out; then forwarders, Xvfb, servers; the alert last.
+  await container.close();
   await servers.close();
+  const code = container.failure ? 1 : codes.find((c) => c !== 0) ?? 0;
+  alert("ALERT_SHUTDOWN", {
+    modes: modes.join(","),
+    graceful: !container.failure,
+    exit_code: code,
+  }, "info");
   return code;
 }

@@ -6,6 +6,7 @@
  */
 
 import type { Config } from "../config/mod.ts";
+import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
@@ -51,11 +52,11 @@ export interface GatewayHost {
   connectUi(): Promise<UiPort>;
   /**
    * Stops the JVM: first `closeGracefully` (Gateway's own close path), then signals. Resolves
-   * with how it ended.
+   * with how it ended; `detached`: an attached Gateway was left running (run --attach).
    */
   stop(
     closeGracefully: () => Promise<boolean>,
-  ): Promise<{ status: "clean" | "signalled" | "not-running" }>;
+  ): Promise<{ status: "clean" | "signalled" | "not-running" | "detached" }>;
 }
 
 /** The API probe (lib/probe), injected. */
@@ -86,6 +87,8 @@ export interface ShellDeps {
   readyFile: (present: boolean) => Promise<void>;
   /** Tells whether `now` is inside IBKR's maintenance window. */
   maintenance: (now: number) => { inside: boolean; remainingMs?: number };
+  /** Gateway's launcher.log, followed for login signals (silent CCP timeouts). */
+  launcherLog?: string;
   /** Called once for each window the catalogue does not know (dumps it, redacted). */
   reportUnknown?: (window: WindowInfo, tree: ComponentNode) => void;
   clock?: Clock;
@@ -124,6 +127,7 @@ export class SessionShell {
   #resolveDone!: (code: number) => void;
   #listeners = new Set<(s: SessionSnapshot) => void>();
   #uiChain: Promise<unknown> = Promise.resolve();
+  #logTail?: LauncherLogTail;
 
   constructor(deps: ShellDeps) {
     this.#deps = deps;
@@ -187,7 +191,7 @@ export class SessionShell {
         const e = this.#queue.shift()!;
         const before = this.#state;
         const now = this.#clock.now();
-        const maintenance = e.type === "start" ? this.#deps.maintenance(now) : undefined;
+        const maintenance = this.#deps.maintenance(now);
         const { state, effects } = step(before, e, this.#deps.settings, now, maintenance);
         this.#state = state;
         if (state.phase !== before.phase) {
@@ -265,6 +269,26 @@ export class SessionShell {
           (e) => this.dispatch({ type: "probe", ok: false, error: errText(e) }),
         );
         return;
+      case "read-login-status":
+        this.#serialUi(async () => {
+          const texts: string[] = [];
+          try {
+            const tree = await this.#ui?.snapshot(fx.windowId);
+            const walk = (n: ComponentNode) => {
+              if (n.text) texts.push(n.text);
+              if (n.name) texts.push(n.name);
+              n.children?.forEach(walk);
+            };
+            if (tree) walk(tree);
+          } catch (e) {
+            this.#log.debug("login window unreadable: {e}", { e: errText(e) });
+          }
+          this.dispatch({ type: "login-status", texts });
+        });
+        return;
+      case "check-ui":
+        void this.#checkUi();
+        return;
       case "ready-file":
         void this.#deps.readyFile(fx.present).catch((e) =>
           this.#log.error("ready file: {e}", { e: errText(e) })
@@ -278,6 +302,7 @@ export class SessionShell {
         return;
       case "exit":
         for (const name of [...this.#timers.keys()]) this.#cancelTimer(name);
+        this.#logTail?.close();
         void this.#closeUi().finally(() => this.#resolveDone(fx.code));
         return;
     }
@@ -299,6 +324,15 @@ export class SessionShell {
   }
 
   async #launch() {
+    this.#logTail?.close();
+    // Follow launcher.log from its current end: only this JVM's lines matter.
+    const path = this.#deps.launcherLog;
+    if (path) {
+      this.#logTail = new LauncherLogTail(
+        path,
+        (signal) => this.dispatch({ type: "gateway-log", signal }),
+      );
+    }
     try {
       const { pid, resumed, exited } = await this.#deps.host.launch();
       this.dispatch({ type: "jvm-started", pid, resumed });
@@ -328,6 +362,20 @@ export class SessionShell {
     }
   }
 
+  /** Asks the UI for its windows: a frozen EDT answers with a timeout while ping still works. */
+  async #checkUi() {
+    const ui = this.#ui;
+    if (!ui) return this.dispatch({ type: "ui-check", responsive: false, error: "no UI channel" });
+    try {
+      await ui.windows();
+      const main = this.#state.mainWindowId;
+      if (main) await ui.snapshot(main);
+      this.dispatch({ type: "ui-check", responsive: true });
+    } catch (e) {
+      this.dispatch({ type: "ui-check", responsive: false, error: errText(e) });
+    }
+  }
+
   async #closeUi() {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -337,6 +385,9 @@ export class SessionShell {
   }
 
   #onUiEvent(e: UiEvent) {
+    // Lines Gateway logged before this UI change are seen first (a closing connecting modal
+    // is judged with the NS_AUTH_START that preceded it).
+    this.#logTail?.drain();
     switch (e.type) {
       case "window-opened":
         if (this.#windows.has(e.window.id)) return;
@@ -549,6 +600,8 @@ export class SessionShell {
     };
     try {
       const r = await this.#deps.host.stop(closeGracefully);
+      // No logout happened: Gateway stays up and logged in (the host logs the detach).
+      if (r.status === "detached") return;
       alert("ALERT_CLEAN_LOGOUT", {
         mode,
         pid: pid ?? "none",

@@ -6,6 +6,7 @@
  */
 
 import type { Config } from "../config/mod.ts";
+import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import type { Target } from "../ui/port.ts";
 
 /** Which trading mode a session runs. */
@@ -98,6 +99,9 @@ export type TimerName =
   | "relogin"
   | "halted-probe";
 
+/** Where a lockout was seen. */
+export type LockoutEvidence = "launcher.log" | "stuck-label";
+
 /** Events: everything that happens to a session. */
 export type SessionEvent =
   | { type: "start" }
@@ -118,6 +122,12 @@ export type SessionEvent =
   }
   | { type: "configured"; ok: boolean; mismatches: string[]; error?: string }
   | { type: "probe"; ok: boolean; serverVersion?: number; error?: string }
+  /** A login signal from Gateway's launcher.log. */
+  | { type: "gateway-log"; signal: LauncherSignal }
+  /** The login window's status texts, read on request. */
+  | { type: "login-status"; texts: string[] }
+  /** Whether Gateway's UI still answers (a frozen EDT times out). */
+  | { type: "ui-check"; responsive: boolean; error?: string }
   | { type: "timer"; name: TimerName }
   | { type: "stop"; reason: string }
   | { type: "restart"; reason: string };
@@ -139,6 +149,10 @@ export type Effect =
   /** Re-reads a window until what it shows changes (a dialog that swaps its content in place). */
   | { do: "await-change"; step: string; windowId: string; deadlineMs: number }
   | { do: "probe" }
+  /** Reads the status texts of the login window (answered by a login-status event). */
+  | { do: "read-login-status"; windowId: string }
+  /** Checks that Gateway's UI answers within the UI timeout (answered by a ui-check event). */
+  | { do: "check-ui" }
   | { do: "timer"; name: TimerName; ms: number }
   | { do: "cancel-timer"; name: TimerName }
   | { do: "ready-file"; present: boolean }
@@ -179,8 +193,21 @@ export interface SessionState {
   lastAuthSuccess?: number;
   /** Unexpected JVM exits in a row (reset on ready). */
   crashes: number;
+  /** IBKR's silent CCP timeouts (facts/peers.md A4, A8). */
+  ccp: {
+    /** Login attempts in a row that IBKR never answered (reset when IBKR answers). */
+    streak: number;
+    /** Silent timeouts in the current attempt (Gateway retries by itself within one attempt). */
+    attemptTimeouts: number;
+    /** NS_AUTH_START seen since the last Authenticating: the server answered this attempt. */
+    answered: boolean;
+    /** Long cool-downs (JVM stopped) so far. */
+    cooldowns: number;
+  };
+  /** The `Connecting to server...` modal of the current attempt. */
+  connectingWindowId?: string;
   /** Pending request: stop the process, or restart Gateway. */
-  stopping?: { reason: string; then: "exit" | "relaunch" };
+  stopping?: { reason: string; then: "exit" | "relaunch"; relaunchDelayMs?: number };
   haltReason?: string;
   exitCode?: number;
 }
@@ -200,6 +227,10 @@ export type SessionSettings =
     | "PILOT_AGENT_TIMEOUT"
     | "PILOT_API_READY_TIMEOUT"
     | "PILOT_PROBE_INTERVAL"
+    | "PILOT_CCP_BACKOFF_INITIAL"
+    | "PILOT_CCP_BACKOFF_MAX"
+    | "PILOT_CCP_MAX_RELOGINS"
+    | "PILOT_CCP_COOLDOWN"
   >
   & {
     /** Whether the configuration dialog has anything to change. */
@@ -208,4 +239,11 @@ export type SessionSettings =
     maxCrashRestarts: number;
     /** Whether starts wait for IBKR's nightly maintenance window to pass. */
     honourMaintenance: boolean;
+    /**
+     * `run --attach`: Gateway is a JVM the user started. It is never relaunched: when it exits,
+     * the session ends (exit 1); a deadline that would relaunch it halts instead; after the
+     * agent connects, the API is probed at once (a Gateway that is already logged in is READY
+     * without a login).
+     */
+    attached?: boolean;
   };

@@ -1,28 +1,41 @@
 /**
- * Attach: the pure parts (command lines, request bytes, replies, /proc status) and the real
- * thing: a small JVM started WITHOUT an agent gets a test agent loaded through HotSpot's attach
- * handshake, and the agent's marker file proves agentmain ran. Every JVM started here is ended by
- * its PID.
+ * Attach: the pure parts (command lines, request bytes, replies, /proc status, choosing the JVM)
+ * and the real thing: a small JVM started WITHOUT an agent gets a test agent loaded through
+ * HotSpot's attach handshake (the attach helper in our agent jar reads /proc and relays the
+ * socket bytes), and the agent's marker file proves agentmain ran. Every JVM started here is
+ * ended by its PID.
  */
 
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   attachAgent,
+  attachHelper,
   catchesSigquit,
+  chooseGatewayJvm,
   classifyCmdline,
   encodeAttachRequest,
   findGatewayJvm,
+  gatewayJvmsIn,
   isGatewayError,
   javaMainClass,
-  listGatewayJvms,
+  listProcesses,
   parseAttachReply,
   parseCmdline,
   parseProcStatus,
+  type ProcessInfo,
 } from "../../lib/gateway/mod.ts";
+import { ROOT } from "../support/cli.ts";
 import { put, tempDir } from "./_fixtures.ts";
 
 const uid = Deno.uid()!;
+/** The helper runs from the agent jar the build embeds (deno task agent). */
+const helper = attachHelper(
+  "java",
+  join(ROOT, "lib/ui/agent/ibg-pilot-agent.jar"),
+  Deno.env.get("PATH"),
+);
 
 // ---- pure parts -------------------------------------------------------------------------------
 
@@ -97,60 +110,71 @@ Deno.test("attach replies: result code, then the agent's return code", () => {
   ]);
 });
 
-Deno.test("/proc status: effective uid, innermost NSpid, SIGQUIT caught", () => {
+Deno.test("/proc status: effective uid, innermost NSpid, SIGQUIT caught, state", () => {
   const s = parseProcStatus(
-    "Name:\tjava\nUid:\t1000\t1001\t1000\t1000\nNSpid:\t4242\t7\nSigCgt:\t0000000181005ccf\n",
+    "Name:\tjava\nState:\tS (sleeping)\nUid:\t1000\t1001\t1000\t1000\nNSpid:\t4242\t7\n" +
+      "SigCgt:\t0000000181005ccf\n",
   );
   assert.equal(s.uid, 1001);
   assert.deepEqual(s.nspids, [4242, 7]);
+  assert.equal(s.state, "S");
   assert.ok(catchesSigquit(s));
   assert.ok(!catchesSigquit(parseProcStatus("Uid:\t0\t0\t0\t0\nSigCgt:\t0000000000000000\n")));
 });
 
-function fakeProc(root: string, pid: number, argv: string[], procUid: number): void {
-  put(join(root, String(pid), "cmdline"), argv.join("\0") + "\0");
-  put(join(root, String(pid), "status"), `Uid:\t${procUid}\t${procUid}\t${procUid}\t${procUid}\n`);
+function proc(pid: number, argv: string[], procUid: number): ProcessInfo {
+  return {
+    pid,
+    argv,
+    status: parseProcStatus(`Uid:\t${procUid}\t${procUid}\t${procUid}\t${procUid}\n`),
+  };
 }
 
-Deno.test("finding the JVM in a (fake) /proc: one, none, several, other users, explicit PID", () => {
-  using proc = tempDir();
-  fakeProc(proc.path, 100, ["java", "-DjtsConfigDir=/a", "ibgateway.GWClient"], 1000);
-  fakeProc(proc.path, 200, ["java", "some.Other"], 1000);
-  fakeProc(proc.path, 300, ["/bin/bash"], 1000);
-  fakeProc(proc.path, 400, ["java", "jclient.LoginFrame"], 2000);
-  put(join(proc.path, "self", "cmdline"), "x");
-
-  assert.deepEqual(listGatewayJvms({ procDir: proc.path }).map((c) => c.pid), [100, 400]);
-  assert.deepEqual(listGatewayJvms({ procDir: proc.path, uid: 1000 }).map((c) => c.pid), [100]);
-  const one = findGatewayJvm({ uid: 1000, procDir: proc.path });
+Deno.test("choosing the JVM: one, none, several, other users, explicit PID", () => {
+  const procs = [
+    proc(100, ["java", "-DjtsConfigDir=/a", "ibgateway.GWClient"], 1000),
+    proc(200, ["java", "some.Other"], 1000),
+    proc(300, ["/bin/bash"], 1000),
+    proc(400, ["java", "jclient.LoginFrame"], 2000),
+  ];
+  assert.deepEqual(gatewayJvmsIn(procs).map((c) => c.pid), [100, 400]);
+  assert.deepEqual(gatewayJvmsIn(procs, 1000).map((c) => c.pid), [100]);
+  const one = chooseGatewayJvm(procs, { uid: 1000 });
   assert.deepEqual([one.pid, one.settingsDir], [100, "/a"]);
 
   assert.throws(
-    () => findGatewayJvm({ uid: 3000, procDir: proc.path }),
+    () => chooseGatewayJvm(procs, { uid: 3000 }),
     (e) =>
       isGatewayError(e, "ATTACH_NO_JVM") && e.message.includes("pid 100") &&
       e.message.includes("pid 400"),
   );
-  fakeProc(proc.path, 500, ["java", "ibgateway.GWClient"], 1000);
+  const more = [...procs, proc(500, ["java", "ibgateway.GWClient"], 1000)];
   assert.throws(
-    () => findGatewayJvm({ uid: 1000, procDir: proc.path }),
+    () => chooseGatewayJvm(more, { uid: 1000 }),
     (e) =>
       isGatewayError(e, "ATTACH_AMBIGUOUS") && e.message.includes("pid 100") &&
       e.message.includes("pid 500") && e.fix.includes("--attach <PID>"),
   );
-  assert.equal(findGatewayJvm({ pid: 200, uid: 1000, procDir: proc.path }).pid, 200); // explicit
+  const only = (pid: number) => procs.filter((p) => p.pid === pid);
   assert.throws(
-    () => findGatewayJvm({ pid: 300, uid: 1000, procDir: proc.path }),
-    (e) => isGatewayError(e, "ATTACH_NO_JVM") && e.message.includes("not a Java VM"),
+    () => chooseGatewayJvm(only(200), { pid: 200, uid: 1000 }),
+    (e) =>
+      isGatewayError(e, "ATTACH_NO_JVM") && e.message.includes("not IB Gateway") &&
+      e.message.includes("some.Other"),
+  );
+  assert.equal(chooseGatewayJvm(only(200), { pid: 200, uid: 1000, anyJvm: true }).pid, 200);
+  assert.throws(
+    () => chooseGatewayJvm(only(300), { pid: 300, uid: 1000 }),
+    (e) => isGatewayError(e, "ATTACH_NO_JVM") && e.message.includes("not a Java VM (bash)"),
   );
   assert.throws(
-    () => findGatewayJvm({ pid: 400, uid: 1000, procDir: proc.path }),
+    () => chooseGatewayJvm(only(400), { pid: 400, uid: 1000 }),
     (e) => isGatewayError(e, "ATTACH_OTHER_USER") && e.message.includes("uid 2000"),
   );
-  assert.equal(findGatewayJvm({ pid: 400, uid: 0, procDir: proc.path }).pid, 400); // root may
+  assert.equal(chooseGatewayJvm(only(400), { pid: 400, uid: 0 }).pid, 400); // root may
   assert.throws(
-    () => findGatewayJvm({ pid: 999, uid: 1000, procDir: proc.path }),
-    (e) => isGatewayError(e, "ATTACH_NO_JVM"),
+    () => chooseGatewayJvm([], { pid: 999, uid: 1000 }),
+    (e) => isGatewayError(e, "ATTACH_NO_JVM") && e.message.includes("No process 999"),
   );
 });
 
@@ -255,45 +279,47 @@ Deno.test("attach for real: load a test agent into a JVM started without one", a
   await using jvm = await startJvm(tmp.path, classes);
   const pid = jvm.child.pid;
 
-  await t.step("it is found by its command line", () => {
-    const found = listGatewayJvms({ uid }).find((c) => c.pid === pid);
+  await t.step("it is found by its command line, through the helper", async () => {
+    const t1 = performance.now();
+    const found = gatewayJvmsIn(await listProcesses(helper), uid).find((c) => c.pid === pid);
+    console.log(`  (helper ps: ${Math.round(performance.now() - t1)} ms)`);
     assert.ok(found, "our JVM is listed");
     assert.deepEqual([found.product, found.via, found.settingsDir], ["gateway", "java", tmp.path]);
-    assert.equal(findGatewayJvm({ pid, uid }).pid, pid);
+    assert.equal((await findGatewayJvm({ pid, uid, helper })).pid, pid);
   });
 
   await t.step("first attach: .attach_pid + SIGQUIT + socket + load; marker written", async () => {
     const marker = join(tmp.path, "marker-1");
     const t1 = performance.now();
-    const r = await attachAgent({ pid, agentJar, agentOptions: marker });
+    const r = await attachAgent({ pid, agentJar, agentOptions: marker, helper });
     console.log(`  (first attach: ${Math.round(performance.now() - t1)} ms)`);
     assert.equal(r.triggered, true);
     assert.equal(r.reply.code, 0);
     assert.equal(r.reply.agentReturn, 0);
     assert.equal(Deno.readTextFileSync(marker), `attached ${pid}`);
     assert.ok(
-      ![...Deno.readDirSync(tmp.path)].some((e) => e.name.startsWith(".attach_pid")),
+      !existsSync(`/tmp/.attach_pid${pid}`),
       "the attach trigger file is cleaned up",
     );
   });
 
   await t.step("second attach reuses the running attach listener (no SIGQUIT)", async () => {
     const marker = join(tmp.path, "marker-2");
-    const r = await attachAgent({ pid, agentJar, agentOptions: marker });
+    const r = await attachAgent({ pid, agentJar, agentOptions: marker, helper });
     assert.equal(r.triggered, false);
     assert.equal(Deno.readTextFileSync(marker), `attached ${pid}`);
   });
 
   await t.step("an agent whose agentmain throws is a clear ATTACH_FAILED", async () => {
     await assert.rejects(
-      () => attachAgent({ pid, agentJar: failingJar, agentOptions: "x" }),
+      () => attachAgent({ pid, agentJar: failingJar, agentOptions: "x", helper }),
       (e) => isGatewayError(e, "ATTACH_FAILED") && /return code \d+/.test(e.message),
     );
   });
 
   await t.step("a jar the JVM cannot see is refused before anything is sent", async () => {
     await assert.rejects(
-      () => attachAgent({ pid, agentJar: join(tmp.path, "missing.jar") }),
+      () => attachAgent({ pid, agentJar: join(tmp.path, "missing.jar"), helper }),
       (e) => isGatewayError(e, "ATTACH_FAILED") && e.message.includes("missing.jar"),
     );
   });
@@ -304,7 +330,7 @@ Deno.test("attach refused: -XX:+DisableAttachMechanism is reported without sendi
   const { classes, agentJar } = await build(tmp.path);
   await using jvm = await startJvm(tmp.path, classes, ["-XX:+DisableAttachMechanism"]);
   await assert.rejects(
-    () => attachAgent({ pid: jvm.child.pid, agentJar, agentOptions: join(tmp.path, "m") }),
+    () => attachAgent({ pid: jvm.child.pid, agentJar, agentOptions: join(tmp.path, "m"), helper }),
     (e) => isGatewayError(e, "ATTACH_REFUSED") && e.message.includes("DisableAttachMechanism"),
   );
   assert.ok(Deno.statSync(`/proc/${jvm.child.pid}`).isDirectory, "the JVM is still alive");
@@ -316,7 +342,7 @@ Deno.test("attach to something that is not a JVM, or not running", async () => {
   const sleep = new Deno.Command("sleep", { args: ["300"] }).spawn();
   try {
     await assert.rejects(
-      () => attachAgent({ pid: sleep.pid, agentJar: jar }),
+      () => attachAgent({ pid: sleep.pid, agentJar: jar, helper }),
       (e) => isGatewayError(e, "ATTACH_NO_JVM") && e.message.includes("not a Java VM"),
     );
   } finally {
@@ -324,7 +350,7 @@ Deno.test("attach to something that is not a JVM, or not running", async () => {
     await sleep.status;
   }
   await assert.rejects(
-    () => attachAgent({ pid: sleep.pid, agentJar: jar }),
+    () => attachAgent({ pid: sleep.pid, agentJar: jar, helper }),
     (e) => isGatewayError(e, "ATTACH_NO_JVM") && e.message.includes("not running"),
   );
 });

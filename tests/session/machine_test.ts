@@ -22,6 +22,10 @@ const SETTINGS: SessionSettings = {
   PILOT_AGENT_TIMEOUT: 30,
   PILOT_API_READY_TIMEOUT: 180,
   PILOT_PROBE_INTERVAL: 30,
+  PILOT_CCP_BACKOFF_INITIAL: 60,
+  PILOT_CCP_BACKOFF_MAX: 600,
+  PILOT_CCP_MAX_RELOGINS: 8,
+  PILOT_CCP_COOLDOWN: 0,
   hasConfigPlan: false,
   maxCrashRestarts: 3,
   honourMaintenance: true,
@@ -625,4 +629,223 @@ Deno.test("timers that fire in the wrong phase do nothing", () => {
     assert.deepEqual(d.send({ type: "timer", name }), [], name);
   }
   assert.equal(d.state.phase, before.phase);
+});
+
+// ---- IBKR's silent CCP timeouts (facts/peers.md A4, A8) -------------------------------------
+
+const CONNECTING: Intent = { kind: "connecting" };
+const timerMs = (fx: Effect[], name: string) =>
+  fx.find((e): e is Extract<Effect, { do: "timer" }> => e.do === "timer" && e.name === name)?.ms;
+
+/** One login attempt that IBKR never answers: Gateway's modal, `timeouts` Timeout! lines, closed. */
+function silentAttempt(d: Driver, n: number, timeouts = 2): Effect[] {
+  d.window(`conn${n}`, "Gateway", CONNECTING);
+  for (let i = 0; i < timeouts; i++) {
+    d.send({ type: "gateway-log", signal: "authenticating" });
+    d.send({ type: "gateway-log", signal: "ccp-timeout" });
+  }
+  return d.send({ type: "window-closed", windowId: `conn${n}`, title: "Gateway" });
+}
+
+Deno.test("silent CCP timeouts: backoff 60 s doubling to the 600 s cap, relogin in the same JVM", () => {
+  const d = new Driver({ ...SETTINGS, PILOT_CCP_MAX_RELOGINS: 20 });
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  const waits: number[] = [];
+  for (let n = 1; n <= 6; n++) {
+    const fx = silentAttempt(d, n);
+    assert.equal(d.state.phase, "backoff");
+    waits.push(timerMs(fx, "relogin")!);
+    assert.ok(!fx.some((e) => e.do === "launch" || e.do === "stop-jvm"), "no new JVM");
+    // The relogin reads the same login window again; it is offered and submitted.
+    const again = d.send({ type: "timer", name: "relogin" });
+    assert.ok(again.some((e) => e.do === "ui" && e.step === "relogin-scan" && e.windowId === "w1"));
+    d.window("w1", "IBKR Gateway", LOGIN);
+    assert.equal(d.state.phase, "login");
+  }
+  assert.deepEqual(waits, [60_000, 120_000, 240_000, 480_000, 600_000, 600_000]);
+  const alerts = d.effects.filter((e) => e.do === "alert" && e.token === "ALERT_CCP_PERSISTENT");
+  assert.equal(alerts.length, 4, "ALERT_CCP_PERSISTENT from the third lockout in a row on");
+});
+
+Deno.test("an answered attempt is not a lockout, and IBKR answering resets the backoff", () => {
+  const d = new Driver();
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  silentAttempt(d, 1);
+  d.send({ type: "timer", name: "relogin" });
+  d.window("w1", "IBKR Gateway", LOGIN);
+  // A Timeout! followed by Gateway's own retry that IBKR answers: no lockout.
+  d.window("c2", "Gateway", CONNECTING);
+  d.send({ type: "gateway-log", signal: "ccp-timeout" });
+  d.send({ type: "gateway-log", signal: "authenticating" });
+  d.send({ type: "gateway-log", signal: "ns-auth-start" });
+  d.send({ type: "window-closed", windowId: "c2", title: "Gateway" });
+  assert.equal(d.state.phase, "login");
+  assert.equal(d.state.ccp.streak, 0, "IBKR answered: the streak is over");
+  // Bad credentials also log Timeout! but after NS_AUTH_START: not counted.
+  const before = d.state.ccp.attemptTimeouts;
+  d.send({ type: "gateway-log", signal: "ccp-timeout" });
+  assert.equal(d.state.ccp.attemptTimeouts, before);
+});
+
+Deno.test("a persistent lockout halts with ALERT_CCP_PERSISTENT_HALT and keeps the JVM", () => {
+  const d = new Driver({ ...SETTINGS, PILOT_CCP_MAX_RELOGINS: 3 });
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  for (let n = 1; n <= 3; n++) {
+    silentAttempt(d, n);
+    if (n < 3) {
+      d.send({ type: "timer", name: "relogin" });
+      d.window("w1", "IBKR Gateway", LOGIN);
+    }
+  }
+  assert.equal(d.state.phase, "halted");
+  assert.ok(d.effects.some((e) => e.do === "alert" && e.token === "ALERT_CCP_PERSISTENT_HALT"));
+  assert.ok(!d.effects.some((e) => e.do === "stop-jvm" || e.do === "exit"));
+});
+
+Deno.test("with PILOT_CCP_COOLDOWN a persistent lockout stops the JVM first, then cools down x1.5", () => {
+  const d = new Driver({ ...SETTINGS, PILOT_CCP_MAX_RELOGINS: 1, PILOT_CCP_COOLDOWN: 1200 });
+  const cooldowns: number[] = [];
+  for (let round = 1; round <= 3; round++) {
+    if (round === 1) d.toLogin();
+    else {
+      d.send({ type: "jvm-started", pid: 4242 + round, resumed: false });
+      d.send({ type: "agent-ready" });
+    }
+    d.window(`w${round}`, "IBKR Gateway", LOGIN);
+    const fx = silentAttempt(d, round);
+    assert.ok(fx.some((e) => e.do === "stop-jvm"), "the JVM goes before the cool-down");
+    assert.equal(d.state.phase, "stopping");
+    const exited = d.send({ type: "jvm-exited", code: 0 });
+    assert.equal(d.state.phase, "backoff");
+    cooldowns.push(timerMs(exited, "relaunch")!);
+    assert.ok(d.send({ type: "timer", name: "relaunch" }).some((e) => e.do === "launch"));
+  }
+  assert.deepEqual(cooldowns, [1_200_000, 1_800_000, 2_700_000]);
+  // The fourth exceeds maxCrashRestarts (3): halt.
+  d.send({ type: "jvm-started", pid: 5000, resumed: false });
+  d.send({ type: "agent-ready" });
+  d.window("w4", "IBKR Gateway", LOGIN);
+  silentAttempt(d, 4);
+  assert.equal(d.state.phase, "halted");
+  assert.ok(d.effects.some((e) => e.do === "alert" && e.token === "ALERT_JVM_RESTART_EXHAUSTED"));
+});
+
+Deno.test("a login window stuck on 'connecting to server' counts as a lockout; no re-click while connecting", () => {
+  const d = new Driver();
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  d.window("c1", "Gateway", CONNECTING);
+  const fx = d.send({ type: "timer", name: "login-progress" });
+  assert.ok(fx.some((e) => e.do === "read-login-status" && e.windowId === "w1"));
+  d.send({
+    type: "login-status",
+    texts: ["Attempt 3: connecting to server (trying for another 45 seconds)"],
+  });
+  assert.equal(d.state.phase, "backoff");
+  // The modal is still up: the relogin waits instead of clicking Log In again.
+  const waiting = d.send({ type: "timer", name: "relogin" });
+  assert.ok(!waiting.some((e) => e.do === "ui"));
+  assert.ok(timerMs(waiting, "relogin"));
+  d.send({ type: "window-closed", windowId: "c1", title: "Gateway" });
+  const again = d.send({ type: "timer", name: "relogin" });
+  assert.ok(again.some((e) => e.do === "ui" && e.step === "relogin-scan"));
+});
+
+Deno.test("no progress and no stuck label: the API is checked, as before", () => {
+  const d = new Driver();
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  d.send({ type: "timer", name: "login-progress" });
+  const fx = d.send({ type: "login-status", texts: ["Username", "Password"] });
+  assert.equal(d.state.phase, "post-login");
+  assert.ok(fx.some((e) => e.do === "probe"));
+});
+
+// ---- the maintenance window applies to every launch and re-login ----------------------------
+
+Deno.test("a relaunch inside the maintenance window waits for its end", () => {
+  const d = new Driver();
+  d.toReady();
+  const fx = d.send({ type: "jvm-exited", code: 0 }, { inside: true, remainingMs: 600_000 });
+  assert.equal(d.state.phase, "maintenance");
+  assert.ok(!fx.some((e) => e.do === "launch"));
+  assert.equal(timerMs(fx, "maintenance"), 600_000);
+  assert.ok(fx.some((e) => e.do === "alert" && e.token === "ALERT_IBKR_MAINTENANCE_RECOVERY"));
+  assert.ok(d.send({ type: "timer", name: "maintenance" }).some((e) => e.do === "launch"));
+});
+
+Deno.test("a CCP re-login inside the maintenance window waits; with the window off it does not", () => {
+  const d = new Driver();
+  d.toLogin();
+  d.window("w1", "IBKR Gateway", LOGIN);
+  silentAttempt(d, 1);
+  const fx = d.send({ type: "timer", name: "relogin" }, { inside: true, remainingMs: 90_000 });
+  assert.equal(d.state.phase, "backoff");
+  assert.equal(timerMs(fx, "relogin"), 90_000);
+  const off = new Driver({ ...SETTINGS, honourMaintenance: false });
+  off.toLogin();
+  off.window("w1", "IBKR Gateway", LOGIN);
+  silentAttempt(off, 1);
+  const go = off.send({ type: "timer", name: "relogin" }, { inside: true, remainingMs: 90_000 });
+  assert.ok(go.some((e) => e.do === "ui" && e.step === "relogin-scan"));
+});
+
+// ---- a frozen Gateway -------------------------------------------------------------------------
+
+Deno.test("frozen: API silent and UI timing out leaves READY and restarts through the close path", () => {
+  const d = new Driver();
+  d.toReady();
+  d.send({ type: "probe", ok: false, error: "timeout" });
+  const fx = d.send({ type: "probe", ok: false, error: "timeout" });
+  assert.equal(d.state.phase, "post-login");
+  assert.ok(fx.some((e) => e.do === "ready-file" && !e.present), "never a stale green");
+  assert.ok(fx.some((e) => e.do === "check-ui"));
+  const frozen = d.send({ type: "ui-check", responsive: false, error: "timeout" });
+  assert.ok(frozen.some((e) => e.do === "alert" && e.token === "ALERT_GATEWAY_UNRESPONSIVE"));
+  assert.ok(frozen.some((e) => e.do === "stop-jvm" && e.graceful), "clean path first");
+  d.send({ type: "jvm-exited", code: null, signal: "SIGKILL" });
+  assert.equal(d.state.phase, "launching");
+});
+
+Deno.test("API blip with a responsive UI: no restart, the API deadline decides", () => {
+  const d = new Driver();
+  d.toReady();
+  d.send({ type: "probe", ok: false });
+  d.send({ type: "probe", ok: false });
+  const fx = d.send({ type: "ui-check", responsive: true });
+  assert.ok(!fx.some((e) => e.do === "stop-jvm"));
+  assert.ok(d.send({ type: "probe", ok: true, serverVersion: 178 }));
+  assert.equal(d.state.phase, "ready");
+});
+
+Deno.test("a login step that times out is retried on the same window, then the JVM is given up", () => {
+  const d = new Driver();
+  d.toLogin();
+  for (let i = 1; i <= 5; i++) {
+    d.window("w1", "IBKR Gateway", LOGIN);
+    const fx = d.send({
+      type: "ui-done",
+      step: "login",
+      windowId: "w1",
+      ok: false,
+      error: "timeout",
+    });
+    if (i < 5) {
+      assert.equal(d.state.phase, "backoff");
+      assert.ok(timerMs(fx, "relogin"));
+      d.send({ type: "timer", name: "relogin" });
+    } else {
+      assert.ok(fx.some((e) => e.do === "stop-jvm"), "after 5 failed steps the JVM is replaced");
+    }
+  }
+});
+
+Deno.test("another session taking over while READY triggers an immediate probe", () => {
+  const d = new Driver();
+  d.toReady();
+  const fx = d.send({ type: "gateway-log", signal: "session-kicked" });
+  assert.ok(fx.some((e) => e.do === "probe"));
 });

@@ -43,7 +43,7 @@ export function pilotArgs(args: string[], opts: { extraUnixSockets?: string[] } 
   const net = extra.length
     ? [`--allow-net=${[...controllerNet(), ...extra.map((p) => `unix:${p}`)].join(",")}`]
     : [];
-  return ["run", "-P=controller", ...net, "--quiet", join(ROOT, "main.ts"), ...args];
+  return ["run", "-P=controller", "--no-prompt", ...net, "--quiet", join(ROOT, "main.ts"), ...args];
 }
 
 /** Runs ibg-pilot to completion. */

@@ -1,6 +1,8 @@
 package ibgpilot.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -32,10 +34,6 @@ public final class Agent {
 
     private static synchronized void start(String args, Instrumentation inst, String how) {
         try {
-            if (started) {
-                log("already running in this JVM; " + how + " ignored");
-                return;
-            }
             String socket = null;
             String a = args == null ? "" : args.trim();
             if (a.startsWith("/") || (!a.contains("=") && !a.isEmpty())) {
@@ -58,8 +56,18 @@ public final class Agent {
                 log("no socket path given (-javaagent:ibg-pilot-agent.jar=/path/agent.sock); agent inactive");
                 return;
             }
-            started = true;
             Path path = Path.of(socket);
+            if (started) {
+                // A later attach (ibg-pilot run --attach after a detach): the agent stays loaded,
+                // and its socket may have been removed with the runtime directory. Serve it again.
+                if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    log("already running in this JVM; " + how + " ignored");
+                    return;
+                }
+                Server.start(path);
+                return;
+            }
+            started = true;
             Thread boot = new Thread(() -> {
                 try {
                     Server.start(path);

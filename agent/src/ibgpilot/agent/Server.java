@@ -45,8 +45,15 @@ final class Server {
     private static ThreadPoolExecutor pool;
     private static final long startedAt = System.nanoTime();
 
-    /** Binds the socket (refusing to steal a live agent's) and starts accepting; returns at once. */
-    static void start(Path path) throws IOException {
+    /** True once a socket is being served (the worker pool and event pusher exist). */
+    private static boolean initialised;
+
+    /**
+     * Binds the socket (refusing to steal a live agent's) and starts accepting; returns at once.
+     * Called again (a later {@code ibg-pilot run --attach} into the same JVM with a socket that
+     * is no longer served), it adds one more listener and shares the pool and the event pusher.
+     */
+    static synchronized void start(Path path) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -78,14 +85,17 @@ final class Server {
             }
         }, "ibg-pilot-agent-cleanup"));
 
-        AtomicInteger workerSeq = new AtomicInteger();
-        pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
-            Thread t = new Thread(r, "ibg-pilot-agent-worker-" + workerSeq.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        Windows.startPusher();
+        if (!initialised) {
+            initialised = true;
+            AtomicInteger workerSeq = new AtomicInteger();
+            pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
+                Thread t = new Thread(r, "ibg-pilot-agent-worker-" + workerSeq.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            pool.allowCoreThreadTimeOut(true);
+            Windows.startPusher();
+        }
 
         Thread accept = new Thread(() -> {
             while (true) {

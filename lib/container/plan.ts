@@ -1,0 +1,139 @@
+/**
+ * What running as a container's main process needs, decided from the configuration and the
+ * environment by pure functions: whether to start Xvfb, which outside ports to forward to which
+ * Gateway API ports, the PID 1 advice, and every configuration problem at once.
+ *
+ * "Headless" means DISPLAY is unset or empty. A desktop session always sets DISPLAY; a container
+ * never does unless the user runs their own X server. So the `auto` defaults (Xvfb on, API
+ * forwarding on) apply in containers and stay off on desktops, where opening 0.0.0.0:4003 to the
+ * network would be a surprise.
+ */
+
+import type { Config, SettingName } from "../config/mod.ts";
+import type { Mode } from "../session/types.ts";
+import { SCREEN_PATTERN } from "./xvfb.ts";
+
+/** gnzsnz's socat ports: what its users' compose files map (`127.0.0.1:4001:4003`). */
+export const DEFAULT_FORWARD_PORT: Record<Mode, number> = { live: 4003, paper: 4004 };
+
+/** One outside port relayed to one session's API port. */
+export interface ForwardPlan {
+  mode: Mode;
+  listenHost: string;
+  listenPort: number;
+  targetPort: number;
+  /** The setting that chose `listenPort`, for messages. */
+  portSetting: SettingName;
+}
+
+/** The decisions. */
+export interface ContainerPlan {
+  /** Start our own Xvfb with this screen; undefined: use DISPLAY as it is. */
+  xvfb?: { screen: string; reason: string };
+  forwards: ForwardPlan[];
+  /** Every problem found; non-empty means nothing may be started. */
+  problems: string[];
+  /** Set when this process is PID 1: what to do about it. */
+  pid1Warning?: string;
+}
+
+/** True when no X display is given. */
+export function isHeadless(env: Record<string, string | undefined>): boolean {
+  return !env.DISPLAY?.trim();
+}
+
+/** The PID 1 advice, or undefined when `pid` is not 1. */
+export function pid1Advice(pid: number): string | undefined {
+  if (pid !== 1) return undefined;
+  return "ibg-pilot is PID 1. It handles SIGTERM and SIGINT itself (clean logout first), but " +
+    "it does not reap orphaned processes that Gateway leaves behind, so they would pile up as " +
+    "zombies. Run it under an init: `docker run --init`, compose `init: true`, or tini as the " +
+    "image ENTRYPOINT (docs/container.md).";
+}
+
+/**
+ * Plans the container support for `modes`. `apiPort` gives each mode's Gateway API port
+ * (lib/session/ports.ts apiPortFor).
+ */
+export function planContainer(
+  config: Config,
+  env: Record<string, string | undefined>,
+  modes: Mode[],
+  apiPort: (mode: Mode) => number,
+  pid: number = Deno.pid,
+): ContainerPlan {
+  const problems: string[] = [];
+  const headless = isHeadless(env);
+  const xvfbSetting = config.PILOT_XVFB ?? "auto";
+  let xvfb: ContainerPlan["xvfb"];
+  const screen = config.PILOT_XVFB_SCREEN ?? "1280x1024x24";
+  if (xvfbSetting === "yes" || (xvfbSetting === "auto" && headless)) {
+    xvfb = {
+      screen,
+      reason: xvfbSetting === "yes" ? "PILOT_XVFB=yes" : "DISPLAY is unset (PILOT_XVFB=auto)",
+    };
+    if (!SCREEN_PATTERN.test(screen)) {
+      problems.push(
+        `PILOT_XVFB_SCREEN=${JSON.stringify(screen)} is not WIDTHxHEIGHTxDEPTH with depth 8, ` +
+          `15, 16, 24 or 32 (for example 1280x1024x24)`,
+      );
+    }
+  } else if (headless) {
+    problems.push(
+      "DISPLAY is unset and PILOT_XVFB=no: Gateway needs an X display. Set DISPLAY to a running " +
+        "X server, or PILOT_XVFB=auto to let ibg-pilot start Xvfb",
+    );
+  }
+
+  const forwardSetting = config.PILOT_API_FORWARD ?? "auto";
+  const forwards: ForwardPlan[] = [];
+  if (forwardSetting === "yes" || (forwardSetting === "auto" && headless)) {
+    const listenHost = config.PILOT_API_FORWARD_HOST ?? "0.0.0.0";
+    for (const mode of modes) {
+      const portSetting: SettingName = mode === "live"
+        ? "PILOT_API_FORWARD_PORT"
+        : "PILOT_API_FORWARD_PORT_PAPER";
+      forwards.push({
+        mode,
+        listenHost,
+        listenPort: config[portSetting] as number | undefined ?? DEFAULT_FORWARD_PORT[mode],
+        targetPort: apiPort(mode),
+        portSetting,
+      });
+    }
+    problems.push(...portClashes(config, forwards, modes, apiPort));
+  }
+  return { xvfb, forwards, problems, pid1Warning: pid1Advice(pid) };
+}
+
+/** Every forward port that another listener of ours (or Gateway) also wants. */
+function portClashes(
+  config: Config,
+  forwards: ForwardPlan[],
+  modes: Mode[],
+  apiPort: (mode: Mode) => number,
+): string[] {
+  const taken: [number, string][] = modes.map((m) => [apiPort(m), `the ${m} API port`]);
+  if (config.CONTROLLER_COMMAND_SERVER_PORT !== undefined) {
+    taken.push([config.CONTROLLER_COMMAND_SERVER_PORT, "CONTROLLER_COMMAND_SERVER_PORT"]);
+  }
+  if (config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
+    taken.push([config.CONTROLLER_HEALTH_SERVER_PORT, "CONTROLLER_HEALTH_SERVER_PORT"]);
+  }
+  const out: string[] = [];
+  for (const [i, f] of forwards.entries()) {
+    const others = [
+      ...taken,
+      ...forwards.slice(0, i).map((g): [number, string] => [g.listenPort, g.portSetting]),
+    ];
+    for (const [port, what] of others) {
+      if (port === f.listenPort) {
+        out.push(
+          `${f.portSetting}=${f.listenPort} is also ${what}: choose another forward port, or ` +
+            `PILOT_API_FORWARD=no`,
+        );
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,346 @@
+/**
+ * End to end, keeping Gateway alive (issue 8): Gateway's own auto-restart resumed with its token,
+ * stale and rejected tokens, JVM crashes during login and while READY, dialogs that appear while
+ * READY, and SIGTERM during the login. The real ibg-pilot, the real agent, the simulated Gateway;
+ * assertions are on the simulator's event log, split per JVM (each JVM starts with `sim-start`).
+ *
+ * A fault in the scenario applies to every JVM that reads it, so a test that needs "crash once"
+ * rewrites the scenario once the first JVM has read it (`sim-start` is written after the read):
+ * the relaunched JVM then starts clean.
+ */
+
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { SimEvent } from "../gateway-sim/events.ts";
+import { find, type Run, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
+
+const READY = /-> "?ready"?/;
+
+/** The sim events of each JVM, in start order (the log is shared by every JVM of a run). */
+function perJvm(events: SimEvent[]): SimEvent[][] {
+  const out: SimEvent[][] = [];
+  for (const e of events) {
+    if (e.event === "sim-start") out.push([]);
+    out.at(-1)?.push(e);
+  }
+  return out;
+}
+
+/** Polls `cond` until it holds; a named deadline explains the failure with the pilot's output. */
+async function until(
+  run: Run,
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  deadlineMs = STEP_DEADLINE_MS,
+): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!(await cond())) {
+    if (Date.now() > end) {
+      throw new Error(
+        `${what}: not within ${deadlineMs} ms\nibg-pilot output tail:\n${
+          run.pilot.output().slice(-4000)
+        }`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** How many ibg-pilot output lines match `re`. */
+function count(run: Run, re: RegExp): number {
+  return run.pilot.output().split("\n").filter((l) => re.test(l)).length;
+}
+
+/** Waits for the `n`-th READY transition. */
+function nthReady(run: Run, n: number, deadlineMs = STEP_DEADLINE_MS): Promise<void> {
+  return until(run, () => count(run, READY) >= n, `READY #${n}`, deadlineMs);
+}
+
+/**
+ * Changes the scenario that the NEXT JVM reads (a running JVM keeps the one it read at start).
+ * Written to a temporary file and renamed, so a starting JVM never reads half a file.
+ */
+async function nextJvmScenario(
+  run: Run,
+  edit: (sc: { faults: Record<string, unknown> }) => void,
+): Promise<void> {
+  const path = run.env.IBG_SIM_SCENARIO;
+  const sc = JSON.parse(await Deno.readTextFile(path));
+  edit(sc);
+  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(sc));
+  await Deno.rename(`${path}.tmp`, path);
+}
+
+/** The simulator's per-user folder: SHA-1 of the lower-cased user name, nibbles as letters a-p. */
+async function simUserDir(user: string): Promise<string> {
+  const h = new Uint8Array(
+    await crypto.subtle.digest("SHA-1", new TextEncoder().encode(user.toLowerCase())),
+  );
+  return [...h].map((b) => String.fromCharCode(97 + (b >> 4), 97 + (b & 15))).join("");
+}
+
+/** Writes an autorestart token the simulator accepts (Settings.writeAutorestart's format). */
+async function writeToken(settingsDir: string, folder: string, mode = "paper"): Promise<string> {
+  await Deno.mkdir(join(settingsDir, folder), { recursive: true });
+  const file = join(settingsDir, folder, "autorestart");
+  const token = btoa(`v1|${mode}|${SECRETS.user}|${Date.now()}`);
+  await Deno.writeTextFile(file, token + "\n");
+  return file;
+}
+
+/** Whether a process exists and is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !/^\d+ \(.*\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Events of one JVM that mean a login was typed: the form, the Log In button, a 2FA code. */
+function loginTyped(jvm: SimEvent[]): SimEvent[] {
+  return jvm.filter((e) =>
+    e.event === "login-attempt" ||
+    (e.event === "field-set" && ["username", "password", "2fa-code"].includes(String(e.field))) ||
+    (e.event === "click" && /log.?in/i.test(String(e.button)))
+  );
+}
+
+Deno.test("auto-restart: the token resumes the session, no login form and no 2FA, READY again", async () => {
+  await withScenario({ scenario: { faults: { autoRestartAfterMs: 1000 } } }, async (run) => {
+    await nthReady(run, 1);
+    // The second JVM must not restart again: it runs without the fault.
+    await nextJvmScenario(run, (sc) => delete sc.faults.autoRestartAfterMs);
+    const token = await run.event((e) => e.event === "auto-restart", "Gateway wrote its token");
+    assert.equal(token.dir, await simUserDir(SECRETS.user));
+    await run.event(
+      (e) => e.event === "sim-start" && e.restart === true,
+      "relaunch with -Drestart",
+    );
+    await nthReady(run, 2);
+    const [first, second] = perJvm(await run.events());
+    assert.ok(find(first, "exit", { code: 0, cause: "auto-restart" }), "first JVM exited 0");
+    assert.ok(!find(first, "session-released"), "an auto-restart keeps the session");
+    assert.equal(find(second, "restart-resume")?.ok, true, "the token was accepted");
+    assert.equal(find(second, "login-result", { ok: true })?.resumed, true);
+    assert.deepEqual(loginTyped(second), [], "nothing typed into the resumed Gateway");
+    assert.ok(!find(second, "phase", { name: "twofa" }), "no 2FA in the resumed JVM");
+    assert.ok(find(second, "api-client"), "READY came from a handshake on the resumed JVM");
+    const out = run.pilot.output();
+    assert.match(out, /resuming session [a-p]{40}/);
+    assert.doesNotMatch(out, /ALERT_(HALTED|LOGIN_FAILED|2FA_FAILED|JVM_)/);
+  });
+});
+
+Deno.test("several autorestart tokens: all removed, a full login follows", async () => {
+  const files: string[] = [];
+  await withScenario({
+    prepare: async (dir) => {
+      files.push(await writeToken(dir, await simUserDir(SECRETS.user)));
+      files.push(await writeToken(dir, "a".repeat(40)));
+    },
+  }, async (run) => {
+    await run.line(/Found 2 autorestart tokens; deleted them all/);
+    await nthReady(run, 1);
+    for (const f of files) assert.ok(!existsSync(f), `${f} removed`);
+    const jvms = perJvm(await run.events());
+    assert.equal(jvms.length, 1);
+    assert.equal(find(jvms[0], "sim-start")?.restart, false, "no -Drestart");
+    assert.equal(find(jvms[0], "field-set", { field: "2fa-code" })?.correct, true, "full 2FA");
+  });
+});
+
+Deno.test("a token older than the weekly re-authentication: removed, a full login follows", async () => {
+  let file = "";
+  await withScenario({
+    prepare: async (dir) => {
+      file = await writeToken(dir, await simUserDir(SECRETS.user));
+      const old = new Date(Date.now() - 8 * 86_400_000);
+      await Deno.utime(file, old, old);
+    },
+  }, async (run) => {
+    await run.line(/autorestart token predates the weekly re-authentication/);
+    await nthReady(run, 1);
+    assert.ok(!existsSync(file), "stale token removed");
+    const [jvm] = perJvm(await run.events());
+    assert.equal(find(jvm, "sim-start")?.restart, false, "no -Drestart");
+    assert.ok(find(jvm, "login-attempt"), "full login");
+  });
+});
+
+Deno.test("a rejected token: Login failed, one relaunch, one full login with 2FA, READY", async () => {
+  await withScenario({
+    scenario: { faults: { restartTokenRejected: true } },
+    prepare: async (dir) => void await writeToken(dir, await simUserDir(SECRETS.user)),
+  }, async (run) => {
+    await run.line(/ALERT_AUTO_RESTART mode=paper status=failed_login/);
+    await nthReady(run, 1);
+    const jvms = perJvm(await run.events());
+    assert.equal(jvms.length, 2, "exactly one relaunch");
+    assert.equal(find(jvms[0], "sim-start")?.restart, true);
+    assert.equal(find(jvms[0], "restart-resume")?.ok, false);
+    assert.ok(
+      !find(jvms[0], "login-attempt"),
+      "the login frame of the rejected JVM is left alone",
+    );
+    assert.equal(find(jvms[1], "sim-start")?.restart, false, "the relaunch has no token");
+    const attempts = jvms.flat().filter((e) => e.event === "login-attempt");
+    assert.equal(attempts.length, 1, "one full login, not a loop");
+    assert.equal(find(jvms[1], "field-set", { field: "2fa-code" })?.correct, true, "with 2FA");
+  });
+});
+
+// Mid-login: before the password is checked to the end, while the 2FA dialog is up, and after
+// login while the API port is still closed (ibg-pilot is applying settings or probing then).
+for (const phase of ["authenticating", "twofa", "api"]) {
+  Deno.test(`a crash in phase ${phase}: relaunch after the 5 s backoff, full login, READY`, async () => {
+    await withScenario(
+      { scenario: { faults: { crash: { phase, exitCode: 1 } } } },
+      async (run) => {
+        await run.event((e) => e.event === "sim-start", "first JVM");
+        await nextJvmScenario(run, (sc) => delete sc.faults.crash);
+        await run.line(/Gateway's JVM exited unexpectedly \(code 1\)/);
+        await nthReady(run, 1);
+        const jvms = perJvm(await run.events());
+        assert.equal(jvms.length, 2);
+        const crashed = find(jvms[0], "exit", { cause: "crash", phase });
+        assert.ok(crashed, `the first JVM crashed in ${phase}`);
+        const relaunched = find(jvms[1], "sim-start")!;
+        assert.ok(relaunched.ts - crashed.ts >= 5_000, "the first backoff (5 s) was honoured");
+        assert.equal(find(jvms[1], "sim-start")?.restart, false, "no token after a crash");
+        assert.equal(find(jvms[1], "twofa-result")?.ok, true, "2FA again in the new JVM");
+        assert.ok(find(jvms[1], "api-client"), "READY from a handshake on the new JVM");
+      },
+    );
+  });
+}
+
+Deno.test("a crash while READY: ready file removed, relaunch after backoff, READY again", async () => {
+  // The crash fires when Gateway enters its auto-restart phase, before the token is written.
+  await withScenario({
+    scenario: {
+      faults: { autoRestartAfterMs: 1000, crash: { phase: "auto-restart", exitCode: 1 } },
+    },
+  }, async (run) => {
+    await nthReady(run, 1);
+    await run.readyFileWritten();
+    await nextJvmScenario(run, (sc) => {
+      delete sc.faults.crash;
+      delete sc.faults.autoRestartAfterMs;
+    });
+    await run.event((e) => e.event === "exit" && e.cause === "crash", "crash while READY");
+    await until(run, () => !existsSync(run.readyFile), "ready file removed after the crash");
+    await nthReady(run, 2);
+    await run.readyFileWritten();
+    const jvms = perJvm(await run.events());
+    assert.equal(jvms.length, 2);
+    assert.equal(find(jvms[1], "sim-start")?.restart, false, "no token after a crash");
+    assert.equal(find(jvms[1], "twofa-result")?.ok, true, "full login with 2FA");
+    assert.doesNotMatch(run.pilot.output(), /ALERT_JVM_RESTART_EXHAUSTED/);
+  });
+});
+
+Deno.test("Re-login is required while READY: Re-login clicked, the API answers again", async () => {
+  await withScenario({
+    env: { PILOT_PROBE_INTERVAL: "5" },
+    scenario: { faults: { laterDialogs: [{ afterMs: 1000, kind: "relogin" }] } },
+  }, async (run) => {
+    await nthReady(run, 1);
+    await run.event(
+      (e) => e.event === "click" && e.button === "Re-login",
+      "Re-login clicked",
+    );
+    const back = await run.event(
+      (e) => e.event === "login-result" && e.ok === true && e.relogin === true,
+      "re-authenticated inside the same JVM",
+    );
+    // The periodic probe handshakes with the re-opened port: the session is still serving.
+    await run.event(
+      (e) => e.event === "api-client" && e.ts > back.ts,
+      "a handshake after the relogin",
+    );
+    const jvms = perJvm(await run.events());
+    assert.equal(jvms.length, 1, "no new JVM");
+    assert.equal(
+      jvms[0].filter((e) => e.event === "login-attempt").length,
+      1,
+      "no second login form",
+    );
+    assert.doesNotMatch(run.pilot.output(), /ALERT_HALTED/);
+  });
+});
+
+Deno.test("an existing-session dialog while READY: Reconnect This Session, still serving", async () => {
+  await withScenario({
+    env: { PILOT_PROBE_INTERVAL: "5" },
+    scenario: { faults: { laterDialogs: [{ afterMs: 1000, kind: "existing-session" }] } },
+  }, async (run) => {
+    await nthReady(run, 1);
+    const answer = await run.event((e) => e.event === "existing-session", "dialog answered");
+    assert.equal(answer.choice, "Reconnect This Session");
+    await run.event(
+      (e) => e.event === "api-client" && e.ts > answer.ts,
+      "a handshake after the answer",
+    );
+    const ev = await run.events();
+    assert.ok(!find(ev, "exit"), "Gateway still running");
+    assert.equal(count(run, READY), 1, "READY was never left");
+  });
+});
+
+Deno.test("existing session while READY, secondary: Exit Application, and Gateway is not relaunched", async () => {
+  await withScenario({
+    env: { EXISTING_SESSION_DETECTED_ACTION: "secondary" },
+    scenario: { faults: { laterDialogs: [{ afterMs: 1000, kind: "existing-session" }] } },
+  }, async (run) => {
+    await nthReady(run, 1);
+    // Were a JVM started again, IBKR would show it the other session at login, as here.
+    await nextJvmScenario(run, (sc) => {
+      sc.faults.laterDialogs = [];
+      sc.faults.existingSession = true;
+    });
+    const answer = await run.event((e) => e.event === "existing-session", "dialog answered");
+    assert.equal(answer.choice, "Exit Application", "secondary yields to the other session");
+    await run.event((e) => e.event === "exit" && e.cause === "exit-application", "Gateway exit");
+    const exitLine = await run.line(/Gateway JVM \d+ exited with code 0/);
+    // The transition that follows the exit says what ibg-pilot made of it.
+    let next = "";
+    await until(run, () => {
+      const lines = run.pilot.output().split("\n");
+      next = lines.slice(lines.indexOf(exitLine) + 1).find((l) =>
+        /session\.paper: .* -> /.test(l)
+      ) ??
+        "";
+      return next !== "";
+    }, "the session's transition after the exit");
+    assert.doesNotMatch(
+      next,
+      /-> "?launching"?/,
+      `we chose to give way: logging in again would take the session back (ping-pong); got ${next}`,
+    );
+  });
+});
+
+Deno.test("SIGTERM while the 2FA push waits: exit 0, no JVM left, no false unclean-logout alert", async () => {
+  await withScenario({
+    env: { TWOFACTOR_CODE: "" },
+    scenario: { twofa: { kind: "ibkey", approveAfterMs: null } },
+  }, async (run) => {
+    const start = await run.event((e) => e.event === "sim-start", "JVM started");
+    await run.line(/waiting for the IB Key push/);
+    run.pilot.signal("SIGTERM");
+    const status = await run.pilot.status;
+    assert.equal(status.code, 0);
+    await run.event((e) => e.event === "exit", "Gateway exited");
+    assert.ok(!alive(Number(start.pid)), `Gateway JVM ${start.pid} is gone`);
+    assert.ok(!find(await run.events(), "session-released"), "no session to release yet");
+    assert.ok(!existsSync(run.readyFile), "no ready file");
+    // No login completed, so no IBKR session can be stranded: an ERROR alert saying one may be
+    // is a false alarm, and so is waiting PILOT_CLEAN_LOGOUT_TIMEOUT for a close path that a
+    // modal 2FA dialog blocks (AWT drops WINDOW_CLOSING to a modal-blocked frame).
+    assert.doesNotMatch(run.pilot.output(), /ALERT_JVM_UNCLEAN_SHUTDOWN/);
+    assert.doesNotMatch(run.pilot.output(), /ALERT_CLEAN_LOGOUT .*status=failed_timeout/);
+  });
+});

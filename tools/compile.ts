@@ -1,0 +1,135 @@
+/**
+ * `deno task compile`: the single ibg-pilot binary, agent jar embedded, for linux x64 and arm64,
+ * under exactly the permission set `deno task start` and the tests run with (PERMISSION_FLAGS;
+ * tests/deploy/compile_test.ts proves the binary carries that set).
+ *
+ * Usage: deno task compile [--target linux-x64|linux-arm64|amd64|arm64]... [--output PATH]
+ *   no --target: both, as dist/ibg-pilot-linux-x64 and dist/ibg-pilot-linux-arm64;
+ *   one --target with --output: that one file (the Dockerfile's builder stage does this).
+ *
+ * Network: `deno compile` downloads Deno's runtime for each target (denort, about 40 MB zipped)
+ * from dl.deno.land the first time; npm packages come from the npm registry unless cached.
+ * DENORT_BIN (Deno's own variable) points it at a local runtime instead.
+ */
+
+import { dirname, join } from "node:path";
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { buildJava } from "./build_java.ts";
+
+const root = dirname(dirname(fromFileUrl(import.meta.url)));
+
+/**
+ * The permission flags of the binary, the same as `deno task start` uses: the `controller` set
+ * from deno.json, and never a prompt (a missing permission is an error, not a question).
+ */
+export const PERMISSION_FLAGS: readonly string[] = ["-P=controller", "--no-prompt"];
+
+/** Our target names (and Docker's TARGETARCH names) to Deno's compile targets. */
+export const TARGETS: Readonly<Record<string, string>> = {
+  "linux-x64": "x86_64-unknown-linux-gnu",
+  "linux-arm64": "aarch64-unknown-linux-gnu",
+};
+const ALIASES: Readonly<Record<string, string>> = {
+  amd64: "linux-x64",
+  x64: "linux-x64",
+  x86_64: "linux-x64",
+  arm64: "linux-arm64",
+  aarch64: "linux-arm64",
+};
+
+/** Resolves a target name or alias; throws naming the accepted ones. */
+export function resolveTarget(name: string): string {
+  const t = ALIASES[name] ?? name;
+  if (!TARGETS[t]) {
+    throw new Error(
+      `unknown --target ${JSON.stringify(name)}: use one of ${
+        [...Object.keys(TARGETS), ...Object.keys(ALIASES)].join(", ")
+      }`,
+    );
+  }
+  return t;
+}
+
+/** The `deno compile` argv for one target. */
+export function compileArgs(target: string, output: string, exclude: string[] = []): string[] {
+  return [
+    "compile",
+    ...PERMISSION_FLAGS,
+    "--target",
+    TARGETS[resolveTarget(target)],
+    ...exclude.flatMap((p) => ["--exclude", p]),
+    "--output",
+    output,
+    join(root, "main.ts"),
+  ];
+}
+
+async function run(args: string[], what: string): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`${what} failed (deno ${args.join(" ")})`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+/**
+ * Files of our npm dependencies that must stay out of the binary. bintrees (prom-client ->
+ * tdigest -> bintrees) ships `test/perf/100k`, 2 MB of numbers without an extension; Deno 2.9.6's
+ * compile parses it as one 100k-deep expression and dies with "tokio-runtime-worker has
+ * overflowed its stack" (measured; RUST_MIN_STACK does not help, cf. denoland/deno#36746).
+ */
+export async function npmExcludes(): Promise<string[]> {
+  const info = JSON.parse(await run(["info", "--json"], "deno info")) as { npmCache: string };
+  const dir = join(info.npmCache, "registry.npmjs.org", "bintrees");
+  const found: string[] = [];
+  try {
+    for (const v of Deno.readDirSync(dir)) {
+      if (v.isDirectory) found.push(join(dir, v.name, "test"));
+    }
+  } catch { /* not cached: nothing to exclude */ }
+  return found.sort();
+}
+
+/** Builds the agent jar, caches dependencies, and compiles each target. Returns the outputs. */
+export async function compile(targets: string[], output?: string): Promise<string[]> {
+  if (output && targets.length !== 1) throw new Error("--output needs exactly one --target");
+  await buildJava("agent");
+  await run(["cache", join(root, "main.ts")], "deno cache");
+  const exclude = await npmExcludes();
+  const outputs: string[] = [];
+  for (const t of targets) {
+    const out = output ?? join(root, "dist", `ibg-pilot-${resolveTarget(t)}`);
+    await run(compileArgs(t, out, exclude), `deno compile for ${t}`);
+    outputs.push(out);
+  }
+  return outputs;
+}
+
+if (import.meta.main) {
+  const targets: string[] = [];
+  let output: string | undefined;
+  const args = [...Deno.args];
+  while (args.length) {
+    const a = args.shift()!;
+    if (a === "--target") targets.push(args.shift() ?? "");
+    else if (a === "--output") output = args.shift();
+    else if (a === "-h" || a === "--help") {
+      console.log("Usage: deno task compile [--target linux-x64|linux-arm64]... [--output PATH]");
+      Deno.exit(0);
+    } else {
+      console.error(`compile: unknown argument ${a}; see deno task compile --help`);
+      Deno.exit(2);
+    }
+  }
+  try {
+    for (const t of targets) resolveTarget(t);
+    const outs = await compile(targets.length ? targets : Object.keys(TARGETS), output);
+    for (const o of outs) console.log(`built ${o}`);
+  } catch (e) {
+    console.error(`compile: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
+}
