@@ -1,18 +1,53 @@
-# ibg-pilot on top of the gnzsnz IB Gateway image: one binary replaces IBC.
-# Build: docker build -t ibg-pilot-gateway .   (the builder needs network: deno compile
-# downloads Deno's runtime). Pin UPSTREAM_IMAGE by digest for reproducible builds.
+# ibg-pilot on top of the gnzsnz IB Gateway image: one binary takes over from IBC, run.sh, socat
+# and the Xvfb start-up (docs/deploy.md, docs/container.md).
+#
+#   docker build -t ibg-pilot-gateway .
+#   docker buildx build --platform linux/amd64,linux/arm64 -t ibg-pilot-gateway .
+#
+# Reproducible builds: pin the upstream image by digest, e.g.
+#   --build-arg UPSTREAM_IMAGE=ghcr.io/gnzsnz/ib-gateway:10.45.1j@sha256:<digest>
+# (`docker buildx imagetools inspect ghcr.io/gnzsnz/ib-gateway:stable` prints the digest).
+# The builder stage needs network: `deno compile` downloads Deno's runtime for the target
+# architecture, and npm packages come from the npm registry.
 ARG UPSTREAM_IMAGE=ghcr.io/gnzsnz/ib-gateway:stable
 
-FROM denoland/deno:2.9.6 AS builder
+# The builder runs on the build machine's own architecture and cross-compiles for the target, so a
+# multi-arch build needs no emulation for this stage.
+FROM --platform=$BUILDPLATFORM denoland/deno:2.9.6 AS builder
+ARG TARGETARCH=amd64
+# javac builds the agent jar that the binary embeds (javac --release 17 works on any JDK >= 17).
+RUN mkdir -p /usr/share/man/man1 \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends default-jdk-headless \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jdk-headless \
-    && deno task compile
+# The permission set `controller` from deno.json is compiled into the binary (tools/compile.ts).
+RUN deno task compile --target "$TARGETARCH" --output /out/ibg-pilot
 
 FROM ${UPSTREAM_IMAGE}
-COPY --from=builder /src/dist/ibg-pilot /usr/local/bin/ibg-pilot
+# Only the AT-SPI UI channel (UI_DRIVER=atspi) needs these; the default agent channel needs none.
+ARG WITH_ATSPI=false
+USER root
+RUN if [ "$WITH_ATSPI" = "true" ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends \
+        dbus at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+COPY --from=builder /out/ibg-pilot /usr/local/bin/ibg-pilot
+# The gnzsnz image's user (uid 1000, home /home/ibgateway); ibg-pilot never needs root.
+USER 1000:1000
+# /health, /ready and /metrics on 8080; API ports 4003 (live) and 4004 (paper) are forwarded to
+# Gateway's 4001/4002 only while the session is READY (docs/container.md).
 ENV CONTROLLER_HEALTH_SERVER_PORT=8080 \
     CONTROLLER_HEALTH_SERVER_HOST=0.0.0.0
+EXPOSE 4003 4004 8080
+# SIGTERM runs the stop ladder: Gateway's own logout (PILOT_CLEAN_LOGOUT_TIMEOUT, 20 s), then
+# SIGTERM (15 s), then SIGKILL. Docker's default 10 s is too short: give the container 90 s
+# (docker run --stop-timeout 90, compose stop_grace_period: 90s).
 STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=30s --timeout=10s --start-period=300s --retries=3 \
+    CMD ["/usr/local/bin/ibg-pilot", "health"]
 ENTRYPOINT ["/usr/local/bin/ibg-pilot"]
 CMD ["run"]

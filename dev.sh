@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 DENO_VERSION=2.9.6
 APT_PACKAGES=(xvfb at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni dbus dbus-x11
-  python3-pyatspi oathtool x11-utils imagemagick openjdk-17-jdk-headless)
+  python3-pyatspi oathtool x11-utils imagemagick openjdk-17-jdk-headless openjfx)
 
 find_deno() {
   if command -v deno >/dev/null 2>&1; then command -v deno; return; fi
@@ -40,6 +40,8 @@ command -v oathtool >/dev/null 2>&1 || need_apt+=(oathtool)
 [ -e /usr/libexec/at-spi-bus-launcher ] || need_apt+=(at-spi2-core)
 [ -e /usr/share/java/java-atk-wrapper.jar ] || need_apt+=(libatk-wrapper-java libatk-wrapper-java-jni)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyatspi' 2>/dev/null || need_apt+=(python3-pyatspi)
+# OpenJFX: the JavaFX fixture of tests/agent/fx_test.ts (Gateway's Login Messages window).
+[ -d /usr/share/openjfx/lib ] || need_apt+=(openjfx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Debian packages: ${APT_PACKAGES[*]}" >&2

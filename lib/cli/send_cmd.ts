@@ -109,8 +109,12 @@ export async function sendCommand(args: string[]): Promise<number> {
     const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
     throw new ExitError(
       EXIT.NOT_OK,
-      `cannot connect to the command server at ${host}:${port} (${why}); is ibg-pilot running ` +
-        `with CONTROLLER_COMMAND_SERVER_PORT=${port}?`,
+      `cannot connect to the command server at ${host}:${port} (${why}); ` +
+        (e instanceof Deno.errors.NotCapable
+          // The permission set allows loopback only (docs/permissions.md).
+          ? "ibg-pilot may connect only to 127.0.0.1, localhost and [::1]: run 'ibg-pilot send' " +
+            "inside the container, or use nc/telnet (the protocol is one line of text)"
+          : `is ibg-pilot running with CONTROLLER_COMMAND_SERVER_PORT=${port}?`),
     );
   }
   let timedOut = false;

@@ -92,9 +92,12 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
         const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
         problems.push({
           name: `${name}_FILE`,
-          message: `cannot read ${
-            JSON.stringify(file)
-          } (${why}); point ${name}_FILE at a readable file`,
+          message: `cannot read ${JSON.stringify(file)} (${why}); point ${name}_FILE at a ` +
+            (e instanceof Deno.errors.NotCapable
+              // Outside the permission set's read list (docs/permissions.md).
+              ? "file under /run/secrets, /home, /data or another readable root in " +
+                "docs/permissions.md"
+              : "readable file"),
         });
       }
       continue;

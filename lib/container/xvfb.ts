@@ -10,10 +10,12 @@
  *
  * Process group: spawned through `setsid` when present (as Gateway's JVM is, lib/gateway/
  * process.ts), so a Ctrl-C in a terminal or `tini -g` does not end Xvfb before Gateway has
- * logged out; only we end it.
+ * logged out; only we end it. `setsid` is also what the `controller` permission set may run:
+ * Xvfb itself is not in its list.
  */
 
 import { searchPath } from "../gateway/jre.ts";
+import { allowedProgram } from "../gateway/programs.ts";
 import { settlesWithin, withDeadline } from "../gateway/deadline.ts";
 import { log } from "../log.ts";
 
@@ -83,7 +85,8 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<XvfbServer> {
   if (!searchPath(pathEnv, "Xvfb")) {
     throw new XvfbError(`Xvfb was not found on PATH (${pathEnv}): ${FIX}`);
   }
-  const setsid = searchPath(pathEnv, "setsid") ?? searchPath("/usr/bin:/bin", "setsid");
+  // The permission set may run only setsid (lib/gateway/programs.ts), which then execs Xvfb.
+  const setsid = allowedProgram("setsid", pathEnv);
   const xargs = ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", screen];
   let child: Deno.ChildProcess;
   try {
@@ -100,8 +103,9 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<XvfbServer> {
     const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
     throw new XvfbError(
       e instanceof Deno.errors.NotCapable
-        ? `not allowed to run ${setsid ? "setsid" : "Xvfb"} (${why}): the permission set must ` +
-          `allow running setsid and Xvfb (docs/permissions.md)`
+        ? `not allowed to run ${setsid ?? "Xvfb"} (${why}): Xvfb is started through setsid, ` +
+          `which the permission set must allow (docs/permissions.md); install util-linux if ` +
+          `setsid is missing`
         : `cannot start Xvfb (${why}): ${FIX}`,
       { cause: e },
     );

@@ -174,7 +174,8 @@ export interface ProcessInfo {
 
 function describe(c: JvmCandidate): string {
   return `pid ${c.pid} (${c.product}${c.via === "install4j" ? " via install4j launcher" : ""}` +
-    `${c.settingsDir ? `, settings ${c.settingsDir}` : ""}, uid ${c.uid})`;
+    `${c.settingsDir ? `, settings ${c.settingsDir}` : ""}, uid ${c.uid}` +
+    `${c.javaAgents.some((a) => a.includes("ibg-pilot-agent")) ? ", launched by ibg-pilot" : ""})`;
 }
 
 function checkUser(pid: number, targetUid: number, ourUid: number): void {

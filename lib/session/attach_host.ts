@@ -190,11 +190,13 @@ export function createAttachHost(opts: AttachHostOptions): GatewayHost {
       agentOptions: socket,
       helper,
     });
-    logger.info("attached to JVM {pid} in {ms} ms{how}", {
-      pid: jvm.pid,
-      ms: Math.round(performance.now() - started),
-      how: r.triggered ? " (started its attach listener)" : "",
-    });
+    const fields = { pid: jvm.pid, ms: Math.round(performance.now() - started) };
+    if (r.triggered) {
+      logger.info("attached to JVM {pid} in {ms} ms (started its attach listener)", fields);
+    } else {logger.info(
+        "attached to JVM {pid} in {ms} ms (its attach listener was running)",
+        fields,
+      );}
   }
 
   return {

@@ -47,6 +47,8 @@ export const LOGIN_STEP_FAILURES = 5;
 /** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (facts/peers.md A4). */
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
+/** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
+export const RESTART_DEADLINE_MS = 180_000;
 /** Backoff between relaunches after an unexpected JVM exit: 5 s doubling, capped. */
 export function crashBackoffMs(crashes: number): number {
   return Math.min(300_000, 5_000 * 2 ** Math.max(0, crashes - 1));
@@ -64,7 +66,13 @@ const JVM_TIMERS: TimerName[] = [
   "relogin",
 ];
 /** Every timer: cancelled when the session stops or relaunches. */
-const ALL_TIMERS: TimerName[] = [...JVM_TIMERS, "maintenance", "relaunch", "halted-probe"];
+const ALL_TIMERS: TimerName[] = [
+  ...JVM_TIMERS,
+  "maintenance",
+  "relaunch",
+  "halted-probe",
+  "restart-deadline",
+];
 
 /** A new session in `idle`. */
 export function initialState(mode: Mode, now: number): SessionState {
@@ -157,6 +165,7 @@ function launch(ctx: Ctx, cause: string) {
     probeFailures: 0,
     lastProbeOk: false,
     stopping: undefined,
+    restartPending: undefined,
   };
   go(ctx, "launching", cause);
   ctx.fx.push({ do: "launch" });
@@ -862,6 +871,17 @@ function onTimer(ctx: Ctx, name: TimerName) {
         );
       }
       return;
+    case "restart-deadline":
+      if (s.restartPending && s.jvmPid !== undefined) {
+        const pause = s.restartPending.pause;
+        ctx.s = { ...ctx.s, restartPending: undefined };
+        requestStop(
+          ctx,
+          "Gateway did not restart itself through Lock and Exit in time",
+          pause ? "exit" : "relaunch",
+        );
+      }
+      return;
     case "relogin":
       if (s.phase === "backoff" && s.loginWindowId && s.connectingWindowId) {
         // Gateway is still trying by itself: a click now would start a second attempt.
@@ -918,6 +938,24 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
       level: "warning",
       message: `Gateway exited (code ${e.code}) while halted`,
     });
+    return;
+  }
+  if (e.code === 0 && s.restartPending?.pause) {
+    // PAUSE: Gateway wrote its autorestart token and went down; the next start resumes with it.
+    cancel(ctx, "restart-deadline");
+    ctx.fx.push({
+      do: "alert",
+      token: "ALERT_AUTO_RESTART",
+      fields: {
+        mode: s.mode,
+        status: "paused",
+        reason: "PAUSE: the next start resumes the session",
+      },
+      level: "info",
+    });
+    ctx.s = { ...ctx.s, restartPending: undefined };
+    go(ctx, "stopped", "paused (PAUSE command)");
+    ctx.fx.push({ do: "exit", code: 0 });
     return;
   }
   if (e.code === 0) {
@@ -1136,6 +1174,26 @@ export function step(
         break;
       }
       requestStop(ctx, event.reason, "exit");
+      break;
+    case "restart-scheduled":
+      if (!event.ok) {
+        ctx.fx.push({
+          do: "log",
+          level: "warning",
+          message: `could not set Gateway's Lock and Exit restart: ${event.error}`,
+        });
+        if (!event.pause && s.phase === "ready") {
+          requestStop(ctx, "RESTART (full: Lock and Exit unavailable)", "relaunch");
+        }
+        break;
+      }
+      ctx.s = { ...ctx.s, restartPending: { pause: event.pause, at: event.at ?? "soon" } };
+      info(
+        ctx,
+        `Gateway restarts itself at ${event.at} through Lock and Exit (the session resumes ` +
+          `without 2FA${event.pause ? "; PAUSE: ibg-pilot exits then" : ""})`,
+      );
+      timer(ctx, "restart-deadline", RESTART_DEADLINE_MS);
       break;
     case "restart":
       if (s.phase === "stopping" || s.phase === "stopped") break;

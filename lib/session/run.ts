@@ -21,7 +21,7 @@ import { applyPlan } from "./configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
 import { makeClassifier } from "./intent.ts";
-import { planSettings } from "./settings_plan.ts";
+import { lockAndExit, planSettings } from "./settings_plan.ts";
 import { apiPortFor } from "./ports.ts";
 import { SessionShell, type SessionSnapshot } from "./shell.ts";
 import type { Mode } from "./types.ts";
@@ -132,7 +132,8 @@ export async function runPilot(
   const jvmEnv = container.env;
 
   shells = modes.map((mode) => {
-    const settingsDir = settingsDirFor(config, mode);
+    // Attached: the running Gateway's own settings directory (its -DjtsConfigDir), if it names one.
+    const settingsDir = attach?.target.jvm.settingsDir ?? settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
     const plan = attach ? [] : planSettings(config, mode);
     if (attach && planSettings(config, mode).length) {
@@ -189,6 +190,8 @@ export async function runPilot(
       },
       classify: makeClassifier(config, mode),
       configure: (ui, mainWindowId) => applyPlan(ui, mainWindowId, plan, mode),
+      scheduleRestart: (ui, mainWindowId, at) =>
+        applyPlan(ui, mainWindowId, [lockAndExit("restart", at)], mode),
       readyFile: async (present) => {
         await container.readyChanged(mode, present);
         await writeReadyFile(readyFileFor(config, mode), present);
@@ -211,6 +214,30 @@ export async function runPilot(
       }
     }
     return done ? { ok: true } : { ok: false, error: "Gateway's main window is not available yet" };
+  };
+  /**
+   * RESTART/PAUSE: through Gateway's Lock and Exit where the session is READY (no 2FA: Gateway
+   * resumes with its autorestart token); RESTART of a session that is not READY is a full one.
+   */
+  const restartAll = async (pause: boolean): Promise<ActionResult> => {
+    const verb = pause ? "PAUSE" : "RESTART";
+    if (shells.some((s) => s.state.restartPending)) {
+      return { ok: false, error: `${verb} already in progress` };
+    }
+    if (pause && shells.some((s) => s.state.phase !== "ready")) {
+      return { ok: false, error: "PAUSE needs Gateway logged in (READY): use STOP" };
+    }
+    const times: string[] = [];
+    for (const s of shells) {
+      const r = await s.restartThroughGateway(pause);
+      if (r.scheduled && r.at) times.push(r.at);
+      else if (!pause && s.state.phase !== "ready") {
+        s.dispatch({ type: "restart", reason: "RESTART command" });
+      } else if (!r.scheduled && pause) {
+        return { ok: false, error: `PAUSE failed: ${r.error}` };
+      }
+    }
+    return times.length ? { ok: true, detail: `${verb} at ${times[0]}` } : { ok: true };
   };
   const target: ControlTarget = {
     status: (): SessionStatus[] =>
@@ -237,14 +264,8 @@ export async function runPilot(
       stopAll(reason);
       return { ok: true };
     },
-    restart: () => {
-      for (const s of shells) s.dispatch({ type: "restart", reason: "RESTART command" });
-      return { ok: true };
-    },
-    pause: () => ({
-      ok: false,
-      error: "PAUSE is not supported by ibg-pilot: use STOP, and RESTART to resume",
-    }),
+    restart: () => restartAll(false),
+    pause: () => restartAll(true),
     reconnectAccount: () => uiAction("ctrl alt R"),
     reconnectData: () => uiAction("ctrl alt F"),
   };

@@ -110,22 +110,41 @@ export function planSettings(c: Config, mode: Mode): Section[] {
   const restart = c.AUTO_RESTART_TIME;
   const logoff = c.AUTO_LOGOFF_TIME;
   const time = restart ?? logoff;
-  if (time) {
-    const setting: SettingName = restart ? "AUTO_RESTART_TIME" : "AUTO_LOGOFF_TIME";
-    sections.push({
-      path: ["Lock and Exit"],
-      edits: [
-        // The field follows the "Set Auto Log Off Time (HH:MM)" or "... Restart ..." label.
-        { kind: "text", target: { label: "Set Auto" }, value: time12Field(time), setting },
-        { kind: "select", target: { text: time.period }, value: true, setting },
-        {
-          kind: "select",
-          target: { text: restart ? "Auto restart" : "Auto logoff" },
-          value: true,
-          setting,
-        },
-      ],
-    });
-  }
+  if (time) sections.push(lockAndExit(restart ? "restart" : "logoff", time));
   return sections;
+}
+
+/** The Lock and Exit section that sets an auto restart or auto log off at `time`. */
+export function lockAndExit(action: "restart" | "logoff", time: Time12): Section {
+  const setting: SettingName = action === "restart" ? "AUTO_RESTART_TIME" : "AUTO_LOGOFF_TIME";
+  return {
+    path: ["Lock and Exit"],
+    edits: [
+      // The field follows the "Set Auto Log Off Time (HH:MM)" or "... Restart ..." label.
+      { kind: "text", target: { label: "Set Auto" }, value: time12Field(time), setting },
+      { kind: "select", target: { text: time.period }, value: true, setting },
+      {
+        kind: "select",
+        target: { text: action === "restart" ? "Auto restart" : "Auto logoff" },
+        value: true,
+        setting,
+      },
+    ],
+  };
+}
+
+/**
+ * When a RESTART through Lock and Exit should happen (IBC's rule): the next whole minute, or the
+ * one after when fewer than 3 seconds are left, in the local time Gateway reads its clock in.
+ */
+export function restartTime(nowMs: number): Time12 {
+  const d = new Date(nowMs);
+  const skip = d.getSeconds() >= 58 ? 2 : 1;
+  const at = new Date(nowMs - d.getSeconds() * 1000 - d.getMilliseconds() + skip * 60_000);
+  const h = at.getHours();
+  return {
+    hour: h % 12 === 0 ? 12 : h % 12,
+    minute: at.getMinutes(),
+    period: h < 12 ? "AM" : "PM",
+  };
 }

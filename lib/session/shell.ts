@@ -6,6 +6,9 @@
  */
 
 import type { Config } from "../config/mod.ts";
+import type { Time12 } from "../config/types.ts";
+import { time12 } from "../config/types.ts";
+import { restartTime } from "./settings_plan.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
@@ -87,6 +90,15 @@ export interface ShellDeps {
   readyFile: (present: boolean) => Promise<void>;
   /** Tells whether `now` is inside IBKR's maintenance window. */
   maintenance: (now: number) => { inside: boolean; remainingMs?: number };
+  /**
+   * Sets Gateway's Lock and Exit to restart it at `at` (RESTART/PAUSE keep the session through
+   * Gateway's own autorestart token). Absent: RESTART is a full restart, PAUSE unavailable.
+   */
+  scheduleRestart?: (
+    ui: UiPort,
+    mainWindowId: string | undefined,
+    at: Time12,
+  ) => Promise<{ ok: boolean; error?: string }>;
   /** Gateway's launcher.log, followed for login signals (silent CCP timeouts). */
   launcherLog?: string;
   /** Called once for each window the catalogue does not know (dumps it, redacted). */
@@ -156,6 +168,38 @@ export class SessionShell {
   onChange(listener: (s: SessionSnapshot) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * RESTART or PAUSE the way IBC does on Gateway: Lock and Exit set to restart at the next
+   * minute, so Gateway writes its autorestart token and the next JVM resumes without 2FA.
+   * Resolves when the dialog was applied (or could not be); only while READY.
+   */
+  restartThroughGateway(
+    pause: boolean,
+  ): Promise<{ scheduled: boolean; at?: string; error?: string }> {
+    const ui = this.#ui;
+    const schedule = this.#deps.scheduleRestart;
+    if (this.#state.phase !== "ready" || !ui || !schedule) {
+      return Promise.resolve({ scheduled: false, error: "Gateway is not logged in (READY)" });
+    }
+    if (this.#state.restartPending) {
+      return Promise.resolve({ scheduled: false, error: "RESTART already in progress" });
+    }
+    const at = restartTime(this.#clock.now());
+    const text = time12.format(at);
+    return new Promise((resolve) =>
+      this.#serialUi(async () => {
+        let r: { ok: boolean; error?: string };
+        try {
+          r = await schedule(ui, this.#state.mainWindowId, at);
+        } catch (e) {
+          r = { ok: false, error: errText(e) };
+        }
+        this.dispatch({ type: "restart-scheduled", pause, at: text, ...r });
+        resolve({ scheduled: r.ok, at: text, error: r.error });
+      })
+    );
   }
 
   /** A status snapshot. */

@@ -97,7 +97,8 @@ export type TimerName =
   | "api-deadline"
   | "relaunch"
   | "relogin"
-  | "halted-probe";
+  | "halted-probe"
+  | "restart-deadline";
 
 /** Where a lockout was seen. */
 export type LockoutEvidence = "launcher.log" | "stuck-label";
@@ -130,6 +131,8 @@ export type SessionEvent =
   | { type: "ui-check"; responsive: boolean; error?: string }
   | { type: "timer"; name: TimerName }
   | { type: "stop"; reason: string }
+  /** Gateway's Lock and Exit was set to restart it soon (RESTART/PAUSE), or could not be. */
+  | { type: "restart-scheduled"; pause: boolean; ok: boolean; at?: string; error?: string }
   | { type: "restart"; reason: string };
 
 /** Effects: what the machine asks the shell to do. */
@@ -210,6 +213,8 @@ export interface SessionState {
   stopping?: { reason: string; then: "exit" | "relaunch"; relaunchDelayMs?: number };
   haltReason?: string;
   exitCode?: number;
+  /** Gateway will restart itself through Lock and Exit; with `pause` ibg-pilot exits then. */
+  restartPending?: { pause: boolean; at: string };
 }
 
 /** The settings the machine reads (a view of the whole configuration). */

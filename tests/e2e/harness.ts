@@ -90,6 +90,11 @@ export interface RunOptions {
   mode?: "live" | "paper" | "both";
   /** Scenario parts for one side only (merged over `scenario`); mostly for both mode. */
   scenarioFor?: { live?: Record<string, unknown>; paper?: Record<string, unknown> };
+  /**
+   * Run as the container image does: no DISPLAY in ibg-pilot's environment, so it starts its own
+   * Xvfb and forwards the API ports (PILOT_XVFB / PILOT_API_FORWARD auto).
+   */
+  headless?: boolean;
   /** Bring up a private session bus and the AT-SPI bus for this run (UI_DRIVER=atspi tests). */
   a11y?: boolean;
   /** Start the sim with `-Drestart` style token present: write one before start. */
@@ -155,7 +160,7 @@ export async function withScenario(
       );
     }
     const env = baseEnv({
-      DISPLAY: x.display,
+      ...(opts.headless ? {} : { DISPLAY: x.display }),
       TWS_PATH: install.twsPath,
       TWS_SETTINGS_PATH: settingsBase,
       TWS_USERID: SECRETS.user,
@@ -168,6 +173,8 @@ export async function withScenario(
       CONTROLLER_READY_FILE: readyBase,
       LOG_LEVEL: "debug",
       PILOT_CLEAN_LOGOUT_TIMEOUT: "10",
+      // Relaunches inside IBKR's nightly window (23:30-00:30 New York) would wait for its end.
+      PILOT_MAINTENANCE_WINDOW: "off",
       ...(both ? {} : { IBG_SIM_EVENTS: eventsPath, IBG_SIM_SCENARIO: scenarioPath }),
       ...stack?.env,
       ...opts.env,

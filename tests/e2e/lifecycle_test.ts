@@ -344,3 +344,38 @@ Deno.test("SIGTERM while the 2FA push waits: exit 0, no JVM left, no false uncle
     assert.doesNotMatch(run.pilot.output(), /ALERT_CLEAN_LOGOUT .*status=failed_timeout/);
   });
 });
+
+Deno.test("SIGTERM during the crash backoff: exit 0 at once, no relaunch", async () => {
+  await withScenario(
+    { scenario: { faults: { crash: { phase: "authenticating", exitCode: 1 } } } },
+    async (run) => {
+      await run.line(/"backoff": "relaunching after crash 1"/);
+      run.pilot.signal("SIGTERM");
+      assert.equal((await run.pilot.status).code, 0);
+      // ibg-pilot has exited, so its relaunch timer can no longer start a JVM: one JVM in all.
+      assert.equal(perJvm(await run.events()).length, 1, "the pending relaunch was dropped");
+      assert.match(run.pilot.output(), /"backoff" -> "stopped"/);
+    },
+  );
+});
+
+Deno.test("a rejected 2FA code: one more code in the same dialog, then HALTED, no new login", async () => {
+  // Gateway knows another secret, so every code ibg-pilot computes is refused in place
+  // ("Invalid security code", the dialog stays open). Two codes, at most 30 s apart.
+  await withScenario(
+    { scenario: { twofa: { secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", timeoutMs: 120_000 } } },
+    async (run) => {
+      await run.line(
+        /ALERT_2FA_FAILED mode=paper reason="the second-factor code was rejected twice"/,
+      );
+      const ev = await run.events();
+      const results = ev.filter((e) => e.event === "twofa-result");
+      assert.deepEqual(results.map((e) => e.ok), [false, false], "two codes, both refused");
+      assert.equal(
+        ev.filter((e) => e.event === "login-attempt").length,
+        1,
+        "the password was sent once",
+      );
+    },
+  );
+});

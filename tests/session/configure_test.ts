@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { findEditTarget, verifySection } from "../../lib/session/configure.ts";
-import { planSettings, PRECAUTIONS } from "../../lib/session/settings_plan.ts";
+import { planSettings, PRECAUTIONS, restartTime } from "../../lib/session/settings_plan.ts";
+import { time12 } from "../../lib/config/types.ts";
 import { apiPortFor } from "../../lib/session/ports.ts";
 import type { ComponentNode, Role } from "../../lib/ui/port.ts";
 
@@ -112,4 +113,14 @@ Deno.test("both mode: each session types its own API port; paper alone honours e
   assert.equal(apiPortFor(cfg({ TRADING_MODE: "both", TWS_API_PORT: "4101" }), "paper"), 4002);
   assert.equal(port({ TRADING_MODE: "paper", TWS_API_PORT: "4101" }, "paper"), "4101");
   assert.equal(apiPortFor(cfg({ TRADING_MODE: "live" }), "live"), 4001);
+});
+
+Deno.test("a RESTART time is the next whole minute, or the one after from second 58 on (IBC)", () => {
+  // Local time: Gateway reads its clock in the same zone as ibg-pilot.
+  const at = (iso: string) => time12.format(restartTime(new Date(iso).getTime()));
+  assert.equal(at("2026-11-23T23:45:10"), "11:46 PM");
+  assert.equal(at("2026-11-23T23:45:58"), "11:47 PM");
+  assert.equal(at("2026-11-23T11:59:30"), "12:00 PM");
+  assert.equal(at("2026-11-23T23:59:59"), "12:01 AM");
+  assert.equal(at("2026-11-23T00:00:00"), "12:01 AM");
 });

@@ -849,3 +849,34 @@ Deno.test("another session taking over while READY triggers an immediate probe",
   const fx = d.send({ type: "gateway-log", signal: "session-kicked" });
   assert.ok(fx.some((e) => e.do === "probe"));
 });
+
+// ---- RESTART and PAUSE through Gateway's Lock and Exit -----------------------------------------
+
+Deno.test("RESTART scheduled through Lock and Exit: exit 0 resumes; PAUSE: exit 0 stops ibg-pilot", () => {
+  const d = new Driver();
+  d.toReady();
+  d.send({ type: "restart-scheduled", pause: false, ok: true, at: "11:46 PM" });
+  assert.equal(d.state.phase, "ready", "READY until Gateway goes down by itself");
+  assert.ok(d.send({ type: "jvm-exited", code: 0 }).some((e) => e.do === "launch"));
+  assert.equal(d.state.restartPending, undefined);
+
+  const p = new Driver();
+  p.toReady();
+  p.send({ type: "restart-scheduled", pause: true, ok: true, at: "11:46 PM" });
+  const fx = p.send({ type: "jvm-exited", code: 0 });
+  assert.ok(fx.some((e) => e.do === "exit" && e.code === 0));
+  assert.ok(!fx.some((e) => e.do === "launch"));
+  assert.ok(fx.some((e) => e.do === "alert" && e.fields.status === "paused"));
+});
+
+Deno.test("RESTART that cannot use Lock and Exit is a full restart; one Gateway ignores it: deadline", () => {
+  const d = new Driver();
+  d.toReady();
+  const fx = d.send({ type: "restart-scheduled", pause: false, ok: false, error: "no dialog" });
+  assert.ok(fx.some((e) => e.do === "stop-jvm"));
+  const late = new Driver();
+  late.toReady();
+  late.send({ type: "restart-scheduled", pause: false, ok: true, at: "11:46 PM" });
+  const t = late.send({ type: "timer", name: "restart-deadline" });
+  assert.ok(t.some((e) => e.do === "stop-jvm"), "Gateway did not go down: we restart it");
+});

@@ -112,10 +112,18 @@ public final class ApiServer {
         }
     }
 
+    /** A hung Gateway: connections are accepted and then never answered. */
+    public static volatile boolean silent = false;
+
     private void serve(Socket c) {
         Integer clientId = null;
         try {
             c.setTcpNoDelay(true);
+            if (silent) {
+                EventLog.emit("api-client", "error", "hung: not answered");
+                c.getInputStream().read(new byte[1]);
+                return;
+            }
             DataInputStream in = new DataInputStream(c.getInputStream());
             DataOutputStream out = new DataOutputStream(c.getOutputStream());
             byte[] prefix = new byte[4];

@@ -509,6 +509,18 @@ public final class Flow implements MainWindow.Actions {
             LauncherLog.line(T_LOGIN, "Disconnect all farms due to competing session");
             String r = Ui.show(main, Strings.RELOGIN_TITLE, Strings.RELOGIN_TEXT, Ui.Kind.MODAL, false, "Re-login").await();
             if ("Re-login".equals(r)) worker.submit(this::relogin);
+        } else if (kind.equals("hang")) {
+            // A wedged Gateway (peers.md A8, 0.5.12): EDT blocked, API silent. Once per settings
+            // directory, so the JVM started after it comes up healthy.
+            java.nio.file.Path marker = settings.dir.resolve("sim-hang-done");
+            if (java.nio.file.Files.exists(marker)) return;
+            try {
+                java.nio.file.Files.writeString(marker, "hung\n");
+            } catch (java.io.IOException e) {
+                EventLog.emit("sim-error", "where", "hang", "error", e.toString());
+            }
+            ApiServer.silent = true;
+            SwingUtilities.invokeLater(() -> Ui.sleep(Long.MAX_VALUE / 2));
         } else if (kind.equals("existing-session")) {
             String r = Ui.show(main, Strings.EXISTING_TITLE, Strings.EXISTING_TEXT, Ui.Kind.MODAL, false,
                 "Reconnect This Session", "Exit Application").await();
