@@ -29,7 +29,11 @@ FROM ${UPSTREAM_IMAGE}
 # Only the AT-SPI UI channel (UI_DRIVER=atspi) needs these; the default agent channel needs none.
 ARG WITH_ATSPI=false
 USER root
-RUN if [ "$WITH_ATSPI" = "true" ]; then \
+# /home/ibgateway/state: where to mount the one volume (settings, autorestart token); created here
+# so that a named volume mounted on it belongs to the image's user, not to root.
+RUN mkdir -p /home/ibgateway/state \
+    && chown 1000:1000 /home/ibgateway/state \
+    && if [ "$WITH_ATSPI" = "true" ]; then \
       apt-get update \
       && apt-get install -y --no-install-recommends \
         dbus at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni \

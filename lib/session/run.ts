@@ -221,6 +221,10 @@ export async function runPilot(
    */
   const restartAll = async (pause: boolean): Promise<ActionResult> => {
     const verb = pause ? "PAUSE" : "RESTART";
+    if (attach) {
+      // The user's Gateway: restarting it (or editing its Lock and Exit) is not ours to do.
+      return { ok: false, error: `${verb} is not available with --attach: use STOP to detach` };
+    }
     if (shells.some((s) => s.state.restartPending)) {
       return { ok: false, error: `${verb} already in progress` };
     }

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { validate, ValidationSeverity } from "dockerfile-utils";
-import { runCli, ROOT } from "../support/cli.ts";
+import { ROOT, runCli } from "../support/cli.ts";
 
 const STRICT = {
   deprecatedMaintainer: ValidationSeverity.ERROR,

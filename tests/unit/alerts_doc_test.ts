@@ -1,0 +1,29 @@
+/** Every ALERT token the code can emit has a row in docs/operations.md's recovery playbook. */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const e of Deno.readDirSync(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) sources(p, out);
+    else if (p.endsWith(".ts")) out.push(p);
+  }
+  return out;
+}
+
+Deno.test("the recovery playbook names every ALERT token in lib/", () => {
+  const tokens = new Set<string>();
+  for (const file of sources(join(ROOT, "lib"))) {
+    for (const m of Deno.readTextFileSync(file).matchAll(/["`](ALERT_[A-Z0-9_]+)["`]/g)) {
+      tokens.add(m[1]);
+    }
+  }
+  assert.ok(tokens.size >= 15, `found only ${tokens.size} tokens: the scan is broken`);
+  const doc = Deno.readTextFileSync(join(ROOT, "docs/operations.md"));
+  const playbook = doc.slice(doc.indexOf("## Recovery playbook"));
+  const missing = [...tokens].filter((t) => !playbook.includes(`| \`${t}\``)).sort();
+  assert.deepEqual(missing, [], "add a row for each to docs/operations.md, Recovery playbook");
+});
