@@ -26,17 +26,24 @@ COPY . .
 RUN deno task compile --target "$TARGETARCH" --output /out/ibg-pilot
 
 FROM ${UPSTREAM_IMAGE}
-# Only the AT-SPI UI channel (UI_DRIVER=atspi) needs these; the default agent channel needs none.
+# The programs the permission set lets ibg-pilot run: setsid (util-linux, always there) and kill
+# (procps, for signalling Gateway's process group; installed when the upstream image lacks it).
+# With WITH_ATSPI=true also the packages of the AT-SPI UI channel (UI_DRIVER=atspi); the default
+# agent channel needs none.
 ARG WITH_ATSPI=false
 USER root
 # /home/ibgateway/state: where to mount the one volume (settings, autorestart token); created here
 # so that a named volume mounted on it belongs to the image's user, not to root.
 RUN mkdir -p /home/ibgateway/state \
     && chown 1000:1000 /home/ibgateway/state \
+    && packages="" \
+    && if [ ! -x /usr/bin/kill ] && [ ! -x /bin/kill ]; then packages="procps"; fi \
     && if [ "$WITH_ATSPI" = "true" ]; then \
+      packages="$packages dbus at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni"; \
+    fi \
+    && if [ -n "$packages" ]; then \
       apt-get update \
-      && apt-get install -y --no-install-recommends \
-        dbus at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni \
+      && apt-get install -y --no-install-recommends $packages \
       && rm -rf /var/lib/apt/lists/*; \
     fi
 COPY --from=builder /out/ibg-pilot /usr/local/bin/ibg-pilot

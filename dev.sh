@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 DENO_VERSION=2.9.6
 APT_PACKAGES=(xvfb at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni dbus dbus-x11
-  python3-pyatspi oathtool x11-utils imagemagick openjdk-17-jdk-headless openjfx)
+  python3-pyatspi oathtool x11-utils imagemagick openjdk-17-jdk-headless openjfx procps)
 
 find_deno() {
   if command -v deno >/dev/null 2>&1; then command -v deno; return; fi
@@ -37,6 +37,8 @@ command -v Xvfb >/dev/null 2>&1 || need_apt+=(xvfb)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v dbus-daemon >/dev/null 2>&1 || need_apt+=(dbus dbus-x11)
 command -v oathtool >/dev/null 2>&1 || need_apt+=(oathtool)
+# procps kill: the controller's permission set signals process groups through /usr/bin/kill.
+[ -x /usr/bin/kill ] || [ -x /bin/kill ] || need_apt+=(procps)
 [ -e /usr/libexec/at-spi-bus-launcher ] || need_apt+=(at-spi2-core)
 [ -e /usr/share/java/java-atk-wrapper.jar ] || need_apt+=(libatk-wrapper-java libatk-wrapper-java-jni)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyatspi' 2>/dev/null || need_apt+=(python3-pyatspi)

@@ -7,7 +7,7 @@
  *   no --target: both, as dist/ibg-pilot-linux-x64 and dist/ibg-pilot-linux-arm64;
  *   one --target with --output: that one file (the Dockerfile's builder stage does this).
  *
- * Network: `deno compile` downloads Deno's runtime for each target (denort, about 40 MB zipped)
+ * Network: `deno compile` downloads Deno's runtime for each target (denort)
  * from dl.deno.land the first time; npm packages come from the npm registry unless cached.
  * DENORT_BIN (Deno's own variable) points it at a local runtime instead.
  */

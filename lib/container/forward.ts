@@ -61,6 +61,8 @@ export class ApiForwarder {
   #listener?: Deno.TcpListener;
   /** Settles when the accept loop of the current or last listener has ended. */
   #accepting: Promise<void> = Promise.resolve();
+  /** The open/close changes, applied one after the other. */
+  #changes: Promise<void> = Promise.resolve();
   #wantOpen = false;
   #closed = false;
   #relays = new Set<Relay>();
@@ -95,12 +97,21 @@ export class ApiForwarder {
    * Resolves once the change is in effect: after a close, once Deno has released the socket
    * (closing a listener with an accept pending releases it a moment later, not at once).
    */
-  async setOpen(open: boolean): Promise<void> {
-    if (this.#closed) return await this.#accepting;
+  setOpen(open: boolean): Promise<void> {
+    if (this.#closed) return this.#accepting;
     this.#wantOpen = open;
-    if (open) this.#open();
-    else this.#closeListener("session left READY");
-    if (!this.#listener) await this.#accepting;
+    // In order, each on the latest wish: a reopen waits until the old socket is released, or
+    // binding the same port again could fail.
+    this.#changes = this.#changes.then(async () => {
+      if (this.#wantOpen) {
+        if (!this.#listener) await this.#accepting;
+        this.#open();
+      } else {
+        this.#closeListener("session left READY");
+        await this.#accepting;
+      }
+    });
+    return this.#changes;
   }
 
   /** Shutdown: closes the port and every relayed connection. */
@@ -179,19 +190,21 @@ export class ApiForwarder {
   }
 
   async #accept(listener: Deno.TcpListener): Promise<void> {
+    let error: unknown = "the listener ended";
     try {
       for await (const client of listener) {
         this.#stats.accepted++;
         void this.#relay(client);
       }
     } catch (e) {
-      // Closing the listener ends the loop with BadResource/Interrupted; anything else while we
-      // still want it open is unexpected: reopen rather than leave the port silently refused.
-      if (this.#listener === listener) {
-        this.#log.error("API forward accept failed: {error}; reopening", { error: String(e) });
-        this.#closeListener("accept failed");
-        this.#retry = setTimeout(() => this.#open(), FORWARD_RETRY_MS);
-      }
+      error = e;
+    }
+    // Our own close ends the loop (BadResource/Interrupted). Ending while this listener is still
+    // the one we want is unexpected: reopen rather than leave the port silently refused.
+    if (this.#listener === listener) {
+      this.#log.error("API forward accept failed: {error}; reopening", { error: String(error) });
+      this.#closeListener("accept failed");
+      this.#retry = setTimeout(() => this.#open(), FORWARD_RETRY_MS);
     }
   }
 

@@ -26,10 +26,10 @@
 
 import { basename } from "node:path";
 import { log } from "../log.ts";
+import { allowedProgram } from "./programs.ts";
 import { GatewayError } from "./errors.ts";
 import { DeadlineError, pollUntil, withDeadline } from "./deadline.ts";
 import { sendSignal } from "./signals.ts";
-import { searchPath } from "./jre.ts";
 import { MAIN_CLASS, type Product } from "./install.ts";
 
 const logger = log("gateway");
@@ -278,16 +278,19 @@ export interface AttachHelper {
   java: string;
   /** The agent jar, which holds the helper class. */
   jar: string;
-  /** util-linux `setsid`, when found: every program ibg-pilot starts goes through it. */
+  /**
+   * util-linux `setsid` at a path the permission set lists (programs.ts): every program
+   * ibg-pilot starts goes through it.
+   */
   setsid?: string;
 }
 
-/** An {@link AttachHelper} for `java` and `jar`, finding `setsid` on `pathEnv`, /usr/bin, /bin. */
+/** An {@link AttachHelper} for `java` and `jar`, with the `setsid` the permission set allows. */
 export function attachHelper(java: string, jar: string, pathEnv?: string): AttachHelper {
   return {
     java,
     jar,
-    setsid: searchPath(pathEnv, "setsid") ?? searchPath("/usr/bin:/bin", "setsid"),
+    setsid: allowedProgram("setsid", pathEnv),
   };
 }
 
@@ -530,8 +533,8 @@ export async function attachAgent(opts: AttachOptions): Promise<AttachResult> {
     );
   }
 
-  let triggered = false;
-  if (!(await isSocket(socket))) {
+  /** Starts the JVM's attach listener: the trigger file, then SIGQUIT, then its socket. */
+  const startListener = async () => {
     // Never SIGQUIT a process without a handler for it: the default action kills it.
     if (!catchesSigquit(p.status)) {
       throw refuse(
@@ -539,7 +542,6 @@ export async function attachAgent(opts: AttachOptions): Promise<AttachResult> {
         "wait until Gateway's window is up and retry, or use 'ibg-pilot run'.",
       );
     }
-    triggered = true;
     const trigger = `${HOTSPOT_TMP}/.attach_pid${nspid}`;
     try {
       await Deno.writeFile(trigger, new Uint8Array(), { mode: 0o600 });
@@ -575,7 +577,7 @@ export async function attachAgent(opts: AttachOptions): Promise<AttachResult> {
     } finally {
       await Deno.remove(trigger).catch(() => {});
     }
-  }
+  };
 
   const request = encodeAttachRequest("load", [
     "instrument",
@@ -583,12 +585,32 @@ export async function attachAgent(opts: AttachOptions): Promise<AttachResult> {
     opts.agentOptions === undefined ? opts.agentJar : `${opts.agentJar}=${opts.agentOptions}`,
   ]);
   const replyDeadline = opts.replyDeadlineMs ?? 30_000;
-  const rows = await runHelper(
-    opts.helper,
-    ["relay", socket, String(replyDeadline)],
-    request,
-    replyDeadline + HELPER_DEADLINE_MS,
-  );
+  const relay = () =>
+    runHelper(
+      opts.helper,
+      ["relay", socket, String(replyDeadline)],
+      request,
+      replyDeadline + HELPER_DEADLINE_MS,
+    );
+
+  let triggered = false;
+  if (!(await isSocket(socket))) {
+    await startListener();
+    triggered = true;
+  }
+  let rows = await relay();
+  if (!triggered && rows[rows.length - 1]?.error === "connect") {
+    // A leftover of a JVM that had this PID before (a killed JVM leaves its socket behind), or a
+    // socket file someone deleted and recreated: HotSpot rebinds it when triggered again.
+    logger.info("nobody answers on {socket}: removing it and starting JVM {pid}'s listener", {
+      socket,
+      pid: opts.pid,
+    });
+    await Deno.remove(socket).catch(() => {});
+    await startListener();
+    triggered = true;
+    rows = await relay();
+  }
   const row = rows[rows.length - 1] ?? {};
   if (typeof row.reply !== "string") {
     const why = String(row.message ?? "no answer");

@@ -71,6 +71,11 @@ export interface StopOptions {
   killMs?: number;
   /** Why we are stopping (in the alert), e.g. `shutdown`, `relaunch`. */
   reason?: string;
+  /**
+   * Gateway holds no IBKR session (it never finished logging in): signals are safe, so there is
+   * nothing to warn about (no ALERT_JVM_UNCLEAN_SHUTDOWN).
+   */
+  noSession?: boolean;
 }
 
 /** How the ladder ended. */
@@ -366,16 +371,22 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
           }
           gracefulFailure = `still running ${graceMs} ms after the close path`;
         }
-      } else gracefulFailure = "no close path was available (agent not connected)";
+      } else {
+        gracefulFailure = s.noSession
+          ? "not logged in: nothing to log out of"
+          : "no close path was available (agent not connected)";
+      }
       if (exit) return { mode: "exited", exit, gracefulFailure };
 
       const unclean = (m: "sigterm" | "sigkill") =>
-        alert("ALERT_JVM_UNCLEAN_SHUTDOWN", {
-          mode: m,
-          pid,
-          reason: `${reason}: ${gracefulFailure}`,
-          implication: UNCLEAN_IMPLICATION,
-        });
+        s.noSession
+          ? logger.info("Gateway JVM {pid} ended by {m}; it held no IBKR session", { pid, m })
+          : alert("ALERT_JVM_UNCLEAN_SHUTDOWN", {
+            mode: m,
+            pid,
+            reason: `${reason}: ${gracefulFailure}`,
+            implication: UNCLEAN_IMPLICATION,
+          });
 
       logger.warn("Sending SIGTERM to Gateway JVM {pid}: {why}", { pid, why: gracefulFailure });
       await signal("SIGTERM");

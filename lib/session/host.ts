@@ -177,11 +177,13 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
       return chosen.port;
     },
 
-    async stop(closeGracefully) {
+    async stop(closeGracefully, opts) {
       const p = proc;
       if (!p || p.exitStatus()) return { status: "not-running" };
+      const noSession = opts?.loggedIn === false;
       const r = await p.stop({
-        closeGracefully,
+        closeGracefully: noSession ? undefined : closeGracefully,
+        noSession,
         graceMs: (config.PILOT_CLEAN_LOGOUT_TIMEOUT ?? 20) * 1000,
         reason: "shutdown",
       });

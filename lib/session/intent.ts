@@ -6,12 +6,14 @@
  */
 
 import { classify, EXISTING_SESSION, LOGIN, type Match } from "../dialogs/mod.ts";
-import { firstButton } from "../dialogs/tree.ts";
+import { firstButton, messages } from "../dialogs/tree.ts";
 import type { Config } from "../config/mod.ts";
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
 import type { Intent, Mode } from "./types.ts";
 
 const DISMISS = ["OK", "Close", "Continue", "Acknowledge"];
+/** How a code-entry dialog says the last code was refused. */
+const CODE_REFUSED = /invalid|incorrect|try again|not valid|failed/i;
 
 /** The intent of a classified window. */
 export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mode): Intent {
@@ -50,8 +52,16 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
     case "second-factor": {
       const sf = match.secondFactor ?? { variant: "unknown" as const };
       switch (sf.variant) {
-        case "code-entry":
-          return { kind: "second-factor", variant: "code", prompt: sf.prompt };
+        case "code-entry": {
+          // A refused code is reported inside the same dialog (the content changes in place).
+          const error = messages(tree).find((m) => CODE_REFUSED.test(m));
+          return {
+            kind: "second-factor",
+            variant: "code",
+            prompt: sf.prompt,
+            ...(error ? { error } : {}),
+          };
+        }
         case "device-selection":
           return { kind: "second-factor", variant: "device", devices: sf.items };
         case "push":

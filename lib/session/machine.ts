@@ -36,6 +36,8 @@ export const PING_PONG_LIMIT = 5;
 export const PING_PONG_WINDOW_MS = 300_000;
 /** After choosing a 2FA device, how long the dialog may take to show the code prompt (a peer: 15 s). */
 export const TWOFA_DEVICE_SWITCH_MS = 15_000;
+/** After typing a code, how long the dialog may take to close or say it refused the code. */
+export const TWOFA_CODE_VERDICT_MS = 20_000;
 /** While halted, how often to check whether an operator finished the login by hand. */
 export const HALTED_PROBE_MS = 30_000;
 /** Too-many-attempts: IBKR's stated wait plus this margin (IBC uses 3 s). */
@@ -85,6 +87,7 @@ export function initialState(mode: Mode, now: number): SessionState {
     loginAttempts: 0,
     twofa: { codeTries: 0, answered: false },
     existingSession: [],
+    loggedIn: false,
     configured: false,
     probeFailures: 0,
     lastProbeOk: false,
@@ -160,7 +163,11 @@ function launch(ctx: Ctx, cause: string) {
     loginAttempts: 0,
     loginWindowId: undefined,
     mainWindowId: undefined,
-    twofa: { codeTries: 0, answered: false },
+    // The last code stays known across JVMs: a relaunch within the same 30 s step must not
+    // send a code IBKR has already accepted once.
+    twofa: { codeTries: 0, answered: false, submittedCounter: ctx.s.twofa.submittedCounter },
+    loggedIn: false,
+    gaveWay: false,
     configured: false,
     probeFailures: 0,
     lastProbeOk: false,
@@ -486,7 +493,7 @@ function requestStop(
     return;
   }
   go(ctx, "stopping", reason);
-  ctx.fx.push({ do: "stop-jvm", graceful: true });
+  ctx.fx.push({ do: "stop-jvm", loggedIn: ctx.s.loggedIn });
 }
 
 /** A deadline passed in this JVM: count it as a failed start, relaunch until the cap, then exit 1. */
@@ -578,7 +585,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
         : action === "primaryoverride"
         ? (!loggedIn && firstTime)
         : false;
-      ctx.s = { ...ctx.s, existingSession: [...recent, ctx.now] };
+      ctx.s = { ...ctx.s, existingSession: [...recent, ctx.now], gaveWay: !proceed };
       const button = proceed ? intent.continueButton : intent.giveWayButton;
       if (!button) {
         return info(ctx, "existing session dialog without the expected buttons: left alone");
@@ -712,10 +719,12 @@ function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
     // IBC's logged-in signal. Settings go first: they may move the API port we must probe.
     if (ctx.cfg.hasConfigPlan && !s.configured) {
       cancel(ctx, "login-progress", "twofa", "twofa-exit", "probe", "api-deadline");
+      ctx.s = { ...ctx.s, loggedIn: true };
       go(ctx, "configuring", "Gateway finished starting the application; applying settings");
       ctx.fx.push({ do: "configure" });
       return;
     }
+    ctx.s = { ...ctx.s, loggedIn: true };
     if (s.phase !== "post-login") startProbing(ctx, "Gateway finished starting the application");
     return;
   }
@@ -733,6 +742,7 @@ function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
       cancel(ctx, "api-deadline", "login-progress", "twofa", "twofa-exit", "halted-probe");
       ctx.s = { ...ctx.s, lastAuthSuccess: ctx.now, haltReason: undefined };
       if (ctx.cfg.hasConfigPlan && !s.configured) {
+        ctx.s = { ...ctx.s, loggedIn: true };
         go(ctx, "configuring", "API answered; applying settings");
         ctx.fx.push({ do: "configure" });
         return;
@@ -805,7 +815,7 @@ function onGatewayLog(ctx: Ctx, signal: LauncherSignal) {
 
 function becomeReady(ctx: Ctx, cause: string) {
   go(ctx, "ready", cause);
-  ctx.s = { ...ctx.s, crashes: 0, ccp: { ...ctx.s.ccp, streak: 0, cooldowns: 0 } };
+  ctx.s = { ...ctx.s, loggedIn: true, crashes: 0, ccp: { ...ctx.s.ccp, streak: 0, cooldowns: 0 } };
   ctx.fx.push({ do: "ready-file", present: true });
   timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
 }
@@ -958,6 +968,15 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
     ctx.fx.push({ do: "exit", code: 0 });
     return;
   }
+  if (e.code === 0 && s.gaveWay) {
+    // We told Gateway to leave the account to another session: logging in again would take it
+    // back (the ping-pong EXISTING_SESSION_DETECTED_ACTION=secondary exists to avoid).
+    return halt(
+      ctx,
+      "another session of this username took over and Gateway exited (EXISTING_SESSION_DETECTED_ACTION=secondary)",
+      "end the other session (TWS, another ibg-pilot, Client Portal), then send RESTART or restart ibg-pilot",
+    );
+  }
   if (e.code === 0) {
     // Gateway's own daily restart (or its File > Close): relaunch; the shell resumes with the
     // autorestart token when one was written, so no login form and no 2FA.
@@ -1035,6 +1054,7 @@ export function step(
       if (s.phase !== "agent-wait") break;
       cancel(ctx, "agent");
       if (s.resumed) {
+        ctx.s = { ...ctx.s, loggedIn: true };
         startProbing(ctx, "agent connected; Gateway resumes its session by itself");
       } else {
         go(ctx, "login", "agent connected; waiting for the login window");
@@ -1106,6 +1126,23 @@ export function step(
           "make the Mobile Authenticator app the account's only second factor, or log in by hand",
         );
       }
+      if (event.step === "twofa-code-verdict" && !event.ok && s.phase === "second-factor") {
+        if (s.twofa.codeTries >= 2) {
+          // The second code drew the same refusal (the text did not change): rejected twice.
+          const reason = "the second-factor code was rejected twice";
+          const remediation =
+            "check TWOFACTOR_CODE is the secret of the Mobile Authenticator app and the clock is right";
+          ctx.fx.push({
+            do: "alert",
+            token: "ALERT_2FA_FAILED",
+            fields: { mode: s.mode, reason, remediation },
+          });
+          halt(ctx, reason, remediation);
+        } else {
+          // Neither closed nor changed: a 2FA timeout (per TWOFA_TIMEOUT_ACTION).
+          onTwofaTimeout(ctx, "the second-factor dialog did not accept or refuse the code");
+        }
+      }
       if (event.step === "twofa-code") {
         if (event.ok) {
           ctx.s = {
@@ -1116,6 +1153,15 @@ export function step(
               codeTries: ctx.s.twofa.codeTries + 1,
             },
           };
+          if (event.windowId) {
+            // It closes when IBKR accepts the code, or says in place that it did not.
+            ctx.fx.push({
+              do: "await-change",
+              step: "twofa-code-verdict",
+              windowId: event.windowId,
+              deadlineMs: TWOFA_CODE_VERDICT_MS,
+            });
+          }
         } else if (s.phase === "second-factor") {
           onTwofaTimeout(ctx, "the second-factor code could not be entered");
         }

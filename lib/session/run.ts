@@ -181,7 +181,7 @@ export async function runPilot(
           return r;
         },
         connectUi: () => host.connectUi(),
-        stop: (close) => host.stop(close),
+        stop: (close, opts) => host.stop(close, opts),
       },
       probe: async () => {
         const r = await probeApi({ port, timeoutMs: PROBE_TIMEOUT_MS });

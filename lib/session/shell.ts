@@ -59,6 +59,8 @@ export interface GatewayHost {
    */
   stop(
     closeGracefully: () => Promise<boolean>,
+    /** `loggedIn: false`: Gateway holds no IBKR session, so signals are safe at once. */
+    opts?: { loggedIn: boolean },
   ): Promise<{ status: "clean" | "signalled" | "not-running" | "detached" }>;
 }
 
@@ -339,7 +341,7 @@ export class SessionShell {
         );
         return;
       case "stop-jvm":
-        void this.#stopJvm();
+        void this.#stopJvm(fx.loggedIn);
         return;
       case "halted":
         this.#log.error("HALTED: {reason}. What to do: {remediation}", fx);
@@ -626,10 +628,12 @@ export class SessionShell {
     }
   }
 
-  async #stopJvm() {
+  async #stopJvm(loggedIn: boolean) {
     const mode = this.#deps.mode;
     const phase = this.#state.phase;
     const pid = this.#state.jvmPid;
+    // Read now: by the time the JVM is down a relaunch may have replaced it.
+    const reason = this.#state.stopping?.reason ?? phase;
     const closeGracefully = async (): Promise<boolean> => {
       const ui = this.#ui;
       if (!ui) return false;
@@ -643,19 +647,19 @@ export class SessionShell {
       return true;
     };
     try {
-      const r = await this.#deps.host.stop(closeGracefully);
+      const r = await this.#deps.host.stop(closeGracefully, { loggedIn });
       // No logout happened: Gateway stays up and logged in (the host logs the detach).
       if (r.status === "detached") return;
       alert("ALERT_CLEAN_LOGOUT", {
         mode,
         pid: pid ?? "none",
-        status: r.status === "clean"
-          ? "succeeded"
-          : r.status === "not-running"
+        status: !loggedIn || r.status === "not-running"
           ? "safe_no_session"
+          : r.status === "clean"
+          ? "succeeded"
           : "failed_timeout",
-        reason: this.#state.stopping?.reason ?? phase,
-      }, r.status === "signalled" ? "warning" : "info");
+        reason,
+      }, loggedIn && r.status === "signalled" ? "warning" : "info");
     } catch (e) {
       this.#log.error("stopping Gateway failed: {e}", { e: errText(e) });
     }

@@ -41,6 +41,8 @@ export type Intent =
     kind: "second-factor";
     variant: "code" | "device" | "push" | "passkey" | "unknown";
     prompt?: string;
+    /** The dialog's own message that the last code was refused. */
+    error?: string;
     devices?: string[];
   }
   | { kind: "connecting" }
@@ -166,7 +168,8 @@ export type Effect =
     level?: "info" | "warning" | "error";
   }
   | { do: "log"; level: "debug" | "info" | "warning" | "error"; message: string }
-  | { do: "stop-jvm"; graceful: boolean }
+  /** `loggedIn`: Gateway holds an IBKR session, so it logs out through its own close path. */
+  | { do: "stop-jvm"; loggedIn: boolean }
   | { do: "halted"; reason: string; remediation: string }
   | { do: "exit"; code: number };
 
@@ -187,6 +190,10 @@ export interface SessionState {
   twofa: { windowId?: string; submittedCounter?: number; codeTries: number; answered: boolean };
   /** Times (ms) an existing-session dialog was answered, for the ping-pong guard. */
   existingSession: number[];
+  /** We let another session of this username take over (existing session, secondary). */
+  gaveWay?: boolean;
+  /** This JVM holds an IBKR session (logged in or resumed): stopping it means logging out. */
+  loggedIn: boolean;
   /** Configuration applied in this JVM. */
   configured: boolean;
   /** Consecutive failed probes while ready. */

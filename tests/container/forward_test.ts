@@ -197,6 +197,30 @@ Deno.test("leaving READY closes the port; relayed connections live on until Gate
   }
 });
 
+Deno.test("leaving and re-entering READY at once: the same port opens again", async () => {
+  const gw = fakeGateway();
+  const port = freePort();
+  const f = new ApiForwarder({
+    mode: "paper",
+    listenHost: "127.0.0.1",
+    listenPort: port,
+    targetPort: gw.port,
+  });
+  try {
+    await f.setOpen(true);
+    void f.setOpen(false); // not awaited: the shell does not wait between effects either
+    await f.setOpen(true);
+    assert.equal(f.listening, true);
+    const client = await Deno.connect({ hostname: "127.0.0.1", port });
+    await writeAll(client, "again");
+    assert.equal(await readN(client, 5), "AGAIN");
+    client.close();
+  } finally {
+    await f.close();
+    await gw.close();
+  }
+});
+
 Deno.test("close() (shutdown) ends the port and every relayed connection", async () => {
   const gw = fakeGateway();
   const port = freePort();

@@ -325,6 +325,25 @@ Deno.test("attach for real: load a test agent into a JVM started without one", a
   });
 });
 
+Deno.test("a stale /tmp/.java_pid<pid> left by an earlier JVM with this PID is replaced", async () => {
+  using tmp = tempDir();
+  const { classes, agentJar } = await build(tmp.path);
+  await using jvm = await startJvm(tmp.path, classes);
+  const pid = jvm.child.pid;
+  // A socket file nobody listens on, as a SIGKILLed JVM leaves behind (Deno's listener would
+  // unlink its file on close; Python's does not).
+  const stale = `/tmp/.java_pid${pid}`;
+  await run("python3", [
+    "-c",
+    `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(stale)})`,
+  ], tmp.path);
+  assert.ok(Deno.lstatSync(stale).isSocket, "the stale socket file is there");
+  const marker = join(tmp.path, "marker");
+  const r = await attachAgent({ pid, agentJar, agentOptions: marker, helper });
+  assert.equal(r.triggered, true, "the listener was started after the stale file was removed");
+  assert.equal(Deno.readTextFileSync(marker), `attached ${pid}`);
+});
+
 Deno.test("attach refused: -XX:+DisableAttachMechanism is reported without sending SIGQUIT", async () => {
   using tmp = tempDir();
   const { classes, agentJar } = await build(tmp.path);

@@ -534,7 +534,7 @@ Deno.test("STOP while READY: clean close, the exit confirmation answered Yes, ex
   d.window("m", "IBKR Gateway", { kind: "main-window" });
   const fx = d.send({ type: "stop", reason: "SIGTERM" });
   assert.equal(d.state.phase, "stopping");
-  assert.ok(has(fx, (e) => e.do === "stop-jvm" && e.graceful));
+  assert.ok(has(fx, (e) => e.do === "stop-jvm" && e.loggedIn));
   assert.ok(has(fx, (e) => e.do === "ready-file" && !e.present));
   assert.deepEqual(clicks(d.window("c", "Exit", { kind: "exit-confirm", yes: "Yes" })), ["Yes"]);
   // Disclaimers are not answered while stopping.
@@ -805,7 +805,7 @@ Deno.test("frozen: API silent and UI timing out leaves READY and restarts throug
   assert.ok(fx.some((e) => e.do === "check-ui"));
   const frozen = d.send({ type: "ui-check", responsive: false, error: "timeout" });
   assert.ok(frozen.some((e) => e.do === "alert" && e.token === "ALERT_GATEWAY_UNRESPONSIVE"));
-  assert.ok(frozen.some((e) => e.do === "stop-jvm" && e.graceful), "clean path first");
+  assert.ok(frozen.some((e) => e.do === "stop-jvm" && e.loggedIn), "clean path first");
   d.send({ type: "jvm-exited", code: null, signal: "SIGKILL" });
   assert.equal(d.state.phase, "launching");
 });
