@@ -5,7 +5,8 @@
 
 import { ConfigError, loadConfig, type LoadedConfig, secretValues } from "../config/mod.ts";
 import { addSecret, log, setupLogging } from "../log.ts";
-import { EXIT, ExitError } from "./exit.ts";
+import type { Config } from "../config/mod.ts";
+import { EXIT, ExitError, usageError } from "./exit.ts";
 
 /** Loads the configuration from the process environment plus command-line overrides. */
 export function loadForCommand(overrides: Record<string, string>): LoadedConfig {
@@ -28,4 +29,29 @@ export function loadForCommand(overrides: Record<string, string>): LoadedConfig 
   });
   for (const w of loaded.warnings) log("config").warn(w);
   return loaded;
+}
+
+/**
+ * Loads only the named settings from the environment: client commands (`send`, `health`) must
+ * work where the controller's other settings (credentials) are absent or unreadable.
+ */
+export function loadClientSettings(keys: readonly string[]): Config {
+  const env = Object.fromEntries(
+    Object.entries(Deno.env.toObject()).filter(([k]) => keys.includes(k)),
+  );
+  try {
+    return loadConfig({ env }).values;
+  } catch (e) {
+    if (e instanceof ConfigError) throw usageError(e.message);
+    throw e;
+  }
+}
+
+/** `--timeout` in seconds (1-3600), or the default. */
+export function timeoutSeconds(raw: string | undefined, defaultS: number): number {
+  const s = raw === undefined ? defaultS : Number(raw);
+  if (!(s > 0 && s <= 3600)) {
+    throw usageError(`--timeout must be 1-3600 seconds, got ${JSON.stringify(raw)}`);
+  }
+  return s;
 }

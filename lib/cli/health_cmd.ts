@@ -4,8 +4,8 @@
  * only on a 200 "healthy" answer; 1 otherwise (Docker's "unhealthy"), with one line saying why.
  */
 
-import { ConfigError, loadConfig } from "../config/mod.ts";
 import { COMMON_OPTIONS, parseFlags } from "./args.ts";
+import { loadClientSettings, timeoutSeconds } from "./context.ts";
 import { EXIT, usageError } from "./exit.ts";
 
 export const HELP =
@@ -87,20 +87,8 @@ export async function healthCommand(args: string[]): Promise<number> {
   if (mode !== undefined && mode !== "live" && mode !== "paper") {
     throw usageError(`--mode must be live or paper, got ${JSON.stringify(values.mode)}`);
   }
-  const timeoutS = values.timeout === undefined ? 5 : Number(values.timeout);
-  if (!(timeoutS > 0 && timeoutS <= 3600)) {
-    throw usageError(`--timeout must be 1-3600 seconds, got ${JSON.stringify(values.timeout)}`);
-  }
-  const env = Object.fromEntries(
-    Object.entries(Deno.env.toObject()).filter(([k]) => KEYS.includes(k)),
-  );
-  let cfg;
-  try {
-    cfg = loadConfig({ env }).values;
-  } catch (e) {
-    if (e instanceof ConfigError) throw usageError(e.message);
-    throw e;
-  }
+  const timeoutS = timeoutSeconds(values.timeout, 5);
+  const cfg = loadClientSettings(KEYS);
   const port = values.port !== undefined
     ? parsePort(values.port)
     : cfg.CONTROLLER_HEALTH_SERVER_PORT;

@@ -3,9 +3,9 @@
  * telnet/nc one-liners of IBC's scripts. Works against ibg-pilot and against IBC itself.
  */
 
-import { ConfigError, loadConfig } from "../config/mod.ts";
 import { LineSplitter } from "../servers/command.ts";
 import { COMMON_OPTIONS, parseFlags } from "./args.ts";
+import { loadClientSettings, timeoutSeconds } from "./context.ts";
 import { EXIT, ExitError, usageError } from "./exit.ts";
 
 export const HELP = `Usage: ibg-pilot send [--host HOST] [--port PORT] [--timeout SECONDS] COMMAND
@@ -78,21 +78,9 @@ export async function sendCommand(args: string[]): Promise<number> {
   }
   const command = positionals[0];
   if (/[\r\n]/.test(command)) throw usageError("COMMAND must be a single line");
-  const timeoutS = values.timeout === undefined ? 30 : Number(values.timeout);
-  if (!(timeoutS > 0 && timeoutS <= 3600)) {
-    throw usageError(`--timeout must be 1-3600 seconds, got ${JSON.stringify(values.timeout)}`);
-  }
+  const timeoutS = timeoutSeconds(values.timeout, 30);
 
-  const env = Object.fromEntries(
-    Object.entries(Deno.env.toObject()).filter(([k]) => KEYS.includes(k)),
-  );
-  let cfg;
-  try {
-    cfg = loadConfig({ env }).values;
-  } catch (e) {
-    if (e instanceof ConfigError) throw usageError(e.message);
-    throw e;
-  }
+  const cfg = loadClientSettings(KEYS);
   let host = values.host ?? cfg.CONTROLLER_COMMAND_SERVER_HOST ?? "127.0.0.1";
   if (host === "0.0.0.0") host = "127.0.0.1";
   if (host === "::" || host === "[::]") host = "::1";

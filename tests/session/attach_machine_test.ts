@@ -11,28 +11,9 @@ import type {
   SessionSettings,
   SessionState,
 } from "../../lib/session/types.ts";
+import { TEST_SETTINGS } from "./settings.ts";
 
-const SETTINGS: SessionSettings = {
-  TWOFACTOR_CODE: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
-  TWOFA_DEVICE: undefined,
-  TWOFA_EXIT_INTERVAL: 60,
-  TWOFA_TIMEOUT: 180,
-  TWOFA_TIMEOUT_ACTION: "exit",
-  RELOGIN_AFTER_TWOFA_TIMEOUT: false,
-  EXISTING_SESSION_DETECTED_ACTION: "primary",
-  PILOT_LOGIN_FRAME_TIMEOUT: 60,
-  PILOT_AGENT_TIMEOUT: 30,
-  PILOT_API_READY_TIMEOUT: 180,
-  PILOT_PROBE_INTERVAL: 30,
-  PILOT_CCP_BACKOFF_INITIAL: 60,
-  PILOT_CCP_BACKOFF_MAX: 600,
-  PILOT_CCP_MAX_RELOGINS: 8,
-  PILOT_CCP_COOLDOWN: 0,
-  hasConfigPlan: false,
-  maxCrashRestarts: 3,
-  honourMaintenance: false,
-  attached: true,
-};
+const SETTINGS: SessionSettings = { ...TEST_SETTINGS, honourMaintenance: false, attached: true };
 
 function drive(cfg: SessionSettings = SETTINGS) {
   let state: SessionState = initialState("paper", 1_700_000_000_000);

@@ -9,27 +9,9 @@ import type {
   SessionSettings,
   SessionState,
 } from "../../lib/session/types.ts";
+import { TEST_SETTINGS } from "./settings.ts";
 
-const SETTINGS: SessionSettings = {
-  TWOFACTOR_CODE: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
-  TWOFA_DEVICE: undefined,
-  TWOFA_EXIT_INTERVAL: 60,
-  TWOFA_TIMEOUT: 180,
-  TWOFA_TIMEOUT_ACTION: "exit",
-  RELOGIN_AFTER_TWOFA_TIMEOUT: false,
-  EXISTING_SESSION_DETECTED_ACTION: "primary",
-  PILOT_LOGIN_FRAME_TIMEOUT: 60,
-  PILOT_AGENT_TIMEOUT: 30,
-  PILOT_API_READY_TIMEOUT: 180,
-  PILOT_PROBE_INTERVAL: 30,
-  PILOT_CCP_BACKOFF_INITIAL: 60,
-  PILOT_CCP_BACKOFF_MAX: 600,
-  PILOT_CCP_MAX_RELOGINS: 8,
-  PILOT_CCP_COOLDOWN: 0,
-  hasConfigPlan: false,
-  maxCrashRestarts: 3,
-  honourMaintenance: true,
-};
+const SETTINGS: SessionSettings = TEST_SETTINGS;
 
 /** Drives the machine and records everything it asked for. */
 class Driver {
@@ -879,4 +861,65 @@ Deno.test("RESTART that cannot use Lock and Exit is a full restart; one Gateway 
   late.send({ type: "restart-scheduled", pause: false, ok: true, at: "11:46 PM" });
   const t = late.send({ type: "timer", name: "restart-deadline" });
   assert.ok(t.some((e) => e.do === "stop-jvm"), "Gateway did not go down: we restart it");
+});
+
+// ---- stopping without a session; giving way to another session ---------------------------------
+
+Deno.test("a stop before any login skips Gateway's close path; after login it logs out", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  const early = d.send({ type: "stop", reason: "SIGTERM" });
+  assert.ok(early.some((e) => e.do === "stop-jvm" && !e.loggedIn), "nothing to log out of");
+  const r = new Driver();
+  r.toReady();
+  const late = r.send({ type: "stop", reason: "SIGTERM" });
+  assert.ok(late.some((e) => e.do === "stop-jvm" && e.loggedIn), "logged in: close path first");
+});
+
+Deno.test("secondary gives way while READY: Gateway's exit 0 halts instead of taking the session back", () => {
+  const d = new Driver({ ...SETTINGS, EXISTING_SESSION_DETECTED_ACTION: "secondary" });
+  d.toReady();
+  d.window("x1", "Existing session detected", {
+    kind: "existing-session",
+    continueButton: "Reconnect This Session",
+    giveWayButton: "Exit Application",
+  });
+  assert.ok(
+    d.effects.some((e) =>
+      e.do === "ui" && e.ops.some((o) => o.op === "click" && o.target.text === "Exit Application")
+    ),
+  );
+  const fx = d.send({ type: "jvm-exited", code: 0 });
+  assert.equal(d.state.phase, "halted");
+  assert.ok(!fx.some((e) => e.do === "launch"), "no relaunch: that would take the session back");
+});
+
+Deno.test("a code refused in place gets one fresh code; refused again: ALERT_2FA_FAILED, HALTED", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  d.window("w2", "Second Factor Authentication", CODE);
+  const typed = d.send({
+    type: "ui-done",
+    step: "twofa-code",
+    windowId: "w2",
+    ok: true,
+    counter: 7,
+  });
+  assert.ok(typed.some((e) => e.do === "await-change" && e.step === "twofa-code-verdict"));
+  const again = d.window("w2", "Second Factor Authentication", {
+    ...CODE,
+    error: "Invalid security code. Please try again.",
+  } as Intent);
+  const totp = again.find((e) => e.do === "totp");
+  assert.ok(totp && totp.do === "totp" && totp.avoidCounter === 7, "a fresh code, not the same");
+  d.send({ type: "ui-done", step: "twofa-code", windowId: "w2", ok: true, counter: 8 });
+  const verdict = d.send({
+    type: "ui-done",
+    step: "twofa-code-verdict",
+    windowId: "w2",
+    ok: false,
+    error: "no change",
+  });
+  assert.ok(verdict.some((e) => e.do === "alert" && e.token === "ALERT_2FA_FAILED"));
+  assert.equal(d.state.phase, "halted");
 });
