@@ -6,7 +6,7 @@
  * caller can make sure every line written before a UI event is seen before that event.
  */
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** What a launcher.log line tells about the login. */
 export type LauncherSignal =
@@ -105,9 +105,8 @@ export class LauncherLogTail {
   }
 
   async #watch() {
-    const dir = this.#path.slice(0, this.#path.lastIndexOf("/")) || "/";
     try {
-      this.#watcher = Deno.watchFs(dir, { recursive: false });
+      this.#watcher = Deno.watchFs(dirname(this.#path), { recursive: false });
       if (this.#closed) return this.close();
       for await (const e of this.#watcher) {
         if (e.paths.some((p) => p === this.#path)) this.drain();

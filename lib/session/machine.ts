@@ -12,6 +12,7 @@
  *   message instead of looping, and keep the process up.
  */
 
+import { STUCK_CONNECTING_PATTERNS } from "../dialogs/catalogue.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
@@ -183,23 +184,26 @@ function launch(ctx: Ctx, cause: string) {
  * (ALERT_IBKR_MAINTENANCE_RECOVERY). Returns whether it waits.
  */
 function waitForMaintenance(ctx: Ctx, why: string): boolean {
-  const m = ctx.maintenance;
-  if (!ctx.cfg.honourMaintenance || !m?.inside) return false;
-  const remainingMs = Math.max(1_000, m.remainingMs ?? 0);
+  const remainingMs = maintenanceDelay(ctx, why);
+  if (remainingMs === undefined) return false;
   ctx.s = { ...ctx.s, stopping: undefined };
   go(ctx, "maintenance", `inside IBKR's nightly maintenance window (${why})`);
+  timer(ctx, "maintenance", remainingMs);
+  return true;
+}
+
+/** Inside the window (and honouring it): alerts and returns how long to wait; else undefined. */
+function maintenanceDelay(ctx: Ctx, why: string): number | undefined {
+  const m = ctx.maintenance;
+  if (!ctx.cfg.honourMaintenance || !m?.inside) return undefined;
+  const remainingMs = Math.max(1_000, m.remainingMs ?? 0);
   ctx.fx.push({
     do: "alert",
     token: "ALERT_IBKR_MAINTENANCE_RECOVERY",
-    fields: {
-      mode: ctx.s.mode,
-      delay_seconds: Math.ceil(remainingMs / 1000),
-      reason: why,
-    },
+    fields: { mode: ctx.s.mode, delay_seconds: Math.ceil(remainingMs / 1000), reason: why },
     level: "info",
   });
-  timer(ctx, "maintenance", remainingMs);
-  return true;
+  return remainingMs;
 }
 
 /**
@@ -363,14 +367,8 @@ function onSecondFactor(
     ccp: { ...ctx.s.ccp, streak: 0 },
   };
   go(ctx, "second-factor", `second factor requested (${intent.variant})`);
-  const fail = (reason: string, remediation: string) => {
-    ctx.fx.push({
-      do: "alert",
-      token: "ALERT_2FA_FAILED",
-      fields: { mode: ctx.s.mode, reason, dialog_prompt: intent.prompt, remediation },
-    });
-    halt(ctx, reason, remediation);
-  };
+  const fail = (reason: string, remediation: string) =>
+    failTwofa(ctx, reason, remediation, { dialog_prompt: intent.prompt });
   switch (intent.variant) {
     case "passkey":
       return fail(
@@ -414,10 +412,7 @@ function onSecondFactor(
         return;
       }
       if (ctx.s.twofa.codeTries >= 2) {
-        return fail(
-          "the second-factor code was rejected twice",
-          "check TWOFACTOR_CODE is the secret of the Mobile Authenticator app and the clock is right",
-        );
+        return fail(CODE_REJECTED_TWICE.reason, CODE_REJECTED_TWICE.remediation);
       }
       if (!promptAsksForTotp(intent.prompt)) {
         return fail(
@@ -445,6 +440,28 @@ function onSecondFactor(
         "run 'ibg-pilot inspect' and report the dialog; log in by hand meanwhile",
       );
   }
+}
+
+/** Two codes refused: the secret or the clock is wrong, and a third try would not help. */
+const CODE_REJECTED_TWICE = {
+  reason: "the second-factor code was rejected twice",
+  remediation:
+    "check TWOFACTOR_CODE is the secret of the Mobile Authenticator app and the clock is right",
+};
+
+/** An operator-only 2FA failure: ALERT_2FA_FAILED (fields may override), then HALTED. */
+function failTwofa(
+  ctx: Ctx,
+  reason: string,
+  remediation: string,
+  alertFields: Record<string, string | undefined> = {},
+) {
+  ctx.fx.push({
+    do: "alert",
+    token: "ALERT_2FA_FAILED",
+    fields: { mode: ctx.s.mode, reason, remediation, ...alertFields },
+  });
+  halt(ctx, reason, remediation);
 }
 
 function onTwofaTimeout(ctx: Ctx, why: string) {
@@ -773,9 +790,6 @@ function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
   }
 }
 
-/** Gateway's login window status while IBKR does not answer (facts/peers.md A4). */
-const STUCK_CONNECTING = /connecting to server|trying for another/i;
-
 function onGatewayLog(ctx: Ctx, signal: LauncherSignal) {
   const s = ctx.s;
   switch (signal) {
@@ -892,34 +906,20 @@ function onTimer(ctx: Ctx, name: TimerName) {
         );
       }
       return;
-    case "relogin":
-      if (s.phase === "backoff" && s.loginWindowId && s.connectingWindowId) {
+    case "relogin": {
+      if (s.phase !== "backoff" || !s.loginWindowId) return;
+      if (s.connectingWindowId) {
         // Gateway is still trying by itself: a click now would start a second attempt.
         info(ctx, "Gateway is still connecting: waiting before logging in again");
-        timer(ctx, "relogin", LOGIN_STEP_RETRY_MS);
-        return;
+        return timer(ctx, "relogin", LOGIN_STEP_RETRY_MS);
       }
-      if (s.phase === "backoff" && s.loginWindowId && ctx.maintenance?.inside) {
-        if (!ctx.cfg.honourMaintenance) {
-          // fall through: the operator turned the wait off
-        } else {
-          const ms = Math.max(1_000, ctx.maintenance.remainingMs ?? 0);
-          ctx.fx.push({
-            do: "alert",
-            token: "ALERT_IBKR_MAINTENANCE_RECOVERY",
-            fields: { mode: s.mode, delay_seconds: Math.ceil(ms / 1000), reason: "re-login" },
-            level: "info",
-          });
-          timer(ctx, "relogin", ms);
-          return;
-        }
-      }
-      if (s.phase === "backoff" && s.loginWindowId) {
-        ctx.s = { ...ctx.s, loginWindowId: undefined };
-        go(ctx, "login", "retrying the login inside the running Gateway");
-        ctx.fx.push({ do: "ui", step: "relogin-scan", windowId: s.loginWindowId, ops: [] });
-      }
+      const wait = maintenanceDelay(ctx, "re-login");
+      if (wait !== undefined) return timer(ctx, "relogin", wait);
+      ctx.s = { ...ctx.s, loginWindowId: undefined };
+      go(ctx, "login", "retrying the login inside the running Gateway");
+      ctx.fx.push({ do: "ui", step: "relogin-scan", windowId: s.loginWindowId, ops: [] });
       return;
+    }
   }
 }
 
@@ -1110,34 +1110,17 @@ export function step(
         }
       }
       if (event.step === "twofa-device-switch" && !event.ok && s.phase === "second-factor") {
-        const reason = "choosing the 2FA device produced no code prompt";
-        ctx.fx.push({
-          do: "alert",
-          token: "ALERT_2FA_FAILED",
-          fields: {
-            mode: s.mode,
-            reason,
-            remediation: "make one 2FA method the account's only method",
-          },
-        });
-        halt(
+        failTwofa(
           ctx,
-          reason,
+          "choosing the 2FA device produced no code prompt",
           "make the Mobile Authenticator app the account's only second factor, or log in by hand",
+          { remediation: "make one 2FA method the account's only method" },
         );
       }
       if (event.step === "twofa-code-verdict" && !event.ok && s.phase === "second-factor") {
         if (s.twofa.codeTries >= 2) {
           // The second code drew the same refusal (the text did not change): rejected twice.
-          const reason = "the second-factor code was rejected twice";
-          const remediation =
-            "check TWOFACTOR_CODE is the secret of the Mobile Authenticator app and the clock is right";
-          ctx.fx.push({
-            do: "alert",
-            token: "ALERT_2FA_FAILED",
-            fields: { mode: s.mode, reason, remediation },
-          });
-          halt(ctx, reason, remediation);
+          failTwofa(ctx, CODE_REJECTED_TWICE.reason, CODE_REJECTED_TWICE.remediation);
         } else {
           // Neither closed nor changed: a 2FA timeout (per TWOFA_TIMEOUT_ACTION).
           onTwofaTimeout(ctx, "the second-factor dialog did not accept or refuse the code");
@@ -1190,7 +1173,7 @@ export function step(
       break;
     case "login-status":
       if (s.phase !== "login") break;
-      if (event.texts.some((t) => STUCK_CONNECTING.test(t))) {
+      if (event.texts.some((t) => STUCK_CONNECTING_PATTERNS.some((p) => p.test(t)))) {
         onLockout(ctx, "stuck-label");
         break;
       }

@@ -9,6 +9,7 @@ import type { Config } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import { time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
+import { nodes } from "../dialogs/tree.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
@@ -317,15 +318,12 @@ export class SessionShell {
         return;
       case "read-login-status":
         this.#serialUi(async () => {
-          const texts: string[] = [];
+          let texts: string[] = [];
           try {
             const tree = await this.#ui?.snapshot(fx.windowId);
-            const walk = (n: ComponentNode) => {
-              if (n.text) texts.push(n.text);
-              if (n.name) texts.push(n.name);
-              n.children?.forEach(walk);
-            };
-            if (tree) walk(tree);
+            if (tree) {
+              texts = nodes(tree).flatMap((n) => [n.text ?? "", n.name ?? ""]).filter(Boolean);
+            }
           } catch (e) {
             this.#log.debug("login window unreadable: {e}", { e: errText(e) });
           }

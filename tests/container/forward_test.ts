@@ -97,24 +97,13 @@ function refused(port: number, hostname = "127.0.0.1"): Promise<void> {
 }
 
 Deno.test("the outside port refuses connections until the session is READY", async () => {
-  const gw = fakeGateway();
-  const port = freePort();
-  const f = new ApiForwarder({
-    mode: "paper",
-    listenHost: "127.0.0.1",
-    listenPort: port,
-    targetPort: gw.port,
-  });
-  try {
+  await withPaperForwarder(async (f, port, gw) => {
     assert.equal(f.listening, false);
     await refused(port);
     await f.setOpen(false); // leaving a state we were never in changes nothing
     await refused(port);
     assert.equal(gw.conns.length, 0, "nothing reached Gateway");
-  } finally {
-    await f.close();
-    await gw.close();
-  }
+  });
 });
 
 Deno.test("relays bytes both ways; Gateway sees the connection from 127.0.0.1", async () => {
@@ -160,15 +149,7 @@ Deno.test("relays bytes both ways; Gateway sees the connection from 127.0.0.1", 
 });
 
 Deno.test("leaving READY closes the port; relayed connections live on until Gateway ends them", async () => {
-  const gw = fakeGateway();
-  const port = freePort();
-  const f = new ApiForwarder({
-    mode: "paper",
-    listenHost: "127.0.0.1",
-    listenPort: port,
-    targetPort: gw.port,
-  });
-  try {
+  await withPaperForwarder(async (f, port, gw) => {
     await f.setOpen(true);
     const client = await Deno.connect({ hostname: "127.0.0.1", port });
     await writeAll(client, "one");
@@ -191,22 +172,11 @@ Deno.test("leaving READY closes the port; relayed connections live on until Gate
     await writeAll(again, "three");
     assert.equal(await readN(again, 5), "THREE");
     again.close();
-  } finally {
-    await f.close();
-    await gw.close();
-  }
+  });
 });
 
 Deno.test("leaving and re-entering READY at once: the same port opens again", async () => {
-  const gw = fakeGateway();
-  const port = freePort();
-  const f = new ApiForwarder({
-    mode: "paper",
-    listenHost: "127.0.0.1",
-    listenPort: port,
-    targetPort: gw.port,
-  });
-  try {
+  await withPaperForwarder(async (f, port) => {
     await f.setOpen(true);
     void f.setOpen(false); // not awaited: the shell does not wait between effects either
     await f.setOpen(true);
@@ -215,22 +185,11 @@ Deno.test("leaving and re-entering READY at once: the same port opens again", as
     await writeAll(client, "again");
     assert.equal(await readN(client, 5), "AGAIN");
     client.close();
-  } finally {
-    await f.close();
-    await gw.close();
-  }
+  });
 });
 
 Deno.test("close() (shutdown) ends the port and every relayed connection", async () => {
-  const gw = fakeGateway();
-  const port = freePort();
-  const f = new ApiForwarder({
-    mode: "paper",
-    listenHost: "127.0.0.1",
-    listenPort: port,
-    targetPort: gw.port,
-  });
-  try {
+  await withPaperForwarder(async (f, port) => {
     await f.setOpen(true);
     const client = await Deno.connect({ hostname: "127.0.0.1", port });
     await writeAll(client, "x");
@@ -243,10 +202,7 @@ Deno.test("close() (shutdown) ends the port and every relayed connection", async
     await refused(port);
     await f.setOpen(true); // a closed forwarder stays closed
     await refused(port);
-  } finally {
-    await f.close();
-    await gw.close();
-  }
+  });
 });
 
 Deno.test("an accepted client is dropped when Gateway's port refuses the relay", async () => {
@@ -306,3 +262,23 @@ Deno.test("a port another process holds: ALERT_API_FORWARD_FAILED once, open onc
     await gw.close();
   }
 });
+
+/** A paper forwarder on a free local port in front of a fresh fake Gateway; both closed after. */
+async function withPaperForwarder(
+  body: (f: ApiForwarder, port: number, gw: ReturnType<typeof fakeGateway>) => Promise<void>,
+): Promise<void> {
+  const gw = fakeGateway();
+  const port = freePort();
+  const f = new ApiForwarder({
+    mode: "paper",
+    listenHost: "127.0.0.1",
+    listenPort: port,
+    targetPort: gw.port,
+  });
+  try {
+    await body(f, port, gw);
+  } finally {
+    await f.close();
+    await gw.close();
+  }
+}
