@@ -35,8 +35,8 @@ public final class Driver extends Thread {
     private final Scenario sc;
     private final Set<Window> handled = Collections.newSetFromMap(new IdentityHashMap<>());
     private int logins;
-    /** A Log In click was posted and the attempt has not visibly started (button not yet disabled). */
-    private boolean clickPending;
+    /** Flow.attemptsDone when the last Log In click was posted; -1 when no click is outstanding. */
+    private int clickedAtAttempts = -1;
     private int twofaAnswers;
     private boolean trapClicked;
     private boolean configDone;
@@ -204,12 +204,11 @@ public final class Driver extends Thread {
             if (pw.isEmpty()) continue;
             AbstractButton logIn = onEdt(() -> button(w, "Log In", "Paper Log In", "Paper-Login", "Log-In", "Login"));
             if (logIn == null) continue;
-            if (!onEdt(logIn::isEnabled)) {
-                clickPending = false; // the attempt is running: a later enabled button is a new chance
-                continue;
-            }
+            if (!onEdt(logIn::isEnabled)) continue;
             // Under load the posted click may not have run yet: never log in twice for one attempt.
-            if (clickPending) return;
+            // The click is spent when its attempt has finished; sampling the disabled button missed
+            // attempts whose every busy moment was covered by a modal (CI, 2026-12).
+            if (clickedAtAttempts >= 0 && flow.attemptsDone <= clickedAtAttempts) return;
             logins++;
             boolean paper = "paper".equals(opt("mode", "paper"));
             AbstractButton api = onEdt(() -> "fix".equals(opt("api", "ib")) ? button(w, "FIX CTCI", "FIX-CTCI") : button(w, "IB API"));
@@ -222,7 +221,7 @@ public final class Driver extends Thread {
             if (user != null) setText(user, opt("username", "simuser"));
             setText((JPasswordField) pw.get(pw.size() - 1), opt("password", "simpass"));
             AbstractButton go = onEdt(() -> button(w, "Log In", "Paper Log In", "Paper-Login", "Log-In", "Login"));
-            clickPending = true;
+            clickedAtAttempts = flow.attemptsDone;
             click(go);
             return;
         }

@@ -37,6 +37,8 @@ public final class Flow implements MainWindow.Actions {
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> thread(r, "JTS-Timer"));
     volatile boolean loggedIn;
     volatile boolean busy;
+    /** Login attempts that have finished (the driver waits on this, not on sampling the button). */
+    volatile int attemptsDone;
     volatile boolean exiting;
     private volatile boolean exitRecorded;
     volatile String mode = "paper";
@@ -139,7 +141,10 @@ public final class Flow implements MainWindow.Actions {
 
     /** The Log In button (EDT). The attempt runs on the worker thread. */
     private void onLogIn(boolean paper, boolean fix, String u, char[] pw, String fixUser, char[] fixPw) {
-        if (busy || exiting || loggedIn) return;
+        if (busy || exiting || loggedIn) {
+            attemptsDone++; // an ignored click is spent too
+            return;
+        }
         busy = true;
         String password = new String(pw);
         worker.submit(() -> {
@@ -148,6 +153,7 @@ public final class Flow implements MainWindow.Actions {
             } catch (Throwable t) {
                 EventLog.emit("sim-error", "where", "login", "error", t.toString());
             } finally {
+                attemptsDone++;
                 busy = false;
                 if (login != null) login.setBusy(false);
             }
