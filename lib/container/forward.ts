@@ -68,6 +68,8 @@ export class ApiForwarder {
   #relays = new Set<Relay>();
   #retry?: ReturnType<typeof setTimeout>;
   #alerted = false;
+  /** Why the last attempt to open failed, while that failure stands. */
+  #openError?: string;
   #stats: ForwarderStats = { accepted: 0, active: 0, upstreamFailures: 0 };
   #log;
 
@@ -84,6 +86,14 @@ export class ApiForwarder {
   /** The bound address while listening (port 0 in the options picks a free one). */
   get addr(): Deno.NetAddr | undefined {
     return this.#listener?.addr;
+  }
+
+  /**
+   * Why the outside port is not listening although the session is READY (it could not be bound;
+   * retried every FORWARD_RETRY_MS), else undefined.
+   */
+  get openError(): string | undefined {
+    return this.#wantOpen && !this.#listener ? this.#openError : undefined;
   }
 
   /** A copy of the counters. */
@@ -152,6 +162,7 @@ export class ApiForwarder {
           retry: FORWARD_RETRY_MS / 1000,
         },
       );
+      this.#openError = `${listenHost}:${listenPort}: ${why}; ${fix}`;
       if (!this.#alerted) {
         this.#alerted = true;
         alert("ALERT_API_FORWARD_FAILED", {
@@ -165,6 +176,7 @@ export class ApiForwarder {
       return;
     }
     this.#alerted = false;
+    this.#openError = undefined;
     this.#log.info("API forward open: {host}:{port} -> 127.0.0.1:{target}", {
       host: listenHost,
       port: this.#listener.addr.port,

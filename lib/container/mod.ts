@@ -41,6 +41,8 @@ export interface ContainerSupport {
    * Resolves once that is in effect; never rejects.
    */
   readyChanged(mode: Mode, ready: boolean): Promise<void>;
+  /** The forwarded port of a session for /health, undefined when it is not forwarded. */
+  forwardStatus(mode: Mode): { port: number; listening: boolean; error?: string } | undefined;
   /** Closes every forwarder, then ends Xvfb. Idempotent. */
   close(): Promise<void>;
 }
@@ -147,6 +149,16 @@ export async function startContainer(
     },
     readyChanged(mode, ready) {
       return forwarders.get(mode)?.setOpen(ready) ?? Promise.resolve();
+    },
+    forwardStatus(mode) {
+      const f = forwarders.get(mode);
+      const planned = plan.forwards.find((p) => p.mode === mode);
+      if (!f || !planned) return undefined;
+      return {
+        port: f.addr?.port ?? planned.listenPort,
+        listening: f.listening,
+        error: f.openError,
+      };
     },
     close() {
       closing ??= (async () => {

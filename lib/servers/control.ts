@@ -33,6 +33,11 @@ export interface SessionStatus {
   lastAuthSuccessAt: number | null;
   /** Gateway build in use (for example "10.45.1j"), when known. */
   gatewayVersion?: string | null;
+  /**
+   * The outside port forwarded to the API port (lib/container), when forwarding is on: clients
+   * outside use it, so a session whose forwarded port is not listening is not ready.
+   */
+  forward?: { port: number; listening: boolean; error?: string } | null;
   /** Why the session is not ready or halted, for humans; never contains secrets. */
   reason?: string | null;
 }

@@ -20,6 +20,10 @@ export interface SessionReport {
   api_port: number | null;
   api_port_open: boolean;
   api_handshake_ok: boolean;
+  /** The outside port forwarded to api_port (container forwarding), null when not forwarding. */
+  forward_port: number | null;
+  /** The forwarded port is listening; null when not forwarding. */
+  forward_listening: boolean | null;
   server_version: number | null;
   gateway_version: string | null;
   /** Epoch seconds of the last completed login, null if none yet. */
@@ -62,22 +66,33 @@ export function sessionReport(s: SessionStatus, now: number): SessionReport {
     api_port: s.apiPort,
     api_port_open: s.apiPortOpen,
     api_handshake_ok: s.apiHandshakeOk,
+    forward_port: s.forward?.port ?? null,
+    forward_listening: s.forward ? s.forward.listening : null,
     server_version: s.serverVersion,
     gateway_version: s.gatewayVersion ?? null,
     last_auth_success_ts: auth === null ? null : Math.floor(auth / 1000),
     last_auth_success_age_seconds: auth === null
       ? null
       : Math.max(0, Math.floor((now - auth) / 1000)),
-    reason: s.reason ?? null,
+    reason: s.reason ?? forwardProblem(s) ?? null,
   };
+}
+
+/** Why a logged-in session is not ready because of its forwarded port, if that is the case. */
+function forwardProblem(s: SessionStatus): string | undefined {
+  if (!s.forward || s.forward.listening || s.state !== "READY") return undefined;
+  return `the forwarded API port ${s.forward.port} is not listening` +
+    (s.forward.error ? ` (${s.forward.error})` : "");
 }
 
 /**
  * Ready on positive evidence only: the supervisor says READY and the evidence agrees (JVM alive,
- * API handshake answered). A session that merely claims `ready` without the evidence is not.
+ * API handshake answered) and, when the API port is forwarded, the forwarded port that clients
+ * outside use is listening. A session that merely claims `ready` without the evidence is not.
  */
 export function isReady(s: SessionStatus): boolean {
-  return s.ready && s.state === "READY" && s.jvmAlive && s.apiHandshakeOk;
+  return s.ready && s.state === "READY" && s.jvmAlive && s.apiHandshakeOk &&
+    (!s.forward || s.forward.listening);
 }
 
 /**
@@ -112,6 +127,8 @@ function emptySession(mode: SessionMode): SessionReport {
     api_port: null,
     api_port_open: false,
     api_handshake_ok: false,
+    forward_port: null,
+    forward_listening: null,
     server_version: null,
     gateway_version: null,
     last_auth_success_ts: null,

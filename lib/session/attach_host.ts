@@ -262,6 +262,7 @@ export function attachedContainer(env: Record<string, string>): ContainerSupport
     forwarders: new Map(),
     failure: undefined,
     readyChanged: () => Promise.resolve(),
+    forwardStatus: () => undefined,
     close: () => Promise.resolve(),
   };
 }

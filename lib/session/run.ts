@@ -260,6 +260,7 @@ export async function runPilot(
           apiHandshakeOk: snap.apiHandshakeOk,
           serverVersion: snap.serverVersion ?? null,
           lastAuthSuccessAt: snap.lastAuthSuccess ?? null,
+          forward: container.forwardStatus(snap.mode) ?? null,
           reason: snap.haltReason ?? snap.cause,
         };
       }),

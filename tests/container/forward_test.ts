@@ -181,6 +181,7 @@ Deno.test("leaving and re-entering READY at once: the same port opens again", as
     void f.setOpen(false); // not awaited: the shell does not wait between effects either
     await f.setOpen(true);
     assert.equal(f.listening, true);
+    assert.equal(f.openError, undefined);
     const client = await Deno.connect({ hostname: "127.0.0.1", port });
     await writeAll(client, "again");
     assert.equal(await readN(client, 5), "AGAIN");
@@ -240,9 +241,12 @@ Deno.test("a port another process holds: ALERT_API_FORWARD_FAILED once, open onc
     portSetting: "PILOT_API_FORWARD_PORT",
   });
   try {
+    assert.equal(f.openError, undefined);
     await f.setOpen(true);
     assert.equal(f.listening, false);
+    assert.match(f.openError ?? "", new RegExp(`^127\\.0\\.0\\.1:${port}: .*free port ${port}`));
     await f.setOpen(false);
+    assert.equal(f.openError, undefined); // not READY: nothing is missing
     await f.setOpen(true); // READY again, still taken: no second alert
     const failed = alerts.filter((a) => a.token === "ALERT_API_FORWARD_FAILED");
     assert.equal(failed.length, 1);

@@ -12,9 +12,29 @@ import { probeApi } from "../../lib/probe/mod.ts";
 import { freePort, withScenario } from "./harness.ts";
 
 const MODES = ["live", "paper"] as const;
+const HEALTHY_DEADLINE_MS = 15_000;
+
+interface HealthBody {
+  status: string;
+  sessions: { mode: string; forward_port: number | null; forward_listening: boolean | null }[];
+}
+
+/** /health once it answers 200 (the forwards open just after READY), or the last body seen. */
+async function healthyReport(port: number): Promise<HealthBody> {
+  const deadline = Date.now() + HEALTHY_DEADLINE_MS;
+  let last = "";
+  while (Date.now() < deadline) {
+    const r = await fetch(`http://127.0.0.1:${port}/health`);
+    last = await r.text();
+    if (r.status === 200) return JSON.parse(last);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  throw new Error(`/health not healthy within ${HEALTHY_DEADLINE_MS} ms; last: ${last}`);
+}
 
 Deno.test("container: own Xvfb, both modes, forwards gated on READY, ordered shutdown", async () => {
   const forward = { live: freePort(), paper: freePort() };
+  const healthPort = freePort();
   let xvfbPid: number | undefined;
   try {
     await withScenario({
@@ -23,6 +43,7 @@ Deno.test("container: own Xvfb, both modes, forwards gated on READY, ordered shu
       env: {
         PILOT_API_FORWARD_PORT: String(forward.live),
         PILOT_API_FORWARD_PORT_PAPER: String(forward.paper),
+        CONTROLLER_HEALTH_SERVER_PORT: String(healthPort),
       },
       // Gateway opens its API port a while after login: room to see the forwards refuse.
       scenario: { delays: { apiPortMs: 3000 } },
@@ -58,6 +79,13 @@ Deno.test("container: own Xvfb, both modes, forwards gated on READY, ordered shu
           `${mode} Gateway served client ${clientId}`,
         );
       }
+
+      // /health agrees: healthy, and each session's forwarded port is listening.
+      const health = await healthyReport(healthPort);
+      assert.deepEqual(
+        health.sessions.map((s) => [s.mode, s.forward_port, s.forward_listening]),
+        MODES.map((mode) => [mode, forward[mode], true]),
+      );
 
       run.pilot.signal("SIGTERM");
       for (const mode of MODES) {

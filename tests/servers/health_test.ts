@@ -88,6 +88,10 @@ const STATES: [string, Partial<SessionStatus>, number][] = [
     apiHandshakeOk: false,
   }, 503],
   ["READY", {}, 200],
+  ["READY, forwarded port listening", { forward: { port: 4004, listening: true } }, 200],
+  ["READY but the forwarded port cannot be opened", {
+    forward: { port: 4004, listening: false, error: "0.0.0.0:4004: Address in use" },
+  }, 503],
   ["HALTED", {
     state: "HALTED",
     ready: false,
@@ -157,6 +161,29 @@ Deno.test("TRADING_MODE=both: healthy only when both are ready; top level shows 
     assert.equal(r.code, 200);
     assert.equal(r.body.state, "READY");
     assert.equal(r.body.api_port, 4001);
+  });
+});
+
+Deno.test("the forwarded port is reported, and a READY session without it says why", async () => {
+  const error = "0.0.0.0:4004: Address already in use; free port 4004";
+  await withHealth(
+    [status({ forward: { port: 4004, listening: false, error } })],
+    "paper",
+    async (base) => {
+      const r = await getJson(`${base}/health`);
+      assert.equal(r.code, 503);
+      assert.equal(r.body.state, "READY");
+      assert.equal(r.body.forward_port, 4004);
+      assert.equal(r.body.forward_listening, false);
+      assert.equal(r.body.reason, `the forwarded API port 4004 is not listening (${error})`);
+    },
+  );
+  await withHealth([status()], "paper", async (base) => {
+    const r = await getJson(`${base}/health`);
+    assert.equal(r.code, 200);
+    assert.equal(r.body.forward_port, null);
+    assert.equal(r.body.forward_listening, null);
+    assert.equal(r.body.reason, null);
   });
 });
 
