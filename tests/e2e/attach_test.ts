@@ -29,8 +29,11 @@ interface AttachRun {
   sockets: string[];
   readyFile: string;
   apiPort: number;
-  /** Starts `ibg-pilot run --attach <sim pid> ...extra` (ended at the end if still running). */
-  attach(extra?: string[]): PilotProcess;
+  /**
+   * Starts `ibg-pilot run --attach <sim pid> ...extra` (ended at the end if still running);
+   * with `discover`, `--attach` without a PID: ibg-pilot finds the Gateway JVM itself.
+   */
+  attach(extra?: string[], opts?: { discover?: boolean }): PilotProcess;
   event(pred: (e: SimEvent) => boolean, what: string): Promise<SimEvent>;
   events(): Promise<SimEvent[]>;
 }
@@ -104,8 +107,9 @@ async function withAttachedSim(
       sockets,
       readyFile,
       apiPort,
-      attach(extra = []) {
-        const p = startPilot(["run", "--attach", String(s.pid), ...extra], env, {
+      attach(extra = [], attachOpts = {}) {
+        const pid = attachOpts.discover ? [] : [String(s.pid)];
+        const p = startPilot(["run", "--attach", ...pid, ...extra], env, {
           extraUnixSockets: sockets,
           logFile: join(dir, `pilot-${pilots.length}.log`),
         });
@@ -170,7 +174,7 @@ Deno.test("attach at the login window: the agent is loaded, login, READY; Gatewa
   });
 });
 
-Deno.test("attach to a logged-in Gateway: READY with no clicks; SIGTERM detaches; a second attach reuses the agent", async () => {
+Deno.test("attach to a logged-in Gateway: READY with no clicks; SIGTERM detaches; a second attach without a PID finds it and reuses the agent", async () => {
   await withAttachedSim({
     scenario: {
       drive: { username: SECRETS.user, password: SECRETS.password, mode: "paper" },
@@ -198,9 +202,11 @@ Deno.test("attach to a logged-in Gateway: READY with no clicks; SIGTERM detaches
     assert.ok(!find(after, "api-closed"), "Gateway still logged in");
 
     // The agent stays loaded and serving: a later attach talks to it without loading it again.
-    const second = run.attach();
+    // This one is given no PID: it finds the Gateway JVM among the user's processes.
+    const second = run.attach([], { discover: true });
     await second.waitForLine(READY, STEP_DEADLINE_MS);
     assert.match(second.output(), /still answers: reusing it/);
+    assert.match(second.output(), new RegExp(`\\b${run.sim.pid}\\b`), "the sim's JVM was found");
     second.signal("SIGTERM");
     assert.equal((await second.status).code, 0);
     assert.ok(await simRunning(run.sim));
