@@ -454,9 +454,16 @@ export class SessionShell {
     }
   }
 
+  /**
+   * Reads a window and offers it to the machine. A window that closed while it was being read is
+   * dropped: its close has already been dispatched, and offering it afterwards would leave the
+   * machine holding a window that is gone (a connecting modal closed within one snapshot kept
+   * every later re-login waiting for it: seen under load, 2026-12).
+   */
   async #classifyAndDispatch(window: WindowInfo) {
     const ui = this.#ui;
     if (!ui) return;
+    const known = this.#windows.get(window.id);
     let tree: ComponentNode;
     try {
       tree = await ui.snapshot(window.id);
@@ -465,6 +472,10 @@ export class SessionShell {
         title: window.title,
         e: errText(e),
       });
+      return;
+    }
+    if (!known || this.#windows.get(window.id) !== known) {
+      this.#log.debug("window {title} closed while it was being read", { title: window.title });
       return;
     }
     const { rule, intent } = this.#deps.classify(window, tree);
@@ -491,6 +502,7 @@ export class SessionShell {
       if (!ui || !window) return;
       try {
         const tree = await ui.snapshot(windowId);
+        if (this.#windows.get(windowId) !== window) return; // closed meanwhile
         const seen = this.#deps.classify(window, tree);
         const key = JSON.stringify(seen.intent);
         if (key !== first) {
@@ -573,8 +585,10 @@ export class SessionShell {
       }
       if (stepName === "relogin-scan") {
         // Offer the (still open) login window to the machine again.
-        const w = (await ui.windows()).find((x) => x.id === windowId);
-        if (w) void this.#classifyAndDispatch(w);
+        const known = this.#windows.get(windowId);
+        if (known && (await ui.windows()).some((x) => x.id === windowId)) {
+          void this.#classifyAndDispatch(known);
+        }
       }
       this.dispatch({ type: "ui-done", step: stepName, windowId, ok: true });
     } catch (e) {

@@ -1,0 +1,143 @@
+/**
+ * The session shell with a fake Gateway host and a fake UI port whose snapshots the test
+ * answers by hand: the ordering between UI events and the reads they trigger.
+ */
+
+import assert from "node:assert/strict";
+import { loadConfig } from "../../lib/config/mod.ts";
+import { makeClassifier } from "../../lib/session/intent.ts";
+import { SessionShell } from "../../lib/session/shell.ts";
+import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../../lib/ui/port.ts";
+import { TEST_SETTINGS } from "./settings.ts";
+
+/** A UI port whose snapshot() calls wait until the test answers them. */
+class HandFedUi implements UiPort {
+  readonly channel = "agent";
+  #listeners = new Set<(e: UiEvent) => void>();
+  #pending: { windowId: string; answer: (tree: ComponentNode) => void }[] = [];
+  #waiters: (() => void)[] = [];
+
+  windows(): Promise<WindowInfo[]> {
+    return Promise.resolve([]);
+  }
+  snapshot(windowId: string): Promise<ComponentNode> {
+    return new Promise((answer) => {
+      this.#pending.push({ windowId, answer });
+      for (const w of this.#waiters.splice(0)) w();
+    });
+  }
+  /** Waits until a snapshot of `windowId` is asked for, and returns its answer function. */
+  async snapshotAsked(windowId: string): Promise<(tree: ComponentNode) => void> {
+    for (;;) {
+      const i = this.#pending.findIndex((p) => p.windowId === windowId);
+      if (i >= 0) return this.#pending.splice(i, 1)[0].answer;
+      await new Promise<void>((r) => this.#waiters.push(r));
+    }
+  }
+  emit(e: UiEvent): void {
+    for (const l of this.#listeners) l(e);
+  }
+  onEvent(listener: (e: UiEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  click = () => Promise.resolve();
+  setText = () => Promise.resolve();
+  setSelected = () => Promise.resolve();
+  selectTreePath = () => Promise.resolve();
+  selectListItem = () => Promise.resolve();
+  menu = () => Promise.resolve();
+  key = () => Promise.resolve();
+  closeWindow = () => Promise.resolve();
+  close = () => Promise.resolve();
+}
+
+function node(role: ComponentNode["role"], text: string, children: ComponentNode[] = []) {
+  return { role, type: role, text, enabled: true, showing: true, children } as ComponentNode;
+}
+
+const CONNECTING: WindowInfo = {
+  id: "w7",
+  title: "Gateway",
+  className: "javax.swing.JDialog",
+  kind: "dialog",
+  modal: true,
+  showing: true,
+  toolkit: "swing",
+};
+const CONNECTING_TREE = node("panel", "", [
+  node("label", "Connecting to server..."),
+  node("button", "OK"),
+]);
+
+/** A shell in its login phase, connected to a hand-fed UI. */
+async function loginShell(): Promise<{ shell: SessionShell; ui: HandFedUi }> {
+  const ui = new HandFedUi();
+  const config = loadConfig({ env: { TRADING_MODE: "paper" }, home: "/h" }).values;
+  let connected!: () => void;
+  const uiConnected = new Promise<void>((r) => (connected = r));
+  const shell = new SessionShell({
+    mode: "paper",
+    config,
+    settings: { ...TEST_SETTINGS, honourMaintenance: false },
+    host: {
+      launch: () => Promise.resolve({ pid: 4242, resumed: false, exited: new Promise(() => {}) }),
+      connectUi: () => {
+        connected();
+        return Promise.resolve(ui);
+      },
+      stop: () => Promise.resolve({ status: "not-running" }),
+    },
+    probe: () => Promise.resolve({ ok: false, error: "not yet" }),
+    classify: makeClassifier(config, "paper"),
+    configure: () => Promise.resolve({ ok: true, mismatches: [] }),
+    readyFile: () => Promise.resolve(),
+    maintenance: () => ({ inside: false }),
+  });
+  const inLogin = new Promise<void>((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error("no login phase within 5 s")), 5_000);
+    const off = shell.onChange((s) => {
+      if (s.state !== "login") return;
+      clearTimeout(deadline);
+      off();
+      resolve();
+    });
+  });
+  shell.start();
+  await uiConnected;
+  await inLogin;
+  return { shell, ui };
+}
+
+/** Resolves after every queued microtask (the shell's continuation of a read) has run. */
+function settled(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+Deno.test("a window that closes while it is being read is not offered to the machine", async () => {
+  const { shell, ui } = await loginShell();
+  try {
+    ui.emit({ type: "window-opened", window: CONNECTING, at: Date.now() });
+    const answer = await ui.snapshotAsked(CONNECTING.id);
+    ui.emit({ type: "window-closed", windowId: CONNECTING.id, title: CONNECTING.title, at: 0 });
+    answer(CONNECTING_TREE);
+    await settled();
+    assert.equal(shell.state.connectingWindowId, undefined, "a closed modal is not connecting");
+  } finally {
+    shell.dispatch({ type: "stop", reason: "test over" });
+  }
+});
+
+Deno.test("a window read while it stays open is offered: the connecting modal is tracked", async () => {
+  const { shell, ui } = await loginShell();
+  try {
+    ui.emit({ type: "window-opened", window: CONNECTING, at: Date.now() });
+    (await ui.snapshotAsked(CONNECTING.id))(CONNECTING_TREE);
+    await settled();
+    assert.equal(shell.state.connectingWindowId, CONNECTING.id);
+    ui.emit({ type: "window-closed", windowId: CONNECTING.id, title: CONNECTING.title, at: 0 });
+    assert.equal(shell.state.connectingWindowId, undefined);
+  } finally {
+    shell.dispatch({ type: "stop", reason: "test over" });
+  }
+});
