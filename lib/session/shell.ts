@@ -142,6 +142,8 @@ export class SessionShell {
   #resolveDone!: (code: number) => void;
   #listeners = new Set<(s: SessionSnapshot) => void>();
   #uiChain: Promise<unknown> = Promise.resolve();
+  /** Ready-file writes, in order; the session is done only once they have finished. */
+  #readyFileWrites: Promise<void> = Promise.resolve();
   #logTail?: LauncherLogTail;
 
   constructor(deps: ShellDeps) {
@@ -334,8 +336,12 @@ export class SessionShell {
         void this.#checkUi();
         return;
       case "ready-file":
-        void this.#deps.readyFile(fx.present).catch((e) =>
-          this.#log.error("ready file: {e}", { e: errText(e) })
+        // Chained: a removal must not overtake the write before it, and the process must not
+        // exit with a ready file left behind (seen under load: exit 1 won the race).
+        this.#readyFileWrites = this.#readyFileWrites.then(() =>
+          this.#deps.readyFile(fx.present).catch((e) =>
+            this.#log.error("ready file: {e}", { e: errText(e) })
+          )
         );
         return;
       case "stop-jvm":
@@ -347,7 +353,9 @@ export class SessionShell {
       case "exit":
         for (const name of [...this.#timers.keys()]) this.#cancelTimer(name);
         this.#logTail?.close();
-        void this.#closeUi().finally(() => this.#resolveDone(fx.code));
+        void this.#closeUi()
+          .then(() => this.#readyFileWrites)
+          .finally(() => this.#resolveDone(fx.code));
         return;
     }
   }

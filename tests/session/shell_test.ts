@@ -70,8 +70,18 @@ const CONNECTING_TREE = node("panel", "", [
   node("button", "OK"),
 ]);
 
-/** A shell in its login phase, connected to a hand-fed UI. */
-async function loginShell(): Promise<{ shell: SessionShell; ui: HandFedUi }> {
+interface ShellOptions {
+  /** run --attach: the session starts by probing, and the JVM's exit ends the run. */
+  attached?: boolean;
+  apiAnswers?: boolean;
+  readyFile?: (present: boolean) => Promise<void>;
+  jvmExit?: Promise<{ code: number | null }>;
+}
+
+/** A shell in its login phase (READY when attached and the API answers), on a hand-fed UI. */
+async function loginShell(
+  opts: ShellOptions = {},
+): Promise<{ shell: SessionShell; ui: HandFedUi }> {
   const ui = new HandFedUi();
   const config = loadConfig({ env: { TRADING_MODE: "paper" }, home: "/h" }).values;
   let connected!: () => void;
@@ -79,34 +89,46 @@ async function loginShell(): Promise<{ shell: SessionShell; ui: HandFedUi }> {
   const shell = new SessionShell({
     mode: "paper",
     config,
-    settings: { ...TEST_SETTINGS, honourMaintenance: false },
+    settings: { ...TEST_SETTINGS, honourMaintenance: false, attached: opts.attached },
     host: {
-      launch: () => Promise.resolve({ pid: 4242, resumed: false, exited: new Promise(() => {}) }),
+      launch: () =>
+        Promise.resolve({
+          pid: 4242,
+          resumed: false,
+          exited: opts.jvmExit ?? new Promise(() => {}),
+        }),
       connectUi: () => {
         connected();
         return Promise.resolve(ui);
       },
       stop: () => Promise.resolve({ status: "not-running" }),
     },
-    probe: () => Promise.resolve({ ok: false, error: "not yet" }),
+    probe: () =>
+      Promise.resolve(opts.apiAnswers ? { ok: true, serverVersion: 187 } : { ok: false }),
     classify: makeClassifier(config, "paper"),
     configure: () => Promise.resolve({ ok: true, mismatches: [] }),
-    readyFile: () => Promise.resolve(),
+    readyFile: opts.readyFile ?? (() => Promise.resolve()),
     maintenance: () => ({ inside: false }),
   });
-  const inLogin = new Promise<void>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error("no login phase within 5 s")), 5_000);
+  const inLogin = phase(shell, "login");
+  shell.start();
+  await uiConnected;
+  await inLogin;
+  return { shell, ui };
+}
+
+/** Resolves when the shell reaches `state` (within 5 s). */
+function phase(shell: SessionShell, state: string): Promise<void> {
+  if (shell.snapshot().state === state) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`no ${state} within 5 s`)), 5_000);
     const off = shell.onChange((s) => {
-      if (s.state !== "login") return;
+      if (s.state !== state) return;
       clearTimeout(deadline);
       off();
       resolve();
     });
   });
-  shell.start();
-  await uiConnected;
-  await inLogin;
-  return { shell, ui };
 }
 
 /** Resolves after every queued microtask (the shell's continuation of a read) has run. */
@@ -140,4 +162,31 @@ Deno.test("a window read while it stays open is offered: the connecting modal is
   } finally {
     shell.dispatch({ type: "stop", reason: "test over" });
   }
+});
+
+Deno.test("the session is done only after its ready file is removed", async () => {
+  const writes: boolean[] = [];
+  let removed!: () => void;
+  const removal = new Promise<void>((r) => (removed = r));
+  let exitJvm!: (e: { code: number | null }) => void;
+  const { shell } = await loginShell({
+    attached: true,
+    apiAnswers: true,
+    jvmExit: new Promise((r) => (exitJvm = r)),
+    readyFile: (present) => {
+      writes.push(present);
+      return present ? Promise.resolve() : removal;
+    },
+  });
+  await phase(shell, "ready");
+  let done: number | undefined;
+  shell.done.then((code) => (done = code));
+
+  exitJvm({ code: 0 }); // the attached Gateway goes away: the run ends with exit 1
+  await phase(shell, "stopped");
+  await settled();
+  assert.deepEqual(writes, [true, false]);
+  assert.equal(done, undefined, "done before the ready file was removed");
+  removed();
+  assert.equal(await shell.done, 1);
 });
