@@ -317,6 +317,26 @@ export const SCHEMA = {
     group: "Lifecycle",
     doc: "While ready, how often the API handshake is re-probed.",
   }),
+  PILOT_CRASH_BACKOFF_INITIAL: def({
+    type: t.int(1, 3600, "seconds"),
+    default: 5,
+    group: "Lifecycle",
+    doc:
+      "After Gateway's JVM exits unexpectedly, wait this long before starting it again; doubles with each crash in a row.",
+  }),
+  PILOT_CRASH_BACKOFF_MAX: def({
+    type: t.int(1, 7200, "seconds"),
+    default: 300,
+    group: "Lifecycle",
+    doc: "The cap of the crash backoff.",
+  }),
+  PILOT_CRASH_MAX_RESTARTS: def({
+    type: t.int(1, 100),
+    default: 5,
+    group: "Lifecycle",
+    doc:
+      "Unexpected JVM exits in a row (without reaching READY) that are restarted; the next one halts with ALERT_JVM_RESTART_EXHAUSTED.",
+  }),
   PILOT_CCP_BACKOFF_INITIAL: def({
     type: t.int(1, 3600, "seconds"),
     default: 60,

@@ -52,9 +52,17 @@ export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
 export const RESTART_DEADLINE_MS = 180_000;
-/** Backoff between relaunches after an unexpected JVM exit: 5 s doubling, capped. */
-export function crashBackoffMs(crashes: number): number {
-  return Math.min(300_000, 5_000 * 2 ** Math.max(0, crashes - 1));
+/**
+ * Backoff before the relaunch after the n-th unexpected JVM exit in a row:
+ * PILOT_CRASH_BACKOFF_INITIAL (5 s) doubling, capped at PILOT_CRASH_BACKOFF_MAX (300 s).
+ */
+export function crashBackoffMs(
+  crashes: number,
+  cfg: Pick<SessionSettings, "PILOT_CRASH_BACKOFF_INITIAL" | "PILOT_CRASH_BACKOFF_MAX">,
+): number {
+  const initial = (cfg.PILOT_CRASH_BACKOFF_INITIAL ?? 5) * 1000;
+  const max = (cfg.PILOT_CRASH_BACKOFF_MAX ?? 300) * 1000;
+  return Math.min(max, initial * 2 ** Math.max(0, crashes - 1));
 }
 
 /** Timers that belong to one JVM's life: cancelled when it exits. */
@@ -257,7 +265,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
       return halt(ctx, reason, remediation);
     }
     const cooldowns = ctx.s.ccp.cooldowns + 1;
-    if (cooldowns > cfg.maxCrashRestarts) {
+    if (cooldowns > cfg.PILOT_CRASH_MAX_RESTARTS!) {
       ctx.fx.push({
         do: "alert",
         token: "ALERT_JVM_RESTART_EXHAUSTED",
@@ -274,7 +282,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
       do: "log",
       level: "warning",
       message: `${reason}: stopping Gateway for a ${Math.round(delayMs / 1000)} s cool-down ` +
-        `(${cooldowns} of ${cfg.maxCrashRestarts})`,
+        `(${cooldowns} of ${cfg.PILOT_CRASH_MAX_RESTARTS!})`,
     });
     // The JVM goes first: a live Gateway keeps retrying and re-arms IBKR's limiter.
     requestStop(ctx, reason, "relaunch", delayMs);
@@ -526,7 +534,11 @@ function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
     );
   }
   ctx.s = { ...ctx.s, crashes: ctx.s.crashes + 1, exitCode: 1 };
-  requestStop(ctx, reason, ctx.s.crashes <= ctx.cfg.maxCrashRestarts ? "relaunch" : "exit");
+  requestStop(
+    ctx,
+    reason,
+    ctx.s.crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit",
+  );
 }
 
 function finishStop(ctx: Ctx) {
@@ -990,7 +1002,7 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
     level: "error",
     message: `Gateway's JVM exited unexpectedly (code ${e.code}${e.signal ? `, ${e.signal}` : ""})`,
   });
-  if (crashes > ctx.cfg.maxCrashRestarts) {
+  if (crashes > ctx.cfg.PILOT_CRASH_MAX_RESTARTS!) {
     ctx.fx.push({
       do: "alert",
       token: "ALERT_JVM_RESTART_EXHAUSTED",
@@ -1003,7 +1015,7 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
     );
   }
   go(ctx, "backoff", `relaunching after crash ${crashes}`);
-  timer(ctx, "relaunch", crashBackoffMs(crashes));
+  timer(ctx, "relaunch", crashBackoffMs(crashes, ctx.cfg));
 }
 
 /** One step of the machine. */
@@ -1038,12 +1050,12 @@ export function step(
         level: "error",
         message: `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`,
       });
-      if (ctx.s.crashes > cfg.maxCrashRestarts || cfg.attached) {
+      if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS! || cfg.attached) {
         go(ctx, "stopped", "Gateway could not be started");
         ctx.fx.push({ do: "exit", code: 1 });
       } else {
         go(ctx, "backoff", "start failed");
-        timer(ctx, "relaunch", crashBackoffMs(ctx.s.crashes));
+        timer(ctx, "relaunch", crashBackoffMs(ctx.s.crashes, cfg));
       }
       break;
     }

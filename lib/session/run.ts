@@ -28,8 +28,6 @@ import type { Mode } from "./types.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
-/** Unexpected JVM exits in a row before a session halts. */
-export const MAX_CRASH_RESTARTS = 5;
 
 export { apiPortFor };
 
@@ -165,7 +163,6 @@ export async function runPilot(
       settings: {
         ...config,
         hasConfigPlan: plan.length > 0,
-        maxCrashRestarts: MAX_CRASH_RESTARTS,
         honourMaintenance: maintenance !== undefined && !attach,
         attached: attach !== undefined,
       },

@@ -243,12 +243,13 @@ export type SessionSettings =
     | "PILOT_CCP_BACKOFF_MAX"
     | "PILOT_CCP_MAX_RELOGINS"
     | "PILOT_CCP_COOLDOWN"
+    | "PILOT_CRASH_BACKOFF_INITIAL"
+    | "PILOT_CRASH_BACKOFF_MAX"
+    | "PILOT_CRASH_MAX_RESTARTS"
   >
   & {
     /** Whether the configuration dialog has anything to change. */
     hasConfigPlan: boolean;
-    /** Give up relaunching after this many unexpected JVM exits in a row. */
-    maxCrashRestarts: number;
     /** Whether starts wait for IBKR's nightly maintenance window to pass. */
     honourMaintenance: boolean;
     /**

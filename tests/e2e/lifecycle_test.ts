@@ -242,6 +242,35 @@ Deno.test("a crash while READY: ready file removed, relaunch after backoff, READ
   });
 });
 
+Deno.test("a Gateway that crashes at every start: backoff 1 s then 2 s, then ALERT_JVM_RESTART_EXHAUSTED and HALTED; the process stays up", async () => {
+  await withScenario({
+    env: {
+      PILOT_CRASH_BACKOFF_INITIAL: "1",
+      PILOT_CRASH_BACKOFF_MAX: "60",
+      PILOT_CRASH_MAX_RESTARTS: "2",
+    },
+    scenario: { faults: { crash: { phase: "authenticating", exitCode: 3 } } },
+  }, async (run) => {
+    await run.line(/ALERT_JVM_RESTART_EXHAUSTED mode=paper attempts=2 reason="?exit code 3/);
+    await run.line(/ALERT_HALTED/);
+    const jvms = perJvm(await run.events());
+    assert.equal(jvms.length, 3, "the first start and two restarts, then no more");
+    const exits = jvms.map((j) => find(j, "exit"));
+    assert.deepEqual(exits.map((e) => [e?.code, e?.cause]), [[3, "crash"], [3, "crash"], [
+      3,
+      "crash",
+    ]]);
+    // The backoff, from the sim's own clock: each start at least 1 s, then 2 s, after the crash.
+    const gaps = [1, 2].map((i) => Number(jvms[i][0].ts) - Number(exits[i - 1]!.ts));
+    assert.ok(gaps[0] >= 1000 && gaps[1] >= 2000, `restart gaps ${gaps.join(", ")} ms`);
+    // HALTED is not exited: no restart loop, and SIGTERM still ends it with 0.
+    assert.ok(alive(run.pilot.pid), "ibg-pilot still runs while HALTED");
+    run.pilot.signal("SIGTERM");
+    assert.equal((await run.pilot.status).code, 0);
+    assert.equal(perJvm(await run.events()).length, 3);
+  });
+});
+
 Deno.test("Re-login is required while READY: Re-login clicked, the API answers again", async () => {
   await withScenario({
     env: { PILOT_PROBE_INTERVAL: "5" },

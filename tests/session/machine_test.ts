@@ -1,7 +1,7 @@
 /** The session state machine, driven with fake events and a fake clock. */
 
 import assert from "node:assert/strict";
-import { initialState, step } from "../../lib/session/machine.ts";
+import { crashBackoffMs, initialState, step } from "../../lib/session/machine.ts";
 import type {
   Effect,
   Intent,
@@ -455,7 +455,7 @@ Deno.test("READY is left on lost evidence: two failed probes remove the ready fi
 });
 
 Deno.test("a crash while READY relaunches after a backoff; repeated crashes halt with an alert", () => {
-  const d = new Driver({ ...SETTINGS, maxCrashRestarts: 2 });
+  const d = new Driver({ ...SETTINGS, PILOT_CRASH_MAX_RESTARTS: 2 });
   d.toReady();
   const fx = d.send({ type: "jvm-exited", code: 137, signal: "SIGKILL" });
   assert.equal(d.state.phase, "backoff");
@@ -471,6 +471,19 @@ Deno.test("a crash while READY relaunches after a backoff; repeated crashes halt
   const fx3 = d.send({ type: "jvm-exited", code: 1 });
   assert.ok(alertOf(fx3, "ALERT_JVM_RESTART_EXHAUSTED"));
   assert.equal(d.state.phase, "halted");
+});
+
+Deno.test("crash backoff: PILOT_CRASH_BACKOFF_INITIAL doubling to PILOT_CRASH_BACKOFF_MAX", () => {
+  const schedule = (cfg: Parameters<typeof crashBackoffMs>[1]) =>
+    [1, 2, 3, 4, 5, 6, 7, 8].map((n) => crashBackoffMs(n, cfg) / 1000);
+  assert.deepEqual(
+    schedule({ PILOT_CRASH_BACKOFF_INITIAL: 5, PILOT_CRASH_BACKOFF_MAX: 300 }),
+    [5, 10, 20, 40, 80, 160, 300, 300],
+  );
+  assert.deepEqual(
+    schedule({ PILOT_CRASH_BACKOFF_INITIAL: 1, PILOT_CRASH_BACKOFF_MAX: 3 }),
+    [1, 2, 3, 3, 3, 3, 3, 3],
+  );
 });
 
 Deno.test("exit code 0 (Gateway's daily restart) relaunches at once; a resumed JVM skips the login", () => {
@@ -706,7 +719,7 @@ Deno.test("with PILOT_CCP_COOLDOWN a persistent lockout stops the JVM first, the
     assert.ok(d.send({ type: "timer", name: "relaunch" }).some((e) => e.do === "launch"));
   }
   assert.deepEqual(cooldowns, [1_200_000, 1_800_000, 2_700_000]);
-  // The fourth exceeds maxCrashRestarts (3): halt.
+  // The fourth exceeds PILOT_CRASH_MAX_RESTARTS (3): halt.
   d.send({ type: "jvm-started", pid: 5000, resumed: false });
   d.send({ type: "agent-ready" });
   d.window("w4", "IBKR Gateway", LOGIN);

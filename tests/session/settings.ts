@@ -19,6 +19,8 @@ export const TEST_SETTINGS: SessionSettings = {
   PILOT_CCP_MAX_RELOGINS: 8,
   PILOT_CCP_COOLDOWN: 0,
   hasConfigPlan: false,
-  maxCrashRestarts: 3,
+  PILOT_CRASH_BACKOFF_INITIAL: 5,
+  PILOT_CRASH_BACKOFF_MAX: 300,
+  PILOT_CRASH_MAX_RESTARTS: 3,
   honourMaintenance: true,
 };
