@@ -14,6 +14,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SimEvent } from "../gateway-sim/events.ts";
 import { find, type Run, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
+import { TWOFA_CODE_VERDICT_MS } from "../../lib/session/machine.ts";
 
 const READY = /-> "?ready"?/;
 
@@ -394,8 +395,11 @@ Deno.test("a rejected 2FA code: one more code in the same dialog, then HALTED, n
   await withScenario(
     { scenario: { twofa: { secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", timeoutMs: 120_000 } } },
     async (run) => {
+      // The second code waits for the next TOTP window (up to 30 s), then the dialog has
+      // TWOFA_CODE_VERDICT_MS to change before "rejected twice" is concluded.
       await run.line(
         /ALERT_2FA_FAILED mode=paper reason="the second-factor code was rejected twice"/,
+        30_000 + TWOFA_CODE_VERDICT_MS + STEP_DEADLINE_MS,
       );
       const ev = await run.events();
       const results = ev.filter((e) => e.event === "twofa-result");
