@@ -65,6 +65,18 @@ export async function waitForClose(ui: UiPort, id: string, ms: number): Promise<
   }
 }
 
+/**
+ * Runs `action` while `wait` (started before it, so no event is missed) is pending, then returns
+ * what `wait` gives. When the action fails, its error wins and the wait's later rejection is
+ * handled: an unhandled rejection would end the whole process (Deno's default), and the action
+ * fails exactly when Gateway's JVM has just gone away (seen: a crash during configuration).
+ */
+export async function afterAction<T>(wait: Promise<T>, action: () => Promise<unknown>): Promise<T> {
+  wait.catch(() => {});
+  await action();
+  return await wait;
+}
+
 function norm(s: string | undefined): string {
   return (s ?? "").replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim().toLowerCase();
 }
@@ -119,20 +131,22 @@ async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise
   const main = windows.find((w) => w.id === mainWindowId) ??
     windows.find((w) => w.kind === "frame" && /gateway/i.test(w.title) && w.showing);
   if (!main) throw new Error("Gateway's main window is not showing");
-  const appeared = waitForWindow(
-    ui,
-    (w) => CONFIG_TITLE.test(w.title) && w.id !== main.id,
-    CONFIG_DIALOG_DEADLINE_MS,
-    "the configuration dialog",
+  return await afterAction(
+    waitForWindow(
+      ui,
+      (w) => CONFIG_TITLE.test(w.title) && w.id !== main.id,
+      CONFIG_DIALOG_DEADLINE_MS,
+      "the configuration dialog",
+    ),
+    () => ui.menu(main.id, ["Configure", "Settings"]),
   );
-  await ui.menu(main.id, ["Configure", "Settings"]);
-  return await appeared;
 }
 
 async function closeDialog(ui: UiPort, dialog: WindowInfo, button: "OK" | "Cancel"): Promise<void> {
-  const closed = waitForClose(ui, dialog.id, CONFIG_CLOSE_DEADLINE_MS);
-  await ui.click(dialog.id, { text: button });
-  await closed;
+  await afterAction(
+    waitForClose(ui, dialog.id, CONFIG_CLOSE_DEADLINE_MS),
+    () => ui.click(dialog.id, { text: button }),
+  );
 }
 
 /** Result of applying the plan. */

@@ -19,6 +19,7 @@ import { UnknownWindowReporter } from "../dialogs/mod.ts";
 import { maintenanceStatus } from "./clock.ts";
 import { applyPlan } from "./configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
+import { catchStrayRejections } from "./stray_errors.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
 import { makeClassifier } from "./intent.ts";
 import { lockAndExit, planSettings } from "./settings_plan.ts";
@@ -278,6 +279,8 @@ export async function runPilot(
     throw e;
   });
 
+  // From here on the sessions run: a bug of ours must not take them down (stray_errors.ts).
+  const releaseStrayRejections = catchStrayRejections();
   logger.info("ibg-pilot running {modes} (settings: {dirs})", {
     modes: modes.join(" and "),
     dirs: modes.map((m) => settingsDirFor(config, m)).join(", "),
@@ -289,6 +292,7 @@ export async function runPilot(
   }
   const codes = await Promise.all(shells.map((s) => s.done));
   for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+  releaseStrayRejections();
   // Shutdown order: sessions have logged out; then forwarders, Xvfb, servers; the alert last.
   await container.close();
   await servers.close();

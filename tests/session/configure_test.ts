@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/mod.ts";
-import { findEditTarget, verifySection } from "../../lib/session/configure.ts";
+import { afterAction, findEditTarget, verifySection } from "../../lib/session/configure.ts";
 import { planSettings, PRECAUTIONS, restartTime } from "../../lib/session/settings_plan.ts";
 import { time12 } from "../../lib/config/types.ts";
 import { apiPortFor } from "../../lib/session/ports.ts";
@@ -123,4 +123,30 @@ Deno.test("a RESTART time is the next whole minute, or the one after from second
   assert.equal(at("2026-11-23T11:59:30"), "12:00 PM");
   assert.equal(at("2026-11-23T23:59:59"), "12:01 AM");
   assert.equal(at("2026-11-23T00:00:00"), "12:01 AM");
+});
+
+Deno.test("a wait whose action failed: the action's error, and the wait's timeout harms nothing", async () => {
+  // Deno fails this test (and ends a real process) on an unhandled rejection, so the timer
+  // firing after the action's failure is the assertion.
+  let timedOut!: () => void;
+  const fired = new Promise<void>((r) => (timedOut = r));
+  const wait = new Promise<string>((_, reject) =>
+    setTimeout(() => {
+      reject(new Error("the configuration dialog did not appear within 20 ms"));
+      timedOut();
+    }, 20)
+  );
+  await assert.rejects(
+    afterAction(wait, () => Promise.reject(new Error("the agent closed the connection"))),
+    /the agent closed the connection/,
+  );
+  await fired;
+  await new Promise((r) => setTimeout(r, 0)); // the rejection's handlers have run
+
+  // Success: the wait's value; a wait that fails after a good action rejects with its own error.
+  assert.equal(await afterAction(Promise.resolve("dialog"), () => Promise.resolve()), "dialog");
+  await assert.rejects(
+    afterAction(Promise.reject(new Error("did not close")), () => Promise.resolve()),
+    /did not close/,
+  );
 });
