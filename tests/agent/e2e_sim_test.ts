@@ -216,7 +216,11 @@ Deno.test("agent drives the gateway simulator; the sim's event log proves it", a
         await client.closeWindow(main.id);
         await saw((e) => e.event === "window-closing", "window-closing");
         const exit = await opened(events, (w) => w.title === "Exit", "exit confirmation");
-        await client.click(exit.id, { text: "Yes" });
+        await client.click(exit.id, { text: "Yes" }).catch((e) => {
+          // Yes ends the JVM, and its exit may beat the click's reply (seen under load); the
+          // sim's log below proves the click either way.
+          if (!(e instanceof UiError && e.code === "disconnected")) throw e;
+        });
         await saw((e) => e.event === "session-released", "session released");
         await saw((e) => e.event === "exit" && e.code === 0, "clean exit");
         await events.wait((e) => e.type === "disconnected", D, "disconnected");
