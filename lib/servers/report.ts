@@ -74,7 +74,7 @@ export function sessionReport(s: SessionStatus, now: number): SessionReport {
     last_auth_success_age_seconds: auth === null
       ? null
       : Math.max(0, Math.floor((now - auth) / 1000)),
-    reason: s.reason ?? forwardProblem(s) ?? null,
+    reason: forwardProblem(s) ?? s.reason ?? null,
   };
 }
 

@@ -166,8 +166,10 @@ Deno.test("TRADING_MODE=both: healthy only when both are ready; top level shows 
 
 Deno.test("the forwarded port is reported, and a READY session without it says why", async () => {
   const error = "0.0.0.0:4004: Address already in use; free port 4004";
+  // As the supervisor reports it: a READY session's reason is the cause of READY.
+  const cause = "API answered the handshake (server version 187)";
   await withHealth(
-    [status({ forward: { port: 4004, listening: false, error } })],
+    [status({ reason: cause, forward: { port: 4004, listening: false, error } })],
     "paper",
     async (base) => {
       const r = await getJson(`${base}/health`);
