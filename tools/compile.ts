@@ -76,13 +76,17 @@ async function run(args: string[], what: string): Promise<string> {
 }
 
 /** `deno info --json main.ts`, the parts we read. */
-interface DenoInfo {
-  npmCache?: string;
+export interface DenoInfo {
   modules: { kind?: string; npmPackage?: string }[];
   npmPackages: Record<
     string,
     { dependencies?: string[]; optionalDependencies?: string[]; localPath?: string }
   >;
+}
+
+/** `deno info --json main.ts`: main.ts's module graph and the npm resolution with local paths. */
+export async function mainInfo(): Promise<DenoInfo> {
+  return JSON.parse(await run(["info", "--json", join(root, "main.ts")], "deno info"));
 }
 
 /**
@@ -113,9 +117,7 @@ export function reachablePackages(info: DenoInfo): Set<string> {
  *   help, cf. denoland/deno#36746).
  */
 export async function npmExcludes(): Promise<string[]> {
-  const info = JSON.parse(
-    await run(["info", "--json", join(root, "main.ts")], "deno info"),
-  ) as DenoInfo;
+  const info = await mainInfo();
   const reachable = reachablePackages(info);
   const keep = new Set(
     [...reachable].flatMap((id) => info.npmPackages[id]?.localPath ?? []),

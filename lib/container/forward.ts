@@ -83,6 +83,11 @@ export class ApiForwarder {
     return this.#listener !== undefined;
   }
 
+  /** The outside port: the bound one while listening, else the configured one. */
+  get port(): number {
+    return this.#listener?.addr.port ?? this.#opts.listenPort;
+  }
+
   /** The bound address while listening (port 0 in the options picks a free one). */
   get addr(): Deno.NetAddr | undefined {
     return this.#listener?.addr;

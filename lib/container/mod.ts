@@ -152,13 +152,7 @@ export async function startContainer(
     },
     forwardStatus(mode) {
       const f = forwarders.get(mode);
-      const planned = plan.forwards.find((p) => p.mode === mode);
-      if (!f || !planned) return undefined;
-      return {
-        port: f.addr?.port ?? planned.listenPort,
-        listening: f.listening,
-        error: f.openError,
-      };
+      return f && { port: f.port, listening: f.listening, error: f.openError };
     },
     close() {
       closing ??= (async () => {

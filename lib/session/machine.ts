@@ -60,9 +60,11 @@ export function crashBackoffMs(
   crashes: number,
   cfg: Pick<SessionSettings, "PILOT_CRASH_BACKOFF_INITIAL" | "PILOT_CRASH_BACKOFF_MAX">,
 ): number {
-  const initial = (cfg.PILOT_CRASH_BACKOFF_INITIAL ?? 5) * 1000;
-  const max = (cfg.PILOT_CRASH_BACKOFF_MAX ?? 300) * 1000;
-  return Math.min(max, initial * 2 ** Math.max(0, crashes - 1));
+  return backoffMs(
+    crashes,
+    cfg.PILOT_CRASH_BACKOFF_INITIAL! * 1000,
+    cfg.PILOT_CRASH_BACKOFF_MAX! * 1000,
+  );
 }
 
 /** Timers that belong to one JVM's life: cancelled when it exits. */

@@ -11,7 +11,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pilotArgs, ROOT } from "../support/cli.ts";
-import { compileArgs, npmExcludes, PERMISSION_FLAGS, TARGETS } from "../../tools/compile.ts";
+import {
+  compileArgs,
+  type DenoInfo,
+  mainInfo,
+  npmExcludes,
+  PERMISSION_FLAGS,
+  TARGETS,
+} from "../../tools/compile.ts";
 import { ALLOWED_PROGRAMS } from "../../lib/gateway/programs.ts";
 
 interface PermissionSet {
@@ -83,17 +90,11 @@ function jsonObjectAt(text: string, start: number): unknown {
   throw new Error("unterminated JSON object");
 }
 
-/** The package.json text of an npm package of deno.json's import map, from Deno's npm cache. */
-async function packageFile(pkg: string): Promise<string> {
-  const spec: string = meta.imports[pkg];
-  const version = spec.slice(spec.lastIndexOf("@") + 1);
-  const info = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json"],
-    stdout: "piped",
-  })
-    .output();
-  const cache = JSON.parse(new TextDecoder().decode(info.stdout)).npmCache as string;
-  const path = join(cache, "registry.npmjs.org", pkg, version, "package.json");
+/** The package.json text of an npm package of the resolution, from Deno's npm cache. */
+async function packageFile(info: DenoInfo, pkg: string): Promise<string> {
+  const found = Object.entries(info.npmPackages).find(([id]) => id.startsWith(`${pkg}@`));
+  assert.ok(found?.[1].localPath, `${pkg} is not in the npm resolution`);
+  const path = join(found[1].localPath, "package.json");
   return new TextDecoder("latin1").decode(await Deno.readFile(path));
 }
 
@@ -134,8 +135,9 @@ Deno.test("the compiled binary embeds exactly the controller set and the agent j
     assert.ok(text.includes(jarHead), "the agent jar is not embedded");
 
     // The runtime's npm packages are inside; the test suite's are not (they doubled the size).
+    const info = await mainInfo();
     const embedded = async (pkg: string) => {
-      const file = await packageFile(pkg);
+      const file = await packageFile(info, pkg);
       return text.includes(file.slice(file.length >> 1, (file.length >> 1) + 80));
     };
     for (const pkg of ["otpauth", "dbus-next", "prom-client", "@logtape/logtape"]) {

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { probeApi } from "../../lib/probe/mod.ts";
+import { pollUntil } from "../../lib/gateway/deadline.ts";
 import { freePort, withScenario } from "./harness.ts";
 
 const MODES = ["live", "paper"] as const;
@@ -19,17 +20,17 @@ interface HealthBody {
   sessions: { mode: string; forward_port: number | null; forward_listening: boolean | null }[];
 }
 
-/** /health once it answers 200 (the forwards open just after READY), or the last body seen. */
+/** /health once it answers 200 (the forwards open just after READY); the last body if not. */
 async function healthyReport(port: number): Promise<HealthBody> {
-  const deadline = Date.now() + HEALTHY_DEADLINE_MS;
   let last = "";
-  while (Date.now() < deadline) {
+  return await pollUntil(async () => {
     const r = await fetch(`http://127.0.0.1:${port}/health`);
     last = await r.text();
-    if (r.status === 200) return JSON.parse(last);
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  throw new Error(`/health not healthy within ${HEALTHY_DEADLINE_MS} ms; last: ${last}`);
+    return r.status === 200 && JSON.parse(last) as HealthBody;
+  }, { deadlineMs: HEALTHY_DEADLINE_MS, name: "HEALTHY_DEADLINE_MS", what: "/health healthy" })
+    .catch((e) => {
+      throw new Error(`${e.message} Last body: ${last}`);
+    });
 }
 
 Deno.test("container: own Xvfb, both modes, forwards gated on READY, ordered shutdown", async () => {

@@ -9,6 +9,7 @@ import { makeClassifier } from "../../lib/session/intent.ts";
 import { SessionShell } from "../../lib/session/shell.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../../lib/ui/port.ts";
 import { TEST_SETTINGS } from "./settings.ts";
+import { connectingModal } from "../dialogs/fixtures.ts";
 
 /** A UI port whose snapshot() calls wait until the test answers them. */
 class HandFedUi implements UiPort {
@@ -52,23 +53,8 @@ class HandFedUi implements UiPort {
   close = () => Promise.resolve();
 }
 
-function node(role: ComponentNode["role"], text: string, children: ComponentNode[] = []) {
-  return { role, type: role, text, enabled: true, showing: true, children } as ComponentNode;
-}
-
-const CONNECTING: WindowInfo = {
-  id: "w7",
-  title: "Gateway",
-  className: "javax.swing.JDialog",
-  kind: "dialog",
-  modal: true,
-  showing: true,
-  toolkit: "swing",
-};
-const CONNECTING_TREE = node("panel", "", [
-  node("label", "Connecting to server..."),
-  node("button", "OK"),
-]);
+/** The catalogue's fixture of Gateway's "Connecting to server..." modal. */
+const { window: CONNECTING, tree: CONNECTING_TREE } = connectingModal();
 
 interface ShellOptions {
   /** run --attach: the session starts by probing, and the JVM's exit ends the run. */
