@@ -147,9 +147,11 @@ public final class ApiServer {
                 return;
             }
             String time = new SimpleDateFormat("yyyyMMdd HH:mm:ss z").format(new Date());
-            writeFields(out, String.valueOf(version), time);
+            // Logged before answering, as api-start is: a client that saw the answer can trust
+            // the log to have the event (an attach test read it just too early under load).
             EventLog.emit("api-client", "clientVersionRange", range, "serverVersion", version,
                 "options", hello.contains(" ") ? hello.substring(hello.indexOf(' ') + 1) : "");
+            writeFields(out, String.valueOf(version), time);
             while (true) {
                 List<String> f = fields(readFrame(in));
                 if (f.isEmpty()) continue;
