@@ -71,6 +71,19 @@ export function isVersionName(name: string): boolean {
 }
 
 /**
+ * The install version a Gateway command line runs from: the version directory holding its
+ * `jars/` (`.../ibgateway/1045/jars/...`), or undefined when its class path names none.
+ */
+export function installVersionOf(argv: string[]): string | undefined {
+  for (const arg of argv) {
+    for (const m of arg.matchAll(/([^/:=\s]+)\/jars(?:\/|$|:)/g)) {
+      if (isVersionName(m[1])) return m[1];
+    }
+  }
+  return undefined;
+}
+
+/**
  * Parses a version name into comparable parts. Compact names put the minor version in the last
  * two digits (`1045` is 10.45, `981` is 9.81), so they compare correctly against dotted names.
  */

@@ -151,6 +151,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
       return {
         pid: p.pid,
         resumed: token.restartDir !== undefined,
+        version: install.version,
         exited: p.exited.then((e) => ({ code: e.code, signal: e.signal ?? undefined })),
       };
     },

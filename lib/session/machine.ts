@@ -535,12 +535,11 @@ function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
         "run 'ibg-pilot run --attach' again",
     );
   }
-  ctx.s = { ...ctx.s, crashes: ctx.s.crashes + 1, exitCode: 1 };
-  requestStop(
-    ctx,
-    reason,
-    ctx.s.crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit",
-  );
+  const crashes = ctx.s.crashes + 1;
+  const then = crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit";
+  // The exit code says how the run ends: 1 only when this failure ends it.
+  ctx.s = { ...ctx.s, crashes, exitCode: then === "exit" ? 1 : ctx.s.exitCode };
+  requestStop(ctx, reason, then);
 }
 
 function finishStop(ctx: Ctx) {
@@ -843,7 +842,14 @@ function onGatewayLog(ctx: Ctx, signal: LauncherSignal) {
 
 function becomeReady(ctx: Ctx, cause: string) {
   go(ctx, "ready", cause);
-  ctx.s = { ...ctx.s, loggedIn: true, crashes: 0, ccp: { ...ctx.s.ccp, streak: 0, cooldowns: 0 } };
+  // Recovered: earlier failures no longer describe how the run will end.
+  ctx.s = {
+    ...ctx.s,
+    loggedIn: true,
+    crashes: 0,
+    exitCode: undefined,
+    ccp: { ...ctx.s.ccp, streak: 0, cooldowns: 0 },
+  };
   ctx.fx.push({ do: "ready-file", present: true });
   timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
 }
@@ -940,7 +946,13 @@ function onTimer(ctx: Ctx, name: TimerName) {
 function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>) {
   const s = ctx.s;
   cancel(ctx, ...JVM_TIMERS);
-  ctx.s = { ...ctx.s, jvmPid: undefined, mainWindowId: undefined, loginWindowId: undefined };
+  ctx.s = {
+    ...ctx.s,
+    jvmPid: undefined,
+    gatewayVersion: undefined,
+    mainWindowId: undefined,
+    loginWindowId: undefined,
+  };
   if (s.phase === "stopping" || s.stopping) return finishStop(ctx);
   if (ctx.cfg.attached) {
     // We cannot relaunch it the way its user did (their launcher, their options): end the run.
@@ -1036,7 +1048,12 @@ export function step(
       launch(ctx, "start");
       break;
     case "jvm-started":
-      ctx.s = { ...ctx.s, jvmPid: event.pid, resumed: event.resumed };
+      ctx.s = {
+        ...ctx.s,
+        jvmPid: event.pid,
+        resumed: event.resumed,
+        gatewayVersion: event.version,
+      };
       go(
         ctx,
         "agent-wait",
@@ -1046,13 +1063,14 @@ export function step(
       timer(ctx, "agent", cfg.PILOT_AGENT_TIMEOUT! * 1000);
       break;
     case "jvm-start-failed": {
-      ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
+      ctx.s = { ...ctx.s, crashes: s.crashes + 1 };
       ctx.fx.push({
         do: "log",
         level: "error",
         message: `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`,
       });
       if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS! || cfg.attached) {
+        ctx.s = { ...ctx.s, exitCode: 1 };
         go(ctx, "stopped", "Gateway could not be started");
         ctx.fx.push({ do: "exit", code: 1 });
       } else {

@@ -108,7 +108,7 @@ export type LockoutEvidence = "launcher.log" | "stuck-label";
 /** Events: everything that happens to a session. */
 export type SessionEvent =
   | { type: "start" }
-  | { type: "jvm-started"; pid: number; resumed: boolean }
+  | { type: "jvm-started"; pid: number; resumed: boolean; version?: string }
   | { type: "jvm-start-failed"; error: string }
   | { type: "jvm-exited"; code: number | null; signal?: string }
   | { type: "agent-ready" }
@@ -181,6 +181,8 @@ export interface SessionState {
   cause: string;
   since: number;
   jvmPid?: number;
+  /** The running Gateway's build, as its host reported it at launch. */
+  gatewayVersion?: string;
   resumed: boolean;
   /** Logins submitted in this JVM. */
   loginAttempts: number;
