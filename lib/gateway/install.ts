@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { GatewayError } from "./errors.ts";
 import { isDir, isFile, listDir, readTextOrUndefined } from "./fsutil.ts";
 
-/** Which IBKR product to run. A TWS install contains Gateway and vice versa (ibc.md 4.3). */
+/** Which IBKR product to run. A TWS install contains Gateway and vice versa (sources.md IBC 4.3). */
 export type Product = "gateway" | "tws";
 
 /** Main class of each product's JVM. */

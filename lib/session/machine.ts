@@ -4,7 +4,7 @@
  * arms, every action an effect whose outcome comes back as an event. The same machine drives the
  * agent or the AT-SPI channel, and every transition is testable with fake events.
  *
- * Principles from the field (facts/peers.md A8, facts/ibc.md 5-7):
+ * Principles from the field (sources.md peers A8, sources.md IBC 5-7):
  * - READY only on positive evidence: the API port answered the handshake.
  * - Never click the `Gateway` connecting modal's OK: it cancels the login.
  * - Relogin inside the running JVM; a new JVM per retry re-arms IBKR's limiter.
@@ -47,7 +47,7 @@ export const TOO_MANY_MARGIN_MS = 3_000;
 export const LOGIN_STEP_RETRY_MS = 5_000;
 /** Login steps that may fail in one JVM before it counts as broken. */
 export const LOGIN_STEP_FAILURES = 5;
-/** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (facts/peers.md A4). */
+/** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (sources.md peers A4). */
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
@@ -881,7 +881,7 @@ function onTimer(ctx: Ctx, name: TimerName) {
     case "login-progress":
       if (s.phase === "login") {
         ctx.fx.push({ do: "log", level: "warning", message: "login made no progress in time" });
-        // Stuck on "connecting to server" is a lockout without a launcher.log line (peers.md A8).
+        // Stuck on "connecting to server" is a lockout without a launcher.log line (sources.md peers A8).
         if (s.loginWindowId) {
           ctx.fx.push({ do: "read-login-status", windowId: s.loginWindowId });
           return;

@@ -205,7 +205,7 @@ export interface SessionState {
   lastAuthSuccess?: number;
   /** Unexpected JVM exits in a row (reset on ready). */
   crashes: number;
-  /** IBKR's silent CCP timeouts (facts/peers.md A4, A8). */
+  /** IBKR's silent CCP timeouts (sources.md peers A4, A8). */
   ccp: {
     /** Login attempts in a row that IBKR never answered (reset when IBKR answers). */
     streak: number;

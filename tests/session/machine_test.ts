@@ -626,7 +626,7 @@ Deno.test("timers that fire in the wrong phase do nothing", () => {
   assert.equal(d.state.phase, before.phase);
 });
 
-// ---- IBKR's silent CCP timeouts (facts/peers.md A4, A8) -------------------------------------
+// ---- IBKR's silent CCP timeouts (sources.md peers A4, A8) -------------------------------------
 
 const CONNECTING: Intent = { kind: "connecting" };
 const timerMs = (fx: Effect[], name: string) =>
