@@ -6,7 +6,6 @@
  */
 
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
-import { inspectViaAtspi } from "../ui/atspi/inspect.ts";
 import { agentSocketPath } from "../gateway/mod.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
@@ -86,6 +85,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     if (pid !== undefined && !Number.isInteger(pid)) {
       throw new ExitError(EXIT.USAGE, `--pid must be a number`);
     }
+    const { inspectViaAtspi } = await import("../ui/atspi/inspect.ts");
     const seen = await inspectViaAtspi(pid);
     print(seen.windows, values.json);
     return EXIT.OK;

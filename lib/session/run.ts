@@ -13,7 +13,7 @@ import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
 import { startServers } from "../servers/mod.ts";
-import { metrics } from "../servers/metrics.ts";
+import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
 import { maintenanceStatus } from "./clock.ts";
@@ -104,6 +104,8 @@ export async function runPilot(
   // Signal handlers before anything is started: as PID 1 an unhandled SIGTERM is ignored, and a
   // signal during Xvfb's start must still end in an orderly shutdown (docs/container.md).
   let shells: SessionShell[] = [];
+  // Set once the servers run (before any session starts); absent without the health server.
+  const observed: { metrics?: PilotMetrics } = {};
   let stopping: string | undefined;
   const stopAll = (reason: string) => {
     stopping ??= reason;
@@ -170,11 +172,14 @@ export async function runPilot(
       host: {
         launch: async () => {
           const r = await host.launch();
-          metrics.jvmStarted(mode);
+          observed.metrics?.jvmStarted(mode);
           r.exited.then((e) => {
             // A detach is not an exit: the attached Gateway keeps running.
             if ("detached" in e && e.detached) return;
-            metrics.jvmExited(mode, e.code === 0 ? "clean" : e.signal ? "killed" : "crash");
+            observed.metrics?.jvmExited(
+              mode,
+              e.code === 0 ? "clean" : e.signal ? "killed" : "crash",
+            );
           });
           return r;
         },
@@ -183,7 +188,7 @@ export async function runPilot(
       },
       probe: async () => {
         const r = await probeApi({ port, timeoutMs: PROBE_TIMEOUT_MS });
-        metrics.apiHandshake(mode, r.latencyMs / 1000, r.ok);
+        observed.metrics?.apiHandshake(mode, r.latencyMs / 1000, r.ok);
         return { ok: r.ok, serverVersion: r.serverVersion, error: r.error?.message };
       },
       classify: makeClassifier(config, mode),
@@ -280,6 +285,7 @@ export async function runPilot(
     throw e;
   });
 
+  observed.metrics = servers.metrics;
   // From here on the sessions run: a bug of ours must not take them down (stray_errors.ts).
   const releaseStrayRejections = catchStrayRejections();
   logger.info("ibg-pilot running {modes} (settings: {dirs})", {
