@@ -5,7 +5,7 @@
  */
 
 import { agentSocketPath, ensureRuntimeDir, findInstall, findJava } from "../gateway/mod.ts";
-import { apiPortFor } from "../session/ports.ts";
+import { apiPortFor } from "../config/ports.ts";
 import type { Mode } from "../session/types.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";

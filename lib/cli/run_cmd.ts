@@ -5,8 +5,8 @@
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
-import { type AttachRequest, runPilot } from "../session/run.ts";
-import { apiPortFor } from "../session/ports.ts";
+import { type AttachRequest, runPilot } from "../app/mod.ts";
+import { apiPortFor } from "../config/ports.ts";
 import { ContainerError, planContainer } from "../container/mod.ts";
 import { isGatewayError } from "../gateway/mod.ts";
 

@@ -5,7 +5,7 @@ import { loadConfig } from "../../lib/config/mod.ts";
 import { afterAction, findEditTarget, verifySection } from "../../lib/session/configure.ts";
 import { planSettings, PRECAUTIONS, restartTime } from "../../lib/session/settings_plan.ts";
 import { time12 } from "../../lib/config/types.ts";
-import { apiPortFor } from "../../lib/session/ports.ts";
+import { apiPortFor } from "../../lib/config/ports.ts";
 import type { ComponentNode, Role } from "../../lib/ui/port.ts";
 
 const cfg = (env: Record<string, string>) => loadConfig({ env, home: "/h" }).values;

@@ -16,16 +16,16 @@ import { startServers } from "../servers/mod.ts";
 import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
-import { maintenanceStatus } from "./clock.ts";
-import { applyPlan } from "./configure.ts";
+import { maintenanceStatus } from "../session/clock.ts";
+import { applyPlan } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { catchStrayRejections } from "./stray_errors.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
-import { makeClassifier } from "./intent.ts";
-import { lockAndExit, planSettings } from "./settings_plan.ts";
-import { apiPortFor } from "./ports.ts";
-import { SessionShell, type SessionSnapshot } from "./shell.ts";
-import type { Mode } from "./types.ts";
+import { makeClassifier } from "../session/intent.ts";
+import { lockAndExit, planSettings } from "../session/settings_plan.ts";
+import { apiPortFor } from "../config/ports.ts";
+import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
+import type { Mode } from "../session/types.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;

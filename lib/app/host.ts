@@ -29,9 +29,9 @@ import { atkBridgeJavaOptions } from "../ui/atspi/bridge.ts";
 import { selectUiPort } from "../ui/select.ts";
 import { dirname } from "node:path";
 import type { UiPort } from "../ui/port.ts";
-import { crossedWeeklyReset } from "./clock.ts";
-import type { GatewayHost } from "./shell.ts";
-import type { Mode } from "./types.ts";
+import { crossedWeeklyReset } from "../session/clock.ts";
+import type { GatewayHost } from "../session/shell.ts";
+import type { Mode } from "../session/types.ts";
 
 /** Inputs of {@link createGatewayHost}. */
 export interface HostOptions {
