@@ -198,6 +198,11 @@ export const SECOND_FACTOR = {
   /** Titles of a passkey/WebAuthn browser window (JxBrowser; provisional, peers.md A4). */
   passkeyWindowTitles: ["passkey", "webauthn", "security key", "jxbrowser"],
   ok: ["OK"],
+  /**
+   * Gateway 10.47+ may open on the IB Key push screen; this link (a link-styled button, or a
+   * label with an HTML anchor) leads to the device list (IBGA PR #33).
+   */
+  changeDevice: ["Change security device"],
   /** The TOTP method name in Gateway's device list. */
   totpDevice: "Mobile Authenticator app",
   /** The push method. */

@@ -44,6 +44,8 @@ export type Intent =
     /** The dialog's own message that the last code was refused. */
     error?: string;
     devices?: string[];
+    /** Push screen of 10.47+: the text of its `Change security device` link. */
+    changeDevice?: string;
   }
   | { kind: "connecting" }
   | { kind: "existing-session"; continueButton?: string; giveWayButton?: string }
@@ -186,8 +188,19 @@ export interface SessionState {
   loginAttempts: number;
   loginWindowId?: string;
   mainWindowId?: string;
-  /** The second-factor exchange in progress. */
-  twofa: { windowId?: string; submittedCounter?: number; codeTries: number; answered: boolean };
+  /**
+   * The second-factor exchange in progress. `switched`: this login chose a device (from the
+   * list, or through `Change security device`), after which Gateway may ask to re-login.
+   */
+  twofa: {
+    windowId?: string;
+    submittedCounter?: number;
+    codeTries: number;
+    answered: boolean;
+    switched?: boolean;
+  };
+  /** Re-logins answered in this JVM because Gateway asked for one right after a device switch. */
+  switchRelogins: number;
   /** Times (ms) an existing-session dialog was answered, for the ping-pong guard. */
   existingSession: number[];
   /** We let another session of this username take over (existing session, secondary). */

@@ -65,6 +65,14 @@ public final class Strings {
     public static final String IBKEY_PUSH = "Check your IBKR Mobile app: a notification was sent to your IB Key device."; // sim
     public static final String PASSKEY = "Please use your passkey device to complete the login."; // "use your passkey device": peers.md A4
     public static final String AUTHENTICATE = "Authenticate >";
+    /** IBGA PR #33 (Gateway 10.47): the push screen's link to the device list. */
+    public static final String CHANGE_DEVICE = "Change security device";
+
+    /** sim: a post-login modal no controller has seen (tests of unknown windows and rules). */
+    public static final String UNKNOWN_TITLE = "Important Notice";
+    public static final String UNKNOWN_TEXT =
+        "Your market data subscriptions change on the first day of next month.\nReview them in Client Portal.";
+    public static final String UNKNOWN_BUTTON = "Review Later";
 
     /** ibc.md 5.3. */
     public static final String EXISTING_TITLE = "Existing session detected";
