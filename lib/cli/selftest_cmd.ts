@@ -26,8 +26,8 @@ for the login frame, and checks every string ibg-pilot's dialog catalogue expect
 title, the IB API / FIX CTCI and Live / Paper Trading toggles, the Trading Mode label and the
 Log In button in both trading modes (it selects the other mode and back; it never logs in).
 It writes the frame's component tree to DIR/login-frame.json (redacted) and
-DIR/login-frame.txt, and a picture DIR/login-frame-<mode>.png when the agent can paint one,
-then closes Gateway through its own close path and prints one line per check.
+DIR/login-frame.txt, and a picture per mode, DIR/login-frame-<mode>.png (painted inside
+Gateway's JVM; typed-in fields painted empty), then closes Gateway through its own close path and prints one line per check.
 No IBKR account or credentials are needed. TWS_PATH and the other launch settings apply.
 
 Options:

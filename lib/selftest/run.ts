@@ -56,9 +56,6 @@ export interface SelftestResult {
   loginFrameMs?: number;
 }
 
-/** A UI channel that can also paint a window as PNG (the agent's `paint`, when it has one). */
-type Painter = UiPort & { paint?: (windowId: string) => Promise<Uint8Array> };
-
 /** Runs the self-test; never throws for Gateway-side failures (they are `problems`). */
 export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
   const logger = log("selftest");
@@ -125,13 +122,8 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
       ),
     ];
     const pictures = new Map<string, Uint8Array>();
-    const painter = ui as Painter;
-    if (typeof painter.paint === "function") {
-      // Painted last, in the mode the frame was found in: the second view restored it.
-      pictures.set(views[0].mode, await painter.paint(frame.window.id));
-    } else {
-      result.pictureNote = "the agent of this build cannot paint windows yet: tree only";
-    }
+    for (const v of views) if (v.png) pictures.set(v.mode, v.png);
+    if (!ui.paint) result.pictureNote = `the ${ui.channel} channel cannot paint windows: tree only`;
     result.written = await writeArtifacts(opts.outDir, views, result.checks, pictures);
     const classify = makeClassifier(config, mode);
     const closed = await gateway.stop(() => closeThroughGateway(ui!, classify, frame.window.id));
@@ -218,9 +210,13 @@ async function lookInBothModes(
   ui: UiPort,
   window: WindowInfo,
   tree: ComponentNode,
-): Promise<FrameView[]> {
+): Promise<(FrameView & { png?: Uint8Array })[]> {
+  // Painted in the JVM right after each look, so the picture shows what the tree describes.
+  const paint = async () => ui.paint ? (await ui.paint(window.id)).png : undefined;
   const first = selectedMode(tree);
-  const views: FrameView[] = [{ mode: first ?? "unknown", window, tree }];
+  const views: (FrameView & { png?: Uint8Array })[] = [
+    { mode: first ?? "unknown", window, tree, png: await paint() },
+  ];
   if (!first) return views;
   const other = first === "live" ? "paper" : "live";
   const toggleText = (m: "live" | "paper", t: ComponentNode) => {
@@ -230,7 +226,7 @@ async function lookInBothModes(
   const otherToggle = toggleText(other, tree);
   if (!otherToggle) return views;
   await ui.setSelected(window.id, { text: otherToggle, role: "toggle" }, true);
-  views.push({ mode: other, window, tree: await ui.snapshot(window.id) });
+  views.push({ mode: other, window, tree: await ui.snapshot(window.id), png: await paint() });
   const back = toggleText(first, tree);
   if (back) await ui.setSelected(window.id, { text: back, role: "toggle" }, true);
   return views;

@@ -54,6 +54,16 @@ async function selftestOn(scenario: Record<string, unknown>): Promise<Outcome> {
     for (const f of ["login-frame.json", "login-frame.txt"]) {
       files[f] = await Deno.readTextFile(join(out, f)).catch(() => "");
     }
+    for (const mode of ["live", "paper"]) {
+      const png = await Deno.readFile(join(out, `login-frame-${mode}.png`)).catch(() => undefined);
+      // The PNG signature and the IHDR width/height (big-endian at bytes 16..23).
+      if (png) {
+        const v = new DataView(png.buffer, png.byteOffset);
+        files[`${mode}.png`] = png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47
+          ? `${v.getUint32(16)}x${v.getUint32(20)}`
+          : "not a PNG";
+      }
+    }
     return {
       ...r,
       out: JSON.stringify(files),
@@ -93,6 +103,10 @@ Deno.test("selftest: a standard build passes, writes the tree, closes Gateway it
   const doc = JSON.parse(JSON.parse(r.out)["login-frame.json"]);
   assert.deepEqual(doc.views.map((v: { mode: string }) => v.mode), ["live", "paper"]);
   assert.ok(doc.checks.every((c: { found: unknown }) => c.found !== null));
+  // One picture per view, the size of the sim's login frame (420x470).
+  assert.equal(JSON.parse(r.out)["live.png"], "420x470");
+  assert.equal(JSON.parse(r.out)["paper.png"], "420x470");
+  assert.match(r.stdout, /picture: .*login-frame-paper\.png/);
   closedByItself(r.events);
 });
 
