@@ -344,7 +344,7 @@ export function parseConnecting(text: string): Connecting | undefined {
 }
 
 /**
- * Which second-factor variant a window shows, checked in this order (peers.md A4): passkey
+ * Which second-factor variant a window shows, checked in this order (sources.md peers A4): passkey
  * (`use your passkey device` or an Authenticate button), device selection (the `Select second
  * factor device` text or a list), code entry (an editable field; the `Enter ... code` prompt when
  * present), else push (text but no field), else unknown.

@@ -4,7 +4,7 @@
  * arms, every action an effect whose outcome comes back as an event. The same machine drives the
  * agent or the AT-SPI channel, and every transition is testable with fake events.
  *
- * Principles from the field (facts/peers.md A8, facts/ibc.md 5-7):
+ * Principles from the field (sources.md peers A8, sources.md IBC 5-7):
  * - READY only on positive evidence: the API port answered the handshake.
  * - Never click the `Gateway` connecting modal's OK: it cancels the login.
  * - Relogin inside the running JVM; a new JVM per retry re-arms IBKR's limiter.
@@ -51,7 +51,7 @@ export const TOO_MANY_MARGIN_MS = 3_000;
 export const LOGIN_STEP_RETRY_MS = 5_000;
 /** Login steps that may fail in one JVM before it counts as broken. */
 export const LOGIN_STEP_FAILURES = 5;
-/** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (facts/peers.md A4). */
+/** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (sources.md peers A4). */
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
@@ -570,12 +570,11 @@ function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
         "run 'ibg-pilot run --attach' again",
     );
   }
-  ctx.s = { ...ctx.s, crashes: ctx.s.crashes + 1, exitCode: 1 };
-  requestStop(
-    ctx,
-    reason,
-    ctx.s.crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit",
-  );
+  const crashes = ctx.s.crashes + 1;
+  const then = crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit";
+  // The exit code says how the run ends: 1 only when this failure ends it.
+  ctx.s = { ...ctx.s, crashes, exitCode: then === "exit" ? 1 : ctx.s.exitCode };
+  requestStop(ctx, reason, then);
 }
 
 function finishStop(ctx: Ctx) {
@@ -898,10 +897,12 @@ function onGatewayLog(ctx: Ctx, signal: LauncherSignal) {
 
 function becomeReady(ctx: Ctx, cause: string) {
   go(ctx, "ready", cause);
+  // Recovered: earlier failures no longer describe how the run will end.
   ctx.s = {
     ...ctx.s,
     loggedIn: true,
     crashes: 0,
+    exitCode: undefined,
     ccp: { ...ctx.s.ccp, streak: 0, cooldowns: 0 },
     twofa: { ...ctx.s.twofa, switched: false },
   };
@@ -936,7 +937,7 @@ function onTimer(ctx: Ctx, name: TimerName) {
     case "login-progress":
       if (s.phase === "login") {
         ctx.fx.push({ do: "log", level: "warning", message: "login made no progress in time" });
-        // Stuck on "connecting to server" is a lockout without a launcher.log line (peers.md A8).
+        // Stuck on "connecting to server" is a lockout without a launcher.log line (sources.md peers A8).
         if (s.loginWindowId) {
           ctx.fx.push({ do: "read-login-status", windowId: s.loginWindowId });
           return;
@@ -1001,7 +1002,13 @@ function onTimer(ctx: Ctx, name: TimerName) {
 function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>) {
   const s = ctx.s;
   cancel(ctx, ...JVM_TIMERS);
-  ctx.s = { ...ctx.s, jvmPid: undefined, mainWindowId: undefined, loginWindowId: undefined };
+  ctx.s = {
+    ...ctx.s,
+    jvmPid: undefined,
+    gatewayVersion: undefined,
+    mainWindowId: undefined,
+    loginWindowId: undefined,
+  };
   if (s.phase === "stopping" || s.stopping) return finishStop(ctx);
   if (ctx.cfg.attached) {
     // We cannot relaunch it the way its user did (their launcher, their options): end the run.
@@ -1097,7 +1104,12 @@ export function step(
       launch(ctx, "start");
       break;
     case "jvm-started":
-      ctx.s = { ...ctx.s, jvmPid: event.pid, resumed: event.resumed };
+      ctx.s = {
+        ...ctx.s,
+        jvmPid: event.pid,
+        resumed: event.resumed,
+        gatewayVersion: event.version,
+      };
       go(
         ctx,
         "agent-wait",
@@ -1107,13 +1119,14 @@ export function step(
       timer(ctx, "agent", cfg.PILOT_AGENT_TIMEOUT! * 1000);
       break;
     case "jvm-start-failed": {
-      ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
+      ctx.s = { ...ctx.s, crashes: s.crashes + 1 };
       ctx.fx.push({
         do: "log",
         level: "error",
         message: `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`,
       });
       if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS! || cfg.attached) {
+        ctx.s = { ...ctx.s, exitCode: 1 };
         go(ctx, "stopped", "Gateway could not be started");
         ctx.fx.push({ do: "exit", code: 1 });
       } else {

@@ -250,6 +250,7 @@ export async function runPilot(
           state: STATE_NAMES[snap.state],
           ready: snap.ready,
           jvmPid: snap.jvmPid ?? null,
+          gatewayVersion: snap.gatewayVersion ?? null,
           // We hold the JVM as our child: its pid is cleared the moment it exits. (Reading /proc
           // would need -A in Deno 2.9.)
           jvmAlive: snap.jvmPid !== undefined,

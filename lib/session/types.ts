@@ -110,7 +110,7 @@ export type LockoutEvidence = "launcher.log" | "stuck-label";
 /** Events: everything that happens to a session. */
 export type SessionEvent =
   | { type: "start" }
-  | { type: "jvm-started"; pid: number; resumed: boolean }
+  | { type: "jvm-started"; pid: number; resumed: boolean; version?: string }
   | { type: "jvm-start-failed"; error: string }
   | { type: "jvm-exited"; code: number | null; signal?: string }
   | { type: "agent-ready" }
@@ -183,6 +183,8 @@ export interface SessionState {
   cause: string;
   since: number;
   jvmPid?: number;
+  /** The running Gateway's build, as its host reported it at launch. */
+  gatewayVersion?: string;
   resumed: boolean;
   /** Logins submitted in this JVM. */
   loginAttempts: number;
@@ -216,7 +218,7 @@ export interface SessionState {
   lastAuthSuccess?: number;
   /** Unexpected JVM exits in a row (reset on ready). */
   crashes: number;
-  /** IBKR's silent CCP timeouts (facts/peers.md A4, A8). */
+  /** IBKR's silent CCP timeouts (sources.md peers A4, A8). */
   ccp: {
     /** Login attempts in a row that IBKR never answered (reset when IBKR answers). */
     streak: number;

@@ -3,7 +3,7 @@
  * implement it: the in-JVM agent (lib/ui/agent/, primary) and AT-SPI over D-Bus (lib/ui/atspi/).
  * The session and the dialog catalogue depend only on this file, so either adapter can drive them.
  *
- * Matching rules are the ones IBC established (facts/ibc.md section 1), and every adapter applies
+ * Matching rules are the ones IBC established (sources.md IBC 1), and every adapter applies
  * them the same way:
  * - button, toggle, checkbox, radio, menu item, tree node and list item texts: whole text,
  *   case-insensitive, surrounding white space ignored;

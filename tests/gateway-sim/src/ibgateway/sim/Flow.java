@@ -211,7 +211,7 @@ public final class Flow implements MainWindow.Actions {
             break;
         }
         if (cancelled != null) {
-            // The OK on the connecting modal is a cancel button (peers.md A4).
+            // The OK on the connecting modal is a cancel button (sources.md peers A4).
             LauncherLog.line(T_LOGIN, "Login cancelled by user");
             main.append("Login cancelled");
             login.setStatus("");
@@ -556,7 +556,7 @@ public final class Flow implements MainWindow.Actions {
             String r = Ui.show(main, Strings.RELOGIN_TITLE, Strings.RELOGIN_TEXT, Ui.Kind.MODAL, false, "Re-login").await();
             if ("Re-login".equals(r)) worker.submit(this::relogin);
         } else if (kind.equals("hang")) {
-            // A wedged Gateway (peers.md A8, 0.5.12): EDT blocked, API silent. Once per settings
+            // A wedged Gateway (sources.md peers A8, 0.5.12): EDT blocked, API silent. Once per settings
             // directory, so the JVM started after it comes up healthy.
             java.nio.file.Path marker = settings.dir.resolve("sim-hang-done");
             if (java.nio.file.Files.exists(marker)) return;

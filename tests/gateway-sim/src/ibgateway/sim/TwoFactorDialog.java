@@ -1,4 +1,4 @@
-// Owns: the `Second Factor Authentication` dialog (ibc.md 5.2, peers.md A4) in its variants:
+// Owns: the `Second Factor Authentication` dialog (sources.md IBC 5.2, sources.md peers A4) in its variants:
 // device selection (a JTextArea `Select second factor device` over a JList of ` IB Key`,
 // ` Mobile Authenticator app`), code entry (`Enter <device> code` label, the unnamed field `u`,
 // `OK`), IB Key push (no field) and passkey (`use your passkey device`, `Authenticate >`).
