@@ -124,6 +124,7 @@ export async function runPilot(
     modes,
     apiPort: (m) => apiPortFor(config, m),
     onFailure: (reason) => stopAll(reason),
+    runtimeDir,
   }).catch((e) => {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
     throw e;
@@ -294,7 +295,8 @@ export async function runPilot(
   const codes = await Promise.all(shells.map((s) => s.done));
   for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
   releaseStrayRejections();
-  // Shutdown order: sessions have logged out; then forwarders, Xvfb, servers; the alert last.
+  // Shutdown order: sessions have logged out; then forwarders, x11vnc, Xvfb, servers; the alert
+  // last.
   await container.close();
   await servers.close();
   const code = container.failure ? 1 : codes.find((c) => c !== 0) ?? 0;
