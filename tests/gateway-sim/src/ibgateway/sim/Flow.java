@@ -56,7 +56,7 @@ public final class Flow implements MainWindow.Actions {
     public Flow(Scenario sc, Settings settings, String version, String restartDir) {
         this.sc = sc;
         this.settings = settings;
-        this.s = new Strings(sc.hyphenated());
+        this.s = new Strings(sc.hyphenated(), sc.renames());
         this.version = version;
         this.restartDir = restartDir;
         this.ccpSilentLeft = (int) sc.num("faults.silentCcpTimeouts", 0);

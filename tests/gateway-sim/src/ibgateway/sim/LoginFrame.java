@@ -133,7 +133,7 @@ public final class LoginFrame extends JFrame {
         int y = 0;
         c.gridy = y++;
         form.add(pair(ibApi, fixCtci), c);
-        JLabel mode = new JLabel(Strings.TRADING_MODE);
+        JLabel mode = new JLabel(s.tradingMode());
         mode.setFont(Ui.BASE.deriveFont(Font.BOLD));
         c.gridy = y++;
         c.insets = new Insets(10, 0, 0, 0);

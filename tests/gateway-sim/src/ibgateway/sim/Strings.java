@@ -5,21 +5,31 @@ package ibgateway.sim;
 
 public final class Strings {
     private final boolean hyphen;
+    /** Scenario `renames`: a new Gateway build that renamed a login-frame control (old -> new text). */
+    private final java.util.Map<String, String> renames;
 
     public Strings(boolean hyphenated) {
-        this.hyphen = hyphenated;
+        this(hyphenated, java.util.Map.of());
     }
 
+    public Strings(boolean hyphenated, java.util.Map<String, String> renames) {
+        this.hyphen = hyphenated;
+        this.renames = renames;
+    }
+
+    private String r(String text) { return renames.getOrDefault(text, text); }
+
     /** Login frame and (after login) main window title (sources.md IBC 5.1, 5.8; sources.md peers A4). */
-    public String gatewayTitle() { return hyphen ? "IBKR-Gateway" : "IBKR Gateway"; }
-    public String ibApi() { return "IB API"; }
-    public String fixCtci() { return hyphen ? "FIX-CTCI" : "FIX CTCI"; }
-    public String liveTrading() { return hyphen ? "Live-Trading" : "Live Trading"; }
-    public String paperTrading() { return hyphen ? "Paper-Trading" : "Paper Trading"; }
+    public String gatewayTitle() { return r(hyphen ? "IBKR-Gateway" : "IBKR Gateway"); }
+    public String ibApi() { return r("IB API"); }
+    public String fixCtci() { return r(hyphen ? "FIX-CTCI" : "FIX CTCI"); }
+    public String liveTrading() { return r(hyphen ? "Live-Trading" : "Live Trading"); }
+    public String paperTrading() { return r(hyphen ? "Paper-Trading" : "Paper Trading"); }
+    public String tradingMode() { return r(TRADING_MODE); }
     /** sources.md IBC 5.1: `Log In` (live), `Paper Log In` (paper); hyphenated `Paper-Login` (PR #366); live hyphen form is sim. */
     public String logIn(boolean paper) {
-        if (hyphen) return paper ? "Paper-Login" : "Log-In";
-        return paper ? "Paper Log In" : "Log In";
+        if (hyphen) return r(paper ? "Paper-Login" : "Log-In");
+        return r(paper ? "Paper Log In" : "Log In");
     }
 
     public static final String TRADING_MODE = "Trading Mode";
