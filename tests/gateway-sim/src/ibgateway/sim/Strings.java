@@ -5,10 +5,46 @@ package ibgateway.sim;
 
 public final class Strings {
     private final boolean hyphen;
+    /** Trader Workstation mode (jclient.LoginFrame): TWS's titles instead of Gateway's. */
+    public final boolean tws;
 
     public Strings(boolean hyphenated) {
-        this.hyphen = hyphenated;
+        this(hyphenated, false);
     }
+
+    public Strings(boolean hyphenated, boolean tws) {
+        this.hyphen = hyphenated;
+        this.tws = tws;
+    }
+
+    /** The login frame's title: Gateway's product name, or TWS's `Login` (IBC LoginFrameHandler.java). */
+    public String loginTitle() { return tws ? TWS_LOGIN_TITLE : gatewayTitle(); }
+    /** Title of the login's progress and error modals: `Gateway` (peers.md A4); for TWS a sim guess. */
+    public String messageTitle() { return tws ? TWS_MESSAGE_TITLE : GATEWAY; }
+    /** The connecting modal: `Gateway` (peers.md A4); for TWS a sim guess (its text as title). */
+    public String connectingTitle() { return tws ? CONNECTING : GATEWAY; }
+    /** The main window's title once logged in (TWS: a sim guess, recognised by its menus). */
+    public String mainTitle() { return tws ? TWS_MAIN_TITLE : gatewayTitle(); }
+
+    // ---- Trader Workstation (ibc.md 1, 3, 5; IBC LoginFrameHandler.java, MainWindowFrameHandler.java,
+    // GetConfigDialogTask.java, SecurityCodeDialogHandler.java) ---------------------------------
+    public static final String TWS_LOGIN_TITLE = "Login";
+    /** ibc.md 5.1: check box of the TWS login frame. */
+    public static final String STORE_SETTINGS_ON_SERVER = "Use/store settings on server";
+    /** sim guess: the real title of TWS's connecting/error modals is not in the facts. */
+    public static final String TWS_MESSAGE_TITLE = "Trader Workstation";
+    /** sim guess; ibc.md 5 #32 names `IBKR Trader Workstation` as a TWS dialog title. */
+    public static final String TWS_MAIN_TITLE = "IBKR Trader Workstation";
+    /** ibc.md 5 #5: File > `Lock Application` marks TWS's main window (logged in). */
+    public static final String LOCK_APPLICATION = "Lock Application";
+    /** ibc.md 5.4: Classic `Edit > Global Configuration...`, Mosaic `File > Global Configuration...`. */
+    public static final String GLOBAL_CONFIGURATION = "Global Configuration...";
+    /** ibc.md 5 #13: a real title of the configuration dialog. */
+    public static final String TWS_CONFIG_TITLE = "Global Configuration";
+    /** ibc.md 3, 6: TWS's STOP path is File > `Exit`. */
+    public static final String EXIT_MENU = "Exit";
+    /** ibc.md 5 #18, #19: the button of TWS's 2FA and security-code windows. */
+    public static final String ENTER_READ_ONLY = "Enter Read Only";
 
     /** Login frame and (after login) main window title (ibc.md 5.1, 5.8; peers.md A4). */
     public String gatewayTitle() { return hyphen ? "IBKR-Gateway" : "IBKR Gateway"; }
