@@ -11,6 +11,7 @@ import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { runCommand } from "./run_cmd.ts";
+import { selftestCommand } from "./selftest_cmd.ts";
 import { sendCommand } from "./send_cmd.ts";
 import { PLANNED, stubCommand } from "./stubs.ts";
 import { totpCommand } from "./totp_cmd.ts";
@@ -30,6 +31,10 @@ export const COMMANDS: Record<string, [string, Command]> = {
   doctor: [
     "check Java, the Gateway install, display, runtime dir, ports, a11y stack",
     doctorCommand,
+  ],
+  selftest: [
+    "launch Gateway, check its login frame against the catalogue, close it (no account)",
+    selftestCommand,
   ],
   version: ["print the version", versionCommand],
 };

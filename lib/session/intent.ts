@@ -134,7 +134,12 @@ function secondFactorIntent(match: Match, tree: ComponentNode): Intent {
     case "device-selection":
       return { kind: "second-factor", variant: "device", devices: sf.items };
     case "push":
-      return { kind: "second-factor", variant: "push", prompt: sf.text };
+      return {
+        kind: "second-factor",
+        variant: "push",
+        prompt: sf.text,
+        ...(sf.changeDevice ? { changeDevice: sf.changeDevice } : {}),
+      };
     case "passkey":
       return { kind: "second-factor", variant: "passkey" };
     default:

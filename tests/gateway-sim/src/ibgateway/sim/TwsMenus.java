@@ -2,7 +2,7 @@
 // layout (`Edit > Global Configuration...`) or the Mosaic one (`File > Global Configuration...`),
 // File > `Lock Application` (how IBC's MainWindowFrameHandler.java tells TWS is logged in) and
 // File > `Exit` (IBC's STOP path for TWS), and the Ctrl+Alt+F / Ctrl+Alt+R reconnect shortcuts
-// that IBC's RECONNECTDATA / RECONNECTACCOUNT send (ibc.md 3, 5 #5, 5.4).
+// that IBC's RECONNECTDATA / RECONNECTACCOUNT send (sources.md IBC 3, IBC 5 #5, IBC 5.4).
 // sim guesses: the other menus and items (Account, Help > About Trader Workstation) and their order.
 package ibgateway.sim;
 
@@ -28,7 +28,7 @@ final class TwsMenus {
         configuration = mosaic
             ? Rec.menu(new JMenuItem(Strings.GLOBAL_CONFIGURATION), "File", Strings.GLOBAL_CONFIGURATION)
             : Rec.menu(new JMenuItem(Strings.GLOBAL_CONFIGURATION), "Edit", Strings.GLOBAL_CONFIGURATION);
-        configuration.setEnabled(false); // enabled once logged in; IBC waits for this (ibc.md 5.4)
+        configuration.setEnabled(false); // enabled once logged in; IBC waits for this (sources.md IBC 5.4)
         configuration.addActionListener(e -> actions.openSettings());
         if (mosaic) {
             file.add(configuration);
