@@ -12,6 +12,7 @@ import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { runCommand } from "./run_cmd.ts";
+import { selftestCommand } from "./selftest_cmd.ts";
 import { sendCommand } from "./send_cmd.ts";
 import { PLANNED, stubCommand } from "./stubs.ts";
 import { totpCommand } from "./totp_cmd.ts";
@@ -33,6 +34,10 @@ export const COMMANDS: Record<string, [string, Command]> = {
     doctorCommand,
   ],
   install: ["install IB Gateway from IBKR's stable or latest channel", installCommand],
+  selftest: [
+    "launch Gateway, check its login frame against the catalogue, close it (no account)",
+    selftestCommand,
+  ],
   version: ["print the version", versionCommand],
 };
 for (const [name, what] of Object.entries(PLANNED)) {

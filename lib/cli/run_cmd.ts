@@ -8,6 +8,7 @@ import { EXIT, ExitError } from "./exit.ts";
 import { type AttachRequest, runPilot } from "../session/run.ts";
 import { apiPortFor } from "../session/ports.ts";
 import { ContainerError, planContainer } from "../container/mod.ts";
+import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
 import { installBeforeRun, InstallError } from "../installer/mod.ts";
 
@@ -99,8 +100,10 @@ export async function runCommand(args: string[]): Promise<number> {
     ? ["live", "paper"] as const
     : [c.TRADING_MODE ?? "paper"];
   // An attached Gateway has its own display and network: no container duties (attach_host.ts).
-  const container = attach ? [] : planContainer(c, env, [...modes], (m) => apiPortFor(c, m))
-    .problems;
+  const container = [
+    ...(attach ? [] : planContainer(c, env, [...modes], (m) => apiPortFor(c, m)).problems),
+    ...consoleProblems(c),
+  ];
   if (container.length) {
     throw new ExitError(
       EXIT.USAGE,

@@ -512,6 +512,46 @@ export const SCHEMA = {
     group: "Container",
     doc: "Outside port relayed to the paper session's API port (gnzsnz: 4004 -> 4002).",
   }),
+  VNC_SERVER_PASSWORD: def({
+    type: t.secret,
+    secret: true,
+    group: "Container",
+    doc:
+      "When set and ibg-pilot starts the display (PILOT_XVFB), x11vnc serves it on PILOT_VNC_PORT with this password (VNC uses its first 8 characters), as the gnzsnz image did.",
+  }),
+  PILOT_VNC_PORT: def({
+    type: t.port,
+    default: 5900,
+    group: "Container",
+    doc: "Port of the VNC server (x11vnc).",
+  }),
+  PILOT_VNC_HOST: def({
+    type: t.host,
+    default: "0.0.0.0",
+    group: "Container",
+    doc:
+      "Address x11vnc listens on when VNC_SERVER_PASSWORD is set; without it (console only) x11vnc listens on 127.0.0.1.",
+  }),
+  PILOT_CONSOLE: def({
+    type: t.bool,
+    default: false,
+    group: "Servers",
+    doc:
+      "Serve the browser console (/console/: Gateway's screen and each session's state) on the health server's port (docs/console.md).",
+  }),
+  PILOT_CONSOLE_TOKEN: def({
+    type: t.secret,
+    secret: true,
+    group: "Servers",
+    doc: "Token the console asks for; required unless the health server listens on loopback only.",
+  }),
+  PILOT_CONSOLE_CONTROL: def({
+    type: t.bool,
+    default: false,
+    group: "Servers",
+    doc:
+      "Let the console's viewer click and type into Gateway; unset: view only (input is dropped by ibg-pilot, not only by the page).",
+  }),
   // ---- Controller
   UI_DRIVER: def({
     type: t.oneOf("agent", "atspi", "auto"),

@@ -65,7 +65,12 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
         case "device-selection":
           return { kind: "second-factor", variant: "device", devices: sf.items };
         case "push":
-          return { kind: "second-factor", variant: "push", prompt: sf.text };
+          return {
+            kind: "second-factor",
+            variant: "push",
+            prompt: sf.text,
+            ...(sf.changeDevice ? { changeDevice: sf.changeDevice } : {}),
+          };
         case "passkey":
           return { kind: "second-factor", variant: "passkey" };
         default:

@@ -49,9 +49,13 @@ export const systemClock: Clock = {
 /** What the shell needs from the Gateway process side (lib/gateway via the supervisor). */
 export interface GatewayHost {
   /** Prepares the settings directory and starts the JVM; `exited` settles when it ends. */
-  launch(): Promise<
-    { pid: number; resumed: boolean; exited: Promise<{ code: number | null; signal?: string }> }
-  >;
+  launch(): Promise<{
+    pid: number;
+    resumed: boolean;
+    /** The running build: the install's version directory (`1045`, `10.45.1j`), when known. */
+    version?: string;
+    exited: Promise<{ code: number | null; signal?: string }>;
+  }>;
   /** Connects the UI channel to the running JVM. */
   connectUi(): Promise<UiPort>;
   /**
@@ -117,6 +121,8 @@ export interface SessionSnapshot {
   since: number;
   ready: boolean;
   jvmPid?: number;
+  /** The running Gateway's build (its install's version directory), when known. */
+  gatewayVersion?: string;
   apiHandshakeOk: boolean;
   serverVersion?: number;
   lastAuthSuccess?: number;
@@ -217,6 +223,7 @@ export class SessionShell {
       since: s.since,
       ready: s.phase === "ready",
       jvmPid: s.jvmPid,
+      gatewayVersion: s.gatewayVersion,
       apiHandshakeOk: s.lastProbeOk,
       serverVersion: s.serverVersion,
       lastAuthSuccess: s.lastAuthSuccess,
@@ -386,8 +393,8 @@ export class SessionShell {
       );
     }
     try {
-      const { pid, resumed, exited } = await this.#deps.host.launch();
-      this.dispatch({ type: "jvm-started", pid, resumed });
+      const { pid, resumed, version, exited } = await this.#deps.host.launch();
+      this.dispatch({ type: "jvm-started", pid, resumed, version });
       void exited.then(async (r) => {
         await this.#closeUi();
         this.dispatch({ type: "jvm-exited", ...r });

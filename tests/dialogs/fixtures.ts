@@ -1,7 +1,7 @@
 /**
  * Small builders for realistic Gateway windows as the UI port reports them (WindowInfo plus a
- * ComponentNode tree), and one fixture per catalogue row. Strings follow facts/ibc.md 5 and
- * peers.md A4, and the simulator's Strings.java where the facts give no wording.
+ * ComponentNode tree), and one fixture per catalogue row. Strings follow sources.md IBC 5 and
+ * sources.md peers A4, and the simulator's Strings.java where the facts give no wording.
  */
 
 import type { ComponentNode, Role, WindowInfo, WindowKind } from "../../lib/ui/port.ts";
@@ -102,7 +102,7 @@ export function message(
 
 // ---- Gateway windows
 
-/** The login frame (ibc.md 5.1): API and mode toggles, user and password, the Log In button. */
+/** The login frame (sources.md IBC 5.1): API and mode toggles, user and password, the Log In button. */
 export function loginFrame(
   opts: { title?: string; hyphen?: boolean; paper?: boolean; status?: string } = {},
 ): Fixture {
@@ -143,7 +143,7 @@ export function mainWindow(title = "IBKR Gateway", log = "Connecting to server..
 /** The `Gateway` modal shown while connecting: only OK, which cancels the login. */
 export const connectingModal = () => message("Gateway", "Connecting to server...", ["OK"]);
 
-/** Second-factor dialog variants (ibc.md 5.2, peers.md A4). */
+/** Second-factor dialog variants (sources.md IBC 5.2, sources.md peers A4). */
 export function twoFactor(
   variant: "select" | "code" | "push" | "passkey",
   opts: { title?: string; device?: string; devices?: string[] } = {},
@@ -163,7 +163,7 @@ export function twoFactor(
       return win(title, "dialog", [
         head,
         label(`Enter ${opts.device ?? "Mobile Authenticator app"} code`),
-        // The 2FA field is an obfuscated class with no name (peers.md A8).
+        // The 2FA field is an obfuscated class with no name (sources.md peers A8).
         node("text", "u", { text: "", editable: true }),
         label(" "),
         button("OK"),

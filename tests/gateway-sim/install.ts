@@ -1,6 +1,6 @@
 /**
  * Installs the gateway simulator the way IB Gateway's offline installer lays itself out
- * (facts/ibc.md 4.3, facts/ecosystem.md 1.2), so discovery, vmoptions parsing, JRE lookup and the
+ * (sources.md IBC 4.3, sources.md ecosystem 1.2), so discovery, vmoptions parsing, JRE lookup and the
  * launcher are exercised exactly as on a real install:
  *
  * ```
@@ -35,7 +35,7 @@ export interface SimInstall {
   jarsDir: string;
 }
 
-/** The default version: a 10.45 build, like the one peers.md A4 reports. */
+/** The default version: a 10.45 build, like the one sources.md peers A4 reports. */
 export const DEFAULT_SIM_VERSION = "10.45.1j";
 
 /** `10.45.1j` -> `1045`, the compact number Gateway puts in jar names. */

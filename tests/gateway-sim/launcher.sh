@@ -8,7 +8,7 @@
 #   - installer variables as -V<name>=<value> arguments: -VjtsConfigDir sets the settings
 #     directory. The launcher's own -DjtsConfigDir comes AFTER the added VM params, so (Java keeps
 #     the last -D) a -DjtsConfigDir in INSTALL4J_ADD_VM_PARAMS has no effect: only -V works
-#     (facts/peers.md A3, ibg-controller v0.2.1);
+#     (sources.md peers A3, ibg-controller v0.2.1);
 #   - the working directory is the program directory; the JVM replaces this shell (exec), so the
 #     launcher's PID is Gateway's PID.
 prg_dir="$(cd "$(dirname "$0")" && pwd)"

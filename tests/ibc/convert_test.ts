@@ -16,7 +16,7 @@ import { baseEnv, runCli } from "../support/cli.ts";
 
 const FIXTURE = join(dirname(fromFileUrl(import.meta.url)), "fixtures", "config.ini");
 
-/** Every setting of facts/ibc.md 2.2 (IBC 3.24.1). */
+/** Every setting of sources.md IBC 2.2 (IBC 3.24.1). */
 const IBC_KEYS = [
   "FIX",
   "IbLoginId",

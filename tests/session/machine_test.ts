@@ -626,7 +626,7 @@ Deno.test("timers that fire in the wrong phase do nothing", () => {
   assert.equal(d.state.phase, before.phase);
 });
 
-// ---- IBKR's silent CCP timeouts (facts/peers.md A4, A8) -------------------------------------
+// ---- IBKR's silent CCP timeouts (sources.md peers A4, A8) -------------------------------------
 
 const CONNECTING: Intent = { kind: "connecting" };
 const timerMs = (fx: Effect[], name: string) =>
@@ -935,4 +935,29 @@ Deno.test("a code refused in place gets one fresh code; refused again: ALERT_2FA
   });
   assert.ok(verdict.some((e) => e.do === "alert" && e.token === "ALERT_2FA_FAILED"));
   assert.equal(d.state.phase, "halted");
+});
+
+Deno.test("the exit code describes how the run ended: a recovered failure, then SIGTERM, exits 0", () => {
+  const d = new Driver();
+  d.toReady();
+  // A crash while READY, then a relaunched JVM whose agent never says hello: given up, relaunched.
+  d.send({ type: "jvm-exited", code: 137, signal: "SIGKILL" });
+  assert.equal(d.state.phase, "backoff");
+  d.send({ type: "timer", name: "relaunch" });
+  d.send({ type: "jvm-started", pid: 4243, resumed: false });
+  d.send({ type: "timer", name: "agent" });
+  assert.equal(d.state.phase, "stopping");
+  d.send({ type: "jvm-exited", code: 143 });
+  assert.equal(d.state.phase, "launching");
+  d.send({ type: "jvm-start-failed", error: "spawn failed" });
+  assert.equal(d.state.phase, "backoff");
+  d.send({ type: "timer", name: "relaunch" });
+  d.toReady();
+  assert.equal(d.state.phase, "ready");
+  d.window("m", "IBKR Gateway", { kind: "main-window" });
+  d.send({ type: "stop", reason: "SIGTERM" });
+  d.window("c", "Exit", { kind: "exit-confirm", yes: "Yes" });
+  const fx = d.send({ type: "jvm-exited", code: 0 });
+  assert.equal(d.state.phase, "stopped");
+  assert.deepEqual(fx.filter((e) => e.do === "exit"), [{ do: "exit", code: 0 }]);
 });

@@ -47,6 +47,8 @@ public final class Flow implements MainWindow.Actions {
     private long lockedUntil;
     private int ccpSilentLeft;
     private int badCredsLeft;
+    /** Device switches still to be answered with `Re-login is required` (twofa.reloginAfterSwitch). */
+    private int switchReloginsLeft;
     private long lastAcceptedStep = Long.MIN_VALUE;
     private boolean frozeOnce;
     private String lastAutoMinute = "";
@@ -54,11 +56,12 @@ public final class Flow implements MainWindow.Actions {
     public Flow(Scenario sc, Settings settings, String version, String restartDir) {
         this.sc = sc;
         this.settings = settings;
-        this.s = new Strings(sc.hyphenated());
+        this.s = new Strings(sc.hyphenated(), sc.renames());
         this.version = version;
         this.restartDir = restartDir;
         this.ccpSilentLeft = (int) sc.num("faults.silentCcpTimeouts", 0);
         this.badCredsLeft = (int) sc.num("faults.badCredentials", 0);
+        this.switchReloginsLeft = (int) sc.num("twofa.reloginAfterSwitch", 0);
     }
 
     private static Thread thread(Runnable r, String name) {
@@ -208,7 +211,7 @@ public final class Flow implements MainWindow.Actions {
             break;
         }
         if (cancelled != null) {
-            // The OK on the connecting modal is a cancel button (peers.md A4).
+            // The OK on the connecting modal is a cancel button (sources.md peers A4).
             LauncherLog.line(T_LOGIN, "Login cancelled by user");
             main.append("Login cancelled");
             login.setStatus("");
@@ -325,6 +328,9 @@ public final class Flow implements MainWindow.Actions {
         if (paper && disclaimers().contains("paper-warning")) {
             Ui.show(main, Strings.PAPER_WARNING_TITLE, Strings.PAPER_WARNING, Ui.Kind.MODAL, false, Strings.ACCEPT).await();
         }
+        if (disclaimers().contains("unknown-notice")) {
+            Ui.show(main, Strings.UNKNOWN_TITLE, Strings.UNKNOWN_TEXT, Ui.Kind.MODAL, false, Strings.UNKNOWN_BUTTON).await();
+        }
         if (disclaimers().contains("newer-version")) notice("newer-version");
         if (disclaimers().contains("tip-of-the-day")) notice("tip-of-the-day");
         phase("api");
@@ -358,6 +364,9 @@ public final class Flow implements MainWindow.Actions {
             case "tokens-expired":
                 Ui.show(main, Strings.TOKENS_TITLE, Strings.TOKENS_EXPIRED, Ui.Kind.MODAL, true, "OK");
                 break;
+            case "unknown-notice":
+                Ui.show(main, Strings.UNKNOWN_TITLE, Strings.UNKNOWN_TEXT, Ui.Kind.MODAL, false, Strings.UNKNOWN_BUTTON);
+                break;
             case "login-messages":
                 Ui.show(main, Strings.LOGIN_MESSAGES, "You have new messages from Interactive Brokers.", Ui.Kind.FRAME, false, Strings.RESUME_LOGIN);
                 break;
@@ -390,13 +399,31 @@ public final class Flow implements MainWindow.Actions {
         final TwoFactorDialog[] holder = new TwoFactorDialog[1];
         Ui.edt(() -> holder[0] = new TwoFactorDialog(main, this::codeValid));
         TwoFactorDialog d = holder[0];
+        final String firstKind = kind;
         boolean shown = false;
         try {
+            if (kind.equals("push-first")) {
+                // Gateway 10.47+ (IBGA PR #33): the push screen first, the device list behind a link.
+                d.showPushFirst(sc.str("twofa.link", "label"));
+                Ui.showLater(d);
+                shown = true;
+                Object approve = sc.get("twofa.approveAfterMs");
+                long wait = approve instanceof Double ? ((Double) approve).longValue() : 0;
+                TwoFactorDialog.Action a = approve instanceof Double ? (wait > 0 ? d.next(wait) : null) : d.next(timeout);
+                if (a == null) {
+                    if (!(approve instanceof Double)) return twofaFail("timeout");
+                    EventLog.emit("twofa-result", "ok", true, "method", "ibkey");
+                    return null;
+                }
+                if (!a.kind.equals("change-device")) return twofaFail("cancelled");
+                EventLog.emit("twofa-change-device");
+                kind = "device-select";
+            }
             if (kind.equals("device-select")) {
                 List<String> rows = new java.util.ArrayList<>();
                 for (Object o : sc.list("twofa.devices")) rows.add(o.toString());
                 d.showSelect(rows);
-                Ui.showLater(d);
+                if (!shown) Ui.showLater(d);
                 shown = true;
                 String device = null;
                 while (device == null) {
@@ -406,6 +433,19 @@ public final class Flow implements MainWindow.Actions {
                     if (a.value != null) device = a.value.trim();
                 }
                 EventLog.emit("twofa-device", "device", device);
+                if (switchReloginsLeft > 0) {
+                    // ibg-controller #37/#38: switching the method can cost the session at once.
+                    switchReloginsLeft--;
+                    Ui.disposeLater(d);
+                    LauncherLog.line(T_LOGIN, "COMPETE: session kicked out");
+                    LauncherLog.line(T_LOGIN, "Disconnect all farms due to competing session");
+                    EventLog.emit("twofa-relogin-required");
+                    String r = Ui.show(main, Strings.RELOGIN_TITLE, Strings.RELOGIN_TEXT, Ui.Kind.MODAL, false, "Re-login").await();
+                    if (!"Re-login".equals(r)) return twofaFail("relogin-declined");
+                    LauncherLog.line(T_LOGIN, "Authenticating");
+                    LauncherLog.line(T_LISTENER, "NS_AUTH_START");
+                    return twoFactor(firstKind);
+                }
                 kind = device.equalsIgnoreCase("IB Key") ? "ibkey" : "totp";
             }
             if (kind.equals("totp")) {
@@ -516,7 +556,7 @@ public final class Flow implements MainWindow.Actions {
             String r = Ui.show(main, Strings.RELOGIN_TITLE, Strings.RELOGIN_TEXT, Ui.Kind.MODAL, false, "Re-login").await();
             if ("Re-login".equals(r)) worker.submit(this::relogin);
         } else if (kind.equals("hang")) {
-            // A wedged Gateway (peers.md A8, 0.5.12): EDT blocked, API silent. Once per settings
+            // A wedged Gateway (sources.md peers A8, 0.5.12): EDT blocked, API silent. Once per settings
             // directory, so the JVM started after it comes up healthy.
             java.nio.file.Path marker = settings.dir.resolve("sim-hang-done");
             if (java.nio.file.Files.exists(marker)) return;

@@ -1,4 +1,4 @@
-// Owns: the login frame (ibc.md 5.1, peers.md A4): API toggles, `Trading Mode` toggles, username
+// Owns: the login frame (sources.md IBC 5.1, sources.md peers A4): API toggles, `Trading Mode` toggles, username
 // and JPasswordField, the `Log In` / `Paper Log In` button and the "Attempt N" status label.
 // In FIX CTCI mode the FIX fields are added in front, so text fields #0..#3 are FIX user, FIX
 // password, API user, API password, and in IB API mode #0 and #1 are user and password.
@@ -133,7 +133,7 @@ public final class LoginFrame extends JFrame {
         int y = 0;
         c.gridy = y++;
         form.add(pair(ibApi, fixCtci), c);
-        JLabel mode = new JLabel(Strings.TRADING_MODE);
+        JLabel mode = new JLabel(s.tradingMode());
         mode.setFont(Ui.BASE.deriveFont(Font.BOLD));
         c.gridy = y++;
         c.insets = new Insets(10, 0, 0, 0);

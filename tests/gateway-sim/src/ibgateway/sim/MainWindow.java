@@ -1,4 +1,4 @@
-// Owns: Gateway's main window (ibc.md 5 #6, peers.md A4/A8): titled `Loading...` until login
+// Owns: Gateway's main window (sources.md IBC 5 #6, sources.md peers A4/A8): titled `Loading...` until login
 // completes, then `IBKR Gateway`; menus File (Gateway Logs, API Logs, Close), Configure
 // (Settings), Help (About IB Gateway); status `API Server: connected` / `disconnected`; a log
 // pane with `Show log` / `Clear`. Closing the window goes through the exit confirmation.
@@ -42,7 +42,7 @@ public final class MainWindow extends JFrame {
     public MainWindow(Actions actions) {
         super(Strings.LOADING);
         setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
-        // WINDOW_CLOSING is Gateway's own close path: it asks for confirmation (peers.md A8 0.5.6).
+        // WINDOW_CLOSING is Gateway's own close path: it asks for confirmation (sources.md peers A8 0.5.6).
         addWindowListener(new WindowAdapter() {
             @Override public void windowClosing(WindowEvent e) {
                 actions.exitRequested();
@@ -58,7 +58,7 @@ public final class MainWindow extends JFrame {
         file.add(close);
         JMenu configure = new JMenu("Configure");
         settings = Rec.menu(new JMenuItem("Settings"), "Configure", "Settings");
-        settings.setEnabled(false); // enabled once logged in; IBC waits for this (ibc.md 5.4)
+        settings.setEnabled(false); // enabled once logged in; IBC waits for this (sources.md IBC 5.4)
         settings.addActionListener(e -> actions.openSettings());
         configure.add(settings);
         JMenu help = new JMenu("Help");
