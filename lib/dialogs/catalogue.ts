@@ -279,6 +279,14 @@ export const CONFIG = {
   },
 } as const;
 
+/**
+ * Buttons that get a window out of the way without agreeing to anything, tried in this order on
+ * every modal window that blocks Gateway's main window before ibg-pilot logs out, restarts or
+ * logs in again (a modal dialog swallows the main window's WINDOW_CLOSING). A window with none
+ * of them is closed (WINDOW_CLOSING on the window itself).
+ */
+export const BLOCKER_DISMISS: readonly string[] = ["Cancel", "Close", "No"];
+
 /** The peers' real bad-credentials wordings (sources.md peers A4, v0.8.0). */
 export const BAD_CREDENTIALS_PATTERNS: readonly RegExp[] = [
   /\b(?:invalid|incorrect) user ?name or password\b/i,
