@@ -14,6 +14,8 @@ const NEEDED: [cmd: string, pkg: string][] = [
   ["Xvfb", "xvfb"],
   ["oathtool", "oathtool"],
   ["dbus-daemon", "dbus"],
+  ["x11vnc", "x11vnc"],
+  ["chromium", "chromium"],
 ];
 
 async function have(cmd: string): Promise<boolean> {

@@ -259,7 +259,7 @@ export function createAttachHost(opts: AttachHostOptions): GatewayHost {
 export function attachedContainer(env: Record<string, string>): ContainerSupport {
   return {
     env,
-    plan: { forwards: [], problems: [] },
+    plan: { forwards: [], problems: [], warnings: [] },
     forwarders: new Map(),
     failure: undefined,
     readyChanged: () => Promise.resolve(),

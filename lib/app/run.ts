@@ -15,7 +15,9 @@ import type { ActionResult, ControlTarget, SessionStatus } from "../servers/cont
 import { startServers } from "../servers/mod.ts";
 import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
+import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
 import { maintenanceStatus } from "../session/clock.ts";
 import { applyPlan } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
@@ -97,7 +99,6 @@ export async function runPilot(
     ...opts.attach,
     target: await findAttachTarget({ config, env, agentJar, pid: opts.attach.pid }),
   };
-  const reporter = new UnknownWindowReporter();
   const window = config.PILOT_MAINTENANCE_WINDOW;
   const maintenance = window ? { timeZone: "America/New_York", ...window } : undefined;
 
@@ -126,6 +127,7 @@ export async function runPilot(
     modes,
     apiPort: (m) => apiPortFor(config, m),
     onFailure: (reason) => stopAll(reason),
+    runtimeDir,
   }).catch((e) => {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
     throw e;
@@ -136,6 +138,12 @@ export async function runPilot(
     // Attached: the running Gateway's own settings directory (its -DjtsConfigDir), if it names one.
     const settingsDir = attach?.target.jvm.settingsDir ?? settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
+    const reporter = new UnknownWindowReporter();
+    const evidence = new UnknownWindowEvidence({
+      dir: join(settingsDir, EVIDENCE_DIR),
+      mode,
+      onRecorded: () => observed.metrics?.unknownWindow(mode),
+    });
     const plan = attach ? [] : planSettings(config, mode);
     if (attach && planSettings(config, mode).length) {
       logger.warn(
@@ -201,7 +209,9 @@ export async function runPilot(
       },
       maintenance: (now) => maintenance ? maintenanceStatus(now, maintenance) : { inside: false },
       launcherLog: launcherLogPath(settingsDir),
-      reportUnknown: (w, tree) => reporter.report(w, tree),
+      reportUnknown: (w, tree, ui) => {
+        if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
+      },
     });
     return shell;
   });
@@ -300,7 +310,8 @@ export async function runPilot(
   const codes = await Promise.all(shells.map((s) => s.done));
   for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
   releaseStrayRejections();
-  // Shutdown order: sessions have logged out; then forwarders, Xvfb, servers; the alert last.
+  // Shutdown order: sessions have logged out; then forwarders, x11vnc, Xvfb, servers; the alert
+  // last.
   await container.close();
   await servers.close();
   const code = container.failure ? 1 : codes.find((c) => c !== 0) ?? 0;

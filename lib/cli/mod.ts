@@ -47,6 +47,14 @@ export const COMMANDS: Record<string, [string, () => Promise<Command>]> = {
     "check Java, the Gateway install, display, runtime dir, ports, a11y stack",
     async () => (await import("./doctor_cmd.ts")).doctorCommand,
   ],
+  install: [
+    "install IB Gateway from IBKR's stable or latest channel",
+    async () => (await import("./install_cmd.ts")).installCommand,
+  ],
+  selftest: [
+    "launch Gateway, check its login frame against the catalogue, close it (no account)",
+    async () => (await import("./selftest_cmd.ts")).selftestCommand,
+  ],
   version: ["print the version", async () => (await import("./version.ts")).versionCommand],
 };
 

@@ -94,7 +94,7 @@ const HOOKS =
 const IBC_FILES = "IBC's files: ibg-pilot does not use IBC (set by the gnzsnz image).";
 const TWS_ONLY = "TWS only: IB Gateway has no such setting.";
 const VNC =
-  "ibg-pilot starts no VNC server: run your own Xvfb and x11vnc and set DISPLAY (docs/container.md).";
+  "same name: x11vnc serves ibg-pilot's own display on PILOT_VNC_PORT (5900), password never on a command line (docs/container.md).";
 const TWS_IMAGE_USER = "The TWS rdesktop image's desktop user: ibg-pilot creates no users.";
 const CCP_RESTARTS =
   "use PILOT_CCP_COOLDOWN: 0 (the default) halts on a persistent CCP lockout as CCP_LOCKOUT_MAX_JVM_RESTARTS=0 does; a number of seconds restarts Gateway after that cool-down, up to PILOT_CRASH_MAX_RESTARTS times.";
@@ -132,8 +132,16 @@ export const PEER_TABLE: readonly PeerRow[] = [
     { env: "TWS_PASSWORD_PAPER" },
   ),
   honoured("READ_ONLY_API", GC, "yes"),
-  unsupported("VNC_SERVER_PASSWORD", GC, "vncpass", VNC, { secret: true }),
-  unsupported("VNC_SERVER_PASSWORD_FILE", G, "(a file)", VNC),
+  honoured("VNC_SERVER_PASSWORD", GC, "vncpass", VNC, { secret: true }),
+  honoured(
+    "VNC_SERVER_PASSWORD_FILE",
+    G,
+    "(a file)",
+    `${VNC} The password is read from the file.`,
+    {
+      env: "VNC_SERVER_PASSWORD",
+    },
+  ),
   honoured(
     "TWOFA_TIMEOUT_ACTION",
     GC,
@@ -482,7 +490,14 @@ export const PEER_TABLE: readonly PeerRow[] = [
     "the base32 secret, as is (secret; prefer TWOFACTOR_CODE_FILE).",
     { secret: true },
   ),
-  unsupported("IBGA_VNC_PASSWORD", I, "vncpass", VNC, { secret: true }),
+  alias(
+    "IBGA_VNC_PASSWORD",
+    I,
+    "VNC_SERVER_PASSWORD",
+    "vncpass",
+    "as is: x11vnc on port 5900; IBGA's browser view (noVNC on 5800) is PILOT_CONSOLE=yes (docs/console.md).",
+    { secret: true },
+  ),
   unsupported(
     "IBGA_EXPORT_LOGS",
     I,
@@ -511,7 +526,7 @@ export const PEER_TABLE: readonly PeerRow[] = [
     "IBG_DOWNLOAD_URL",
     I,
     "https://download2.interactivebrokers.com/installers/ibgateway/latest-standalone/ibgateway-latest-standalone-linux-x64.sh",
-    "ibg-pilot does not download Gateway yet: install it in the image (the gnzsnz image has it).",
+    "set PILOT_GATEWAY_INSTALL=missing and PILOT_GATEWAY_CHANNEL=latest (IBGA's channel) to install at start; a mirror is PILOT_GATEWAY_DOWNLOAD_URL (IBKR's layout beneath) or PILOT_GATEWAY_INSTALLER_URL (docs/install.md).",
   ),
 ];
 

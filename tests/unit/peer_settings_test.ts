@@ -178,7 +178,6 @@ Deno.test("ibg-pilot config prints the mapping warnings for an ibg-controller .e
       "CCP_LOCKOUT_MAX_JVM_RESTARTS",
       "CCP_MAINTENANCE_RECOVERY_DELAY_SECONDS",
       "USE_PYATSPI2_CONTROLLER",
-      "VNC_SERVER_PASSWORD",
       "SSH_TUNNEL",
       "SAVE_TWS_SETTINGS",
     ]
@@ -191,6 +190,7 @@ Deno.test("ibg-pilot config prints the mapping warnings for an ibg-controller .e
   assert.ok(!r.stderr.includes("vncpass"), "a secret is never printed");
   assert.match(r.stdout, /^LOG_LEVEL\s+debug\s+\[env\]$/m, "CONTROLLER_DEBUG=yes is debug");
   assert.match(r.stdout, /^TWOFACTOR_CODE\s+\*\*\*\s+\[file\]$/m);
+  assert.match(r.stdout, /^VNC_SERVER_PASSWORD\s+\*\*\*\s+\[env\]$/m, "gnzsnz's VNC password");
 });
 
 Deno.test("ibg-pilot config reads an IBGA compose environment", async () => {
@@ -212,6 +212,7 @@ Deno.test("ibg-pilot config reads an IBGA compose environment", async () => {
     ["AUTO_RESTART_TIME", "11:55 PM"],
     ["READ_ONLY_API", "yes"],
     ["TWOFACTOR_CODE", "***"],
+    ["VNC_SERVER_PASSWORD", "***"],
   ];
   for (const [name, value] of expected) {
     assert.match(
@@ -220,7 +221,7 @@ Deno.test("ibg-pilot config reads an IBGA compose environment", async () => {
     );
   }
   for (
-    const name of ["IB_REGION", "IB_APILOG", "IB_LOGLEVEL", "IBGA_EXPORT_LOGS", "IBGA_VNC_PASSWORD"]
+    const name of ["IB_REGION", "IB_APILOG", "IB_LOGLEVEL", "IBGA_EXPORT_LOGS"]
   ) {
     const lines = r.stderr.split("\n").filter((l) => l.includes(`${name} (IBGA)`));
     assert.equal(lines.length, 1, `one warning line for ${name}:\n${r.stderr}`);
