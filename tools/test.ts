@@ -7,6 +7,7 @@
  */
 
 import { buildJava } from "./build_java.ts";
+import { buildConsole } from "./build_console.ts";
 
 const NEEDED: [cmd: string, pkg: string][] = [
   ["java", "openjdk-17-jdk-headless"],
@@ -37,6 +38,7 @@ if (missing.length) {
 }
 
 await buildJava("agent");
+await buildConsole();
 await buildJava("sim");
 
 const args = Deno.args.length ? Deno.args : ["tests/"];
