@@ -120,6 +120,14 @@ export const SCHEMA = {
     doc:
       "Device to pick when Gateway asks to 'Select second factor device' (exact list text, e.g. Mobile Authenticator app).",
   }),
+  READ_ONLY_LOGIN: def({
+    type: t.bool,
+    default: false,
+    group: "Second factor",
+    ibc: "ReadOnlyLogin",
+    doc:
+      "TWS only: click 'Enter Read Only' in the second-factor window (no 2FA; TWS runs read-only). Gateway has no such button.",
+  }),
   TWOFA_EXIT_INTERVAL: def({
     type: t.int(5, 3600, "seconds"),
     default: 60,
@@ -179,7 +187,8 @@ export const SCHEMA = {
     type: t.oneOf("gateway", "tws"),
     default: "gateway",
     group: "Gateway install",
-    doc: "Product to run. Only gateway is supported for login automation.",
+    doc:
+      "Product to run: IB Gateway (`ibgateway/<version>`, main class ibgateway.GWClient) or Trader Workstation (`<version>`, main class jclient.LoginFrame).",
   }),
   JAVA_PATH: def({
     type: t.path,

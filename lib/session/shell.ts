@@ -9,8 +9,9 @@ import type { Config } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import { time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
-import { BLOCKER_DISMISS } from "../dialogs/catalogue.ts";
+import { BLOCKER_DISMISS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
+import { hasMenuPath } from "./configure.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
@@ -118,8 +119,11 @@ export interface ShellDeps {
   ) => Promise<{ ok: boolean; error?: string }>;
   /** Gateway's launcher.log, followed for login signals (silent CCP timeouts). */
   launcherLog?: string;
-  /** Called once for each window the catalogue does not know (dumps it, redacted). */
-  reportUnknown?: (window: WindowInfo, tree: ComponentNode) => void;
+  /**
+   * Called for each window the catalogue does not know (logs it once, writes its evidence; `ui`
+   * paints its picture).
+   */
+  reportUnknown?: (window: WindowInfo, tree: ComponentNode, ui: UiPort) => void;
   clock?: Clock;
 }
 
@@ -506,7 +510,7 @@ export class SessionShell {
     }
     const { rule, intent } = this.#deps.classify(window, tree);
     this.#lastIntent.set(window.id, JSON.stringify(intent));
-    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree);
+    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree, ui);
     else this.#log.debug("window {title}: {rule}", { title: window.title, rule });
     this.dispatch({
       type: "window-opened",
@@ -731,11 +735,15 @@ export class SessionShell {
       await this.#clearBlockers(ui, "stop");
       const windows = await ui.windows();
       const main = windows.find((w) => w.id === this.#state.mainWindowId) ??
-        windows.find((w) => w.kind === "frame" && /gateway/i.test(w.title));
+        windows.find((w) => w.kind === "frame" && /gateway|trader workstation/i.test(w.title));
       if (!main) return false;
-      // WINDOW_CLOSING runs Gateway's own exit path; its "Are you sure" dialog is answered by
-      // the machine (exit-confirm while stopping).
-      await ui.closeWindow(main.id);
+      // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path. The
+      // "Are you sure" dialog is answered by the machine (exit-confirm while stopping).
+      if (hasMenuPath(await ui.snapshot(main.id), TWS.exitMenu)) {
+        await ui.menu(main.id, [...TWS.exitMenu]);
+      } else {
+        await ui.closeWindow(main.id);
+      }
       return true;
     };
     try {
