@@ -10,6 +10,7 @@ import ibgateway.sim.Flow;
 import ibgateway.sim.LauncherLog;
 import ibgateway.sim.Scenario;
 import ibgateway.sim.Settings;
+import ibgateway.sim.SimClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -55,6 +56,7 @@ public final class GWClient {
             System.exit(2);
             return;
         }
+        SimClock.configure(sc);
         String events = setting("sim.events", "IBG_SIM_EVENTS");
         Path eventsPath = events != null ? Path.of(events) : settingsDir.resolve("sim-events.jsonl");
         EventLog.open(eventsPath, sc.secrets(), sc.str("twofa.secret", null));
