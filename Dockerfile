@@ -27,7 +27,8 @@ RUN deno task compile --target "$TARGETARCH" --output /out/ibg-pilot
 
 FROM ${UPSTREAM_IMAGE}
 # The programs the permission set lets ibg-pilot run: setsid (util-linux, always there) and kill
-# (procps, for signalling Gateway's process group; installed when the upstream image lacks it).
+# (procps, for signalling Gateway's process group; installed when the upstream image lacks it), and
+# x11vnc for VNC_SERVER_PASSWORD and the browser console (gnzsnz ships it; installed if missing).
 # With WITH_ATSPI=true also the packages of the AT-SPI UI channel (UI_DRIVER=atspi); the default
 # agent channel needs none.
 ARG WITH_ATSPI=false
@@ -38,6 +39,7 @@ RUN mkdir -p /home/ibgateway/state \
     && chown 1000:1000 /home/ibgateway/state \
     && packages="" \
     && if [ ! -x /usr/bin/kill ] && [ ! -x /bin/kill ]; then packages="procps"; fi \
+    && if ! command -v x11vnc >/dev/null; then packages="$packages x11vnc"; fi \
     && if [ "$WITH_ATSPI" = "true" ]; then \
       packages="$packages dbus at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni"; \
     fi \

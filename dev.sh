@@ -12,7 +12,8 @@ cd "$(dirname "$0")"
 
 DENO_VERSION=2.9.6
 APT_PACKAGES=(xvfb at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni dbus dbus-x11
-  python3-pyatspi oathtool x11-utils imagemagick openjdk-17-jdk-headless openjfx procps)
+  python3-pyatspi oathtool x11-utils imagemagick openjdk-17-jdk-headless openjfx procps x11vnc
+  chromium)
 
 find_deno() {
   if command -v deno >/dev/null 2>&1; then command -v deno; return; fi
@@ -44,6 +45,10 @@ command -v oathtool >/dev/null 2>&1 || need_apt+=(oathtool)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyatspi' 2>/dev/null || need_apt+=(python3-pyatspi)
 # OpenJFX: the JavaFX fixture of tests/agent/fx_test.ts (Gateway's Login Messages window).
 [ -d /usr/share/openjfx/lib ] || need_apt+=(openjfx)
+# x11vnc: the VNC server ibg-pilot starts with VNC_SERVER_PASSWORD or PILOT_CONSOLE; Chromium: the
+# console's end-to-end tests drive it headless (puppeteer-core, no browser download).
+command -v x11vnc >/dev/null 2>&1 || need_apt+=(x11vnc)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing Debian packages: ${APT_PACKAGES[*]}" >&2

@@ -21,6 +21,8 @@ const NEEDED: [cmd: string, pkg: string][] = [
   ["Xvfb", "xvfb"],
   ["oathtool", "oathtool"],
   ["dbus-daemon", "dbus"],
+  ["x11vnc", "x11vnc"],
+  ["chromium", "chromium"],
 ];
 
 /** Files run at once unless --jobs or TEST_JOBS says otherwise (see the note in the header). */

@@ -8,7 +8,9 @@ export const HELP = `Usage: ibg-pilot config [--json] [--all] [--set NAME=VALUE 
 
 Validates the configuration (environment, NAME_FILE secrets, flags) and prints the effective
 settings with their source: default, env, file or flag. Secrets are shown as ***.
-Exits 2 listing every problem when the configuration is invalid.
+Exits 2 listing every problem when the configuration is invalid. A variable of the gnzsnz
+image, ibg-controller or IBGA that ibg-pilot does not use gives one warning line saying what to
+use instead; their aliases (IB_USERNAME, TOTP_KEY ...) are read (docs/from-peers.md).
 
 Options:
   --json              one JSON object instead of a table

@@ -11,6 +11,10 @@ import type { Mode } from "../session/types.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT } from "./exit.ts";
+import { searchPath } from "../gateway/jre.ts";
+import { isHeadless } from "../container/plan.ts";
+import { consoleProblems } from "../console/config.ts";
+import type { Config } from "../config/mod.ts";
 
 export const HELP = `Usage: ibg-pilot doctor [--json]
 
@@ -33,6 +37,54 @@ function portFree(port: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** x11vnc (VNC_SERVER_PASSWORD, PILOT_CONSOLE) and the console's settings. */
+function vncChecks(c: Config, env: Record<string, string>): Check[] {
+  const checks: Check[] = [];
+  if (c.VNC_SERVER_PASSWORD === undefined && !c.PILOT_CONSOLE) {
+    return [{ name: "vnc", ok: true, detail: "off (VNC_SERVER_PASSWORD and PILOT_CONSOLE unset)" }];
+  }
+  const ownsDisplay = c.PILOT_XVFB === "yes" || (c.PILOT_XVFB !== "no" && isHeadless(env));
+  const x11vnc = searchPath(env.PATH ?? "/usr/local/bin:/usr/bin:/bin", "x11vnc");
+  const port = c.PILOT_VNC_PORT ?? 5900;
+  if (!ownsDisplay) {
+    checks.push({
+      name: "vnc",
+      ok: true,
+      detail: "not started: DISPLAY is set, so ibg-pilot does not own the display",
+    });
+  } else {
+    checks.push({
+      name: "vnc",
+      ok: x11vnc !== undefined && portFree(port),
+      detail: x11vnc === undefined
+        ? "x11vnc is not on PATH"
+        : portFree(port)
+        ? `${x11vnc} will serve the display on port ${port}`
+        : `port ${port} is already in use`,
+      fix: x11vnc === undefined
+        ? "apt-get install x11vnc"
+        : portFree(port)
+        ? undefined
+        : "set PILOT_VNC_PORT to a free port",
+    });
+  }
+  if (c.PILOT_CONSOLE) {
+    const problems = consoleProblems(c);
+    checks.push({
+      name: "console",
+      ok: problems.length === 0,
+      detail: problems.join("; ") ||
+        `on http://${
+          c.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1"
+        }:${c.CONTROLLER_HEALTH_SERVER_PORT}/console/ (${
+          c.PILOT_CONSOLE_CONTROL ? "control" : "view only"
+        })`,
+      fix: problems.length ? "see docs/console.md" : undefined,
+    });
+  }
+  return checks;
 }
 
 /** Runs the command; resolves to the exit code. */
@@ -107,6 +159,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
       ? undefined
       : "start Xvfb (for example: Xvfb :1 -screen 0 1024x768x24 &) and set DISPLAY=:1",
   });
+  checks.push(...vncChecks(c, env));
   const runtime = c.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot";
   try {
     await ensureRuntimeDir(runtime, Deno.uid() ?? 0);

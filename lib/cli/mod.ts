@@ -7,10 +7,12 @@ import { configCommand } from "./config_cmd.ts";
 import { doctorCommand } from "./doctor_cmd.ts";
 import { healthCommand } from "./health_cmd.ts";
 import { inspectCommand } from "./inspect_cmd.ts";
+import { installCommand } from "./install_cmd.ts";
 import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { runCommand } from "./run_cmd.ts";
+import { selftestCommand } from "./selftest_cmd.ts";
 import { sendCommand } from "./send_cmd.ts";
 import { PLANNED, stubCommand } from "./stubs.ts";
 import { totpCommand } from "./totp_cmd.ts";
@@ -30,6 +32,11 @@ export const COMMANDS: Record<string, [string, Command]> = {
   doctor: [
     "check Java, the Gateway install, display, runtime dir, ports, a11y stack",
     doctorCommand,
+  ],
+  install: ["install IB Gateway from IBKR's stable or latest channel", installCommand],
+  selftest: [
+    "launch Gateway, check its login frame against the catalogue, close it (no account)",
+    selftestCommand,
   ],
   version: ["print the version", versionCommand],
 };

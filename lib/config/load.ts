@@ -6,6 +6,7 @@
  */
 
 import { type Config, SCHEMA, SETTING_NAMES, settingDef, type SettingName } from "./schema.ts";
+import { readPeerSettings } from "./peers.ts";
 
 /** Where a setting's effective value came from. */
 export type Source = "default" | "env" | "file" | "flag";
@@ -61,7 +62,7 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
   const readFile = inputs.readFile ?? ((p: string) => Deno.readTextFileSync(p));
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
-  const raw: Partial<Record<SettingName, { text: string; source: Source }>> = {};
+  const raw: Partial<Record<SettingName, { text: string; source: Source; alias?: string }>> = {};
   const get = (k: string) => {
     const v = env[k];
     return v === undefined || v === "" ? undefined : v;
@@ -103,6 +104,14 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
       continue;
     }
     if (direct !== undefined) raw[name] = { text: direct, source: "env" };
+  }
+
+  // The gnzsnz image's, ibg-controller's and IBGA's names (peers.ts): aliases fill unset
+  // settings; a set variable that is not honoured is one warning naming what to use.
+  const peers = readPeerSettings(env);
+  warnings.push(...peers.warnings);
+  for (const [name, a] of peers.aliases) {
+    raw[name] ??= { text: a.text, source: "env", alias: a.from };
   }
 
   // gnzsnz's undocumented alias: DUAL_MODE=yes means TRADING_MODE=both.
@@ -147,7 +156,9 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
     }
     const parsed = d.type.parse(r.text);
     if (!parsed.ok) {
-      const from = r.source === "file"
+      const from = r.alias
+        ? ` (from ${r.alias})`
+        : r.source === "file"
         ? ` (from ${name}_FILE)`
         : r.source === "flag"
         ? " (from --set)"
@@ -183,8 +194,8 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
       message: "FIX CTCI login is not supported by ibg-pilot; unset FIX (IB API login is used)",
     });
   }
-  if (values.GATEWAY_OR_TWS === "tws") {
-    warnings.push("GATEWAY_OR_TWS=tws: only IB Gateway's windows are in the dialog catalogue");
+  if (values.READ_ONLY_LOGIN && values.GATEWAY_OR_TWS !== "tws") {
+    warnings.push("READ_ONLY_LOGIN=yes has no effect on IB Gateway (it has no read-only login)");
   }
 
   if (problems.length) throw new ConfigError(problems);

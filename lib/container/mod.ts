@@ -2,8 +2,8 @@
  * ibg-pilot as a container's main process: the public face of lib/container/. `runPilot` calls
  * {@link startContainer} before any session exists (Gateway's JVM needs the DISPLAY it returns),
  * tells it each time a session enters or leaves READY, and closes it after every session has
- * stopped: forwarders first, then Xvfb (Gateway's clean logout needs the display, so Xvfb goes
- * last). docs/container.md is the user's view.
+ * stopped: forwarders first, then x11vnc, then Xvfb (Gateway's clean logout needs the display,
+ * so Xvfb goes last). docs/container.md is the user's view.
  */
 
 import type { Config } from "../config/mod.ts";
@@ -12,10 +12,23 @@ import type { Mode } from "../session/types.ts";
 import { ApiForwarder } from "./forward.ts";
 import { type ContainerPlan, planContainer } from "./plan.ts";
 import { startXvfb, XvfbError, type XvfbServer } from "./xvfb.ts";
+import { startX11vnc, X11vncError } from "./x11vnc.ts";
+import { VncSupervisor } from "./vnc_supervise.ts";
+import { ensureRuntimeDir } from "../gateway/runtime.ts";
 
 export * from "./plan.ts";
 export { ApiForwarder, FORWARD_RETRY_MS, HALF_CLOSE_MS } from "./forward.ts";
 export { startXvfb, XvfbError, type XvfbServer } from "./xvfb.ts";
+export { startX11vnc, type X11vnc, X11vncError } from "./x11vnc.ts";
+export { VncSupervisor } from "./vnc_supervise.ts";
+
+/** Where a local VNC client (the console's bridge) reaches our x11vnc, and how it logs in. */
+export interface VncTarget {
+  host: string;
+  port: number;
+  /** The VNC password; never sent to a browser (lib/console/rfb_bridge.ts logs in itself). */
+  password: string;
+}
 
 /** Container support could not start; the message says what to do. */
 export class ContainerError extends Error {
@@ -32,6 +45,10 @@ export interface ContainerSupport {
   plan: ContainerPlan;
   /** Our Xvfb, when one was started. */
   xvfb?: XvfbServer;
+  /** Our x11vnc on that Xvfb, when VNC_SERVER_PASSWORD or PILOT_CONSOLE asked for it. */
+  vnc?: VncSupervisor;
+  /** How to reach that x11vnc from this process, undefined when there is none. */
+  vncTarget?: VncTarget;
   /** The forwarders by mode (none when forwarding is off). */
   forwarders: Map<Mode, ApiForwarder>;
   /** Why the container support failed while running (Xvfb died), else undefined. */
@@ -43,7 +60,7 @@ export interface ContainerSupport {
   readyChanged(mode: Mode, ready: boolean): Promise<void>;
   /** The forwarded port of a session for /health, undefined when it is not forwarded. */
   forwardStatus(mode: Mode): { port: number; listening: boolean; error?: string } | undefined;
-  /** Closes every forwarder, then ends Xvfb. Idempotent. */
+  /** Closes every forwarder, then ends x11vnc, then Xvfb. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -55,6 +72,14 @@ export interface StartOptions {
   onFailure: (reason: string) => void;
   /** Our PID (tests pass 1 to see the PID 1 advice). */
   pid?: number;
+  /** The private runtime directory (x11vnc's password file); default PILOT_RUNTIME_DIR. */
+  runtimeDir?: string;
+}
+
+/** A password for an x11vnc only the console uses: nobody needs to know it. */
+function randomVncPassword(): string {
+  // VNC authentication reads 8 bytes of password; 8 characters from 48 random bits.
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(6))));
 }
 
 /**
@@ -71,6 +96,7 @@ export async function startContainer(
   const plan = planContainer(config, env, opts.modes, opts.apiPort, opts.pid ?? Deno.pid);
   if (plan.problems.length) throw new ContainerError(plan.problems.join("\n"));
   if (plan.pid1Warning) logger.warn(plan.pid1Warning);
+  for (const w of plan.warnings) logger.warn(w);
 
   // Bind-check every forward port now: a port another process holds is a configuration error
   // best reported before a login, not when the session turns READY minutes later.
@@ -108,6 +134,47 @@ export async function startContainer(
     });
   }
 
+  let vnc: VncSupervisor | undefined;
+  let vncTarget: VncTarget | undefined;
+  if (xvfb && plan.vnc) {
+    const v = plan.vnc;
+    const password = config.VNC_SERVER_PASSWORD ?? randomVncPassword();
+    const runtimeDir = opts.runtimeDir ??
+      await ensureRuntimeDir(config.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot", Deno.uid() ?? 0);
+    const display = xvfb.display;
+    vnc = new VncSupervisor({
+      display,
+      start: () =>
+        startX11vnc({
+          display,
+          port: v.port,
+          host: v.host,
+          password,
+          runtimeDir,
+          pathEnv: env.PATH,
+        }),
+    });
+    try {
+      await vnc.start();
+    } catch (e) {
+      await xvfb.stop();
+      if (e instanceof X11vncError) {
+        throw new ContainerError(`${v.reason}, but ${e.message}`, { cause: e });
+      }
+      throw e;
+    }
+    vncTarget = { host: v.host === "0.0.0.0" ? "127.0.0.1" : v.host, port: v.port, password };
+    if (config.VNC_SERVER_PASSWORD !== undefined) {
+      logger.info(
+        "VNC: point a VNC client at port {port} of this host (x11vnc listens on {host}; " +
+          "password: VNC_SERVER_PASSWORD)",
+        { port: v.port, host: v.host },
+      );
+    } else {
+      logger.info("x11vnc for the console only, on {host}:{port}", { host: v.host, port: v.port });
+    }
+  }
+
   let failure: string | undefined;
   const x = xvfb;
   x?.exited.then((end) => {
@@ -143,6 +210,8 @@ export async function startContainer(
     env: jvmEnv,
     plan,
     xvfb,
+    vnc,
+    vncTarget,
     forwarders,
     get failure() {
       return failure;
@@ -157,6 +226,7 @@ export async function startContainer(
     close() {
       closing ??= (async () => {
         await Promise.all([...forwarders.values()].map((f) => f.close()));
+        await vnc?.stop();
         await xvfb?.stop();
       })();
       return closing;

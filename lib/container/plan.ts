@@ -35,6 +35,37 @@ export interface ContainerPlan {
   problems: string[];
   /** Set when this process is PID 1: what to do about it. */
   pid1Warning?: string;
+  /**
+   * Serve our display over VNC (x11vnc): with VNC_SERVER_PASSWORD (for VNC clients) or for the
+   * console alone (then on loopback only, with a password nobody but ibg-pilot knows).
+   */
+  vnc?: { port: number; host: string; reason: string };
+  /** What was asked for but does not apply here (logged as warnings). */
+  warnings: string[];
+}
+
+/** The VNC decision: only on a display ibg-pilot owns (as gnzsnz served its own Xvfb). */
+function planVnc(
+  config: Config,
+  ownsDisplay: boolean,
+  warnings: string[],
+): ContainerPlan["vnc"] {
+  const password = config.VNC_SERVER_PASSWORD !== undefined;
+  if (!password && !config.PILOT_CONSOLE) return undefined;
+  if (!ownsDisplay) {
+    warnings.push(
+      `${password ? "VNC_SERVER_PASSWORD" : "PILOT_CONSOLE"} is set, but ibg-pilot does not ` +
+        `start the display here (DISPLAY is set or PILOT_XVFB=no), so it starts no VNC server: ` +
+        `serve your display yourself (x11vnc -display $DISPLAY), or unset DISPLAY` +
+        (config.PILOT_CONSOLE ? "; the console shows the sessions' state without the screen" : ""),
+    );
+    return undefined;
+  }
+  return {
+    port: config.PILOT_VNC_PORT ?? 5900,
+    host: password ? config.PILOT_VNC_HOST ?? "0.0.0.0" : "127.0.0.1",
+    reason: password ? "VNC_SERVER_PASSWORD is set" : "PILOT_CONSOLE=yes (loopback only)",
+  };
 }
 
 /** True when no X display is given. */
@@ -103,7 +134,22 @@ export function planContainer(
     }
     problems.push(...portClashes(config, forwards, modes, apiPort));
   }
-  return { xvfb, forwards, problems, pid1Warning: pid1Advice(pid) };
+  const warnings: string[] = [];
+  const vnc = planVnc(config, xvfb !== undefined, warnings);
+  if (vnc) {
+    const clash = [
+      ...forwards.map((f): [number, string] => [f.listenPort, f.portSetting]),
+      [config.CONTROLLER_HEALTH_SERVER_PORT, "CONTROLLER_HEALTH_SERVER_PORT"] as const,
+      [config.CONTROLLER_COMMAND_SERVER_PORT, "CONTROLLER_COMMAND_SERVER_PORT"] as const,
+      ...modes.map((m): [number, string] => [apiPort(m), `the ${m} API port`]),
+    ].find(([port]) => port === vnc.port);
+    if (clash) {
+      problems.push(
+        `PILOT_VNC_PORT=${vnc.port} is also ${clash[1]}: choose another VNC port`,
+      );
+    }
+  }
+  return { xvfb, forwards, problems, pid1Warning: pid1Advice(pid), vnc, warnings };
 }
 
 /** Every forward port that another listener of ours (or Gateway) also wants. */

@@ -8,34 +8,24 @@
  * `/tmp/.X1-lock` left by a previous container run (gnzsnz deletes that lock by hand), and no
  * collision with another X server. `-nolisten tcp`: only local clients.
  *
- * Process group: spawned through `setsid` when present (as Gateway's JVM is, lib/gateway/
- * process.ts), so a Ctrl-C in a terminal or `tini -g` does not end Xvfb before Gateway has
- * logged out; only we end it. `setsid` is also what the `controller` permission set may run:
- * Xvfb itself is not in its list.
+ * Process group, environment, stderr tail and stop: lib/container/daemon.ts (as for x11vnc).
  */
 
 import { searchPath } from "../gateway/jre.ts";
-import { allowedProgram } from "../gateway/programs.ts";
-import { settlesWithin, withDeadline } from "../gateway/deadline.ts";
+import { DeadlineError } from "../gateway/deadline.ts";
 import { log } from "../log.ts";
+import { type Daemon, type DaemonExit, spawnDaemon } from "./daemon.ts";
 
 /** How long Xvfb may take to report its display. */
 export const XVFB_START_DEADLINE_MS = 15_000;
 /** How long Xvfb may take to exit after SIGTERM before SIGKILL. */
 export const XVFB_STOP_DEADLINE_MS = 5_000;
-/** Lines of Xvfb's stderr kept for error messages. */
-const TAIL_LINES = 20;
 
 /** A screen geometry Xvfb accepts: WIDTHxHEIGHTxDEPTH. */
 export const SCREEN_PATTERN = /^[1-9]\d{2,4}x[1-9]\d{2,4}x(8|15|16|24|32)$/;
 
 /** How Xvfb ended. */
-export interface XvfbExit {
-  code: number;
-  signal: Deno.Signal | null;
-  /** The last lines Xvfb wrote to stderr. */
-  tail: string;
-}
+export type XvfbExit = DaemonExit;
 
 /** A running Xvfb this process started. */
 export interface XvfbServer {
@@ -85,130 +75,67 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<XvfbServer> {
   if (!searchPath(pathEnv, "Xvfb")) {
     throw new XvfbError(`Xvfb was not found on PATH (${pathEnv}): ${FIX}`);
   }
-  // The permission set may run only setsid (lib/gateway/programs.ts), which then execs Xvfb.
-  const setsid = allowedProgram("setsid", pathEnv);
-  const xargs = ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", screen];
-  let child: Deno.ChildProcess;
+  let daemon: Daemon;
   try {
-    child = new Deno.Command(setsid ?? "Xvfb", {
-      args: setsid ? ["Xvfb", ...xargs] : xargs,
-      // Xvfb needs nothing from our environment, and it must not inherit secrets.
-      env: { PATH: pathEnv },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    daemon = spawnDaemon({
+      program: "Xvfb",
+      args: ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", screen],
+      pathEnv,
+      logger,
+    });
   } catch (e) {
     const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
     throw new XvfbError(
       e instanceof Deno.errors.NotCapable
-        ? `not allowed to run ${setsid ?? "Xvfb"} (${why}): Xvfb is started through setsid, ` +
+        ? `not allowed to run setsid or Xvfb (${why}): Xvfb is started through setsid, ` +
           `which the permission set must allow (docs/permissions.md); install util-linux if ` +
           `setsid is missing`
         : `cannot start Xvfb (${why}): ${FIX}`,
       { cause: e },
     );
   }
+  const exited = daemon.exited;
 
-  const tail: string[] = [];
-  const stderrDone = (async () => {
-    const decoder = new TextDecoder();
-    let partial = "";
-    for await (const chunk of child.stderr) {
-      partial += decoder.decode(chunk, { stream: true });
-      const lines = partial.split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        tail.push(line);
-        if (tail.length > TAIL_LINES) tail.shift();
-        logger.debug("Xvfb: {line}", { line });
-      }
-    }
-    if (partial.trim()) tail.push(partial);
-  })().catch(() => {});
-
-  let stopping = false;
-  const exited: Promise<XvfbExit> = child.status.then(async (s) => {
-    // The last stderr lines explain an early exit; a stuck pipe must not hold the report.
-    await settlesWithin(stderrDone, 1_000);
-    return { code: s.code, signal: s.signal, tail: tail.join("\n") };
-  });
-
-  const deadline = opts.deadlineMs ?? XVFB_START_DEADLINE_MS;
-  const reader = child.stdout.getReader();
-  let text = "";
+  let number: string;
   try {
-    text = await withDeadline(
-      (async () => {
-        let out = "";
-        while (!out.includes("\n")) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          out += new TextDecoder().decode(value);
-        }
-        return out;
-      })(),
-      deadline,
+    const m = await daemon.readyLine(
+      /^(\d+)\n/,
+      opts.deadlineMs ?? XVFB_START_DEADLINE_MS,
       "XVFB_START_DEADLINE_MS",
       "Xvfb reporting its display number",
     );
+    number = m[1];
   } catch (e) {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-    const end = await exited;
-    throw new XvfbError(`${(e as Error).message} Xvfb said: ${end.tail || "(nothing)"}`, {
-      cause: e,
-    });
-  } finally {
-    reader.releaseLock();
-  }
-  child.stdout.cancel().catch(() => {});
-  const number = text.trim();
-  if (!/^\d+$/.test(number)) {
     const end = await exited;
     throw new XvfbError(
-      `Xvfb exited before it accepted clients (code ${end.code}${
-        end.signal ? `, ${end.signal}` : ""
-      }). Xvfb said: ${end.tail || "(nothing)"}`,
+      e instanceof DeadlineError
+        ? `${e.message} Xvfb said: ${end.tail || "(nothing)"}`
+        : `Xvfb exited before it accepted clients (code ${end.code}${
+          end.signal ? `, ${end.signal}` : ""
+        }). Xvfb said: ${end.tail || "(nothing)"}`,
+      { cause: e },
     );
   }
   const display = `:${number}`;
   logger.info("Xvfb started on display {display} (pid {pid}, screen {screen})", {
     display,
-    pid: child.pid,
+    pid: daemon.pid,
     screen,
   });
 
   let stopped: Promise<XvfbExit> | undefined;
   return {
     display,
-    pid: child.pid,
+    pid: daemon.pid,
     exited,
     get stopping() {
-      return stopping;
+      return daemon.stopping;
     },
     stop() {
-      stopping = true;
-      stopped ??= (async () => {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* already gone */ }
-        if (!(await settlesWithin(exited, XVFB_STOP_DEADLINE_MS))) {
-          logger.warn("Xvfb {pid} did not exit within {ms} ms of SIGTERM: SIGKILL", {
-            pid: child.pid,
-            ms: XVFB_STOP_DEADLINE_MS,
-          });
-          try {
-            child.kill("SIGKILL");
-          } catch { /* already gone */ }
-        }
-        const end = await exited;
+      stopped ??= daemon.stop(XVFB_STOP_DEADLINE_MS).then((end) => {
         logger.info("Xvfb on display {display} ended", { display });
         return end;
-      })();
+      });
       return stopped;
     },
   };

@@ -2,7 +2,7 @@
  * The catalogue of Gateway windows ibg-pilot knows, AS DATA: one row per window saying how it is
  * recognised, what to do with it, which setting enables that, and which fact it comes from.
  * Rows are in priority order; the first row that matches a window owns it (IBC's rule,
- * facts/ibc.md 1). Adapting to a new Gateway build means editing strings here, not code.
+ * sources.md IBC 1). Adapting to a new Gateway build means editing strings here, not code.
  *
  * Also here: the UI strings the session's flows need (login toggles and buttons, 2FA, existing
  * session, config dialog), so that every string Gateway shows lives in this one file, and the
@@ -63,7 +63,7 @@ export type Flow =
   | "login"
   /** The second-factor dialog; `Match.secondFactor` says which variant. */
   | "second-factor"
-  /** `Existing session detected`: EXISTING_SESSION_DETECTED_ACTION (ibc.md 5.3). */
+  /** `Existing session detected`: EXISTING_SESSION_DETECTED_ACTION (sources.md IBC 5.3). */
   | "existing-session"
   /** `Trading Login Handoff`: `Disconnect Other Session` only when primary. */
   | "trading-login-handoff"
@@ -85,12 +85,14 @@ export type Flow =
   | "api-change-confirm"
   /** Gateway's main window (present before login completes: proves nothing by itself). */
   | "main-window"
+  /** TWS's main window (File > `Lock Application`): TWS shows it only once logged in. */
+  | "tws-main-window"
   /** "Are you sure you want to exit?": `Yes` only while we are shutting down. */
   | "exit-confirm";
 
 /** Things the session watches without touching the window. */
 export type Signal =
-  /** The `Starting application...` splash: its CLOSE means login completed (ibc.md 7). */
+  /** The `Starting application...` splash: its CLOSE means login completed (sources.md IBC 7). */
   | "logged-in"
   /** `Authenticating...`: the server is checking the credentials. */
   | "authenticating"
@@ -140,14 +142,14 @@ export interface DialogRule {
    * (so a later, more generic row cannot click it) but the effective action is a wait.
    */
   enabledBy?: BoolSetting;
-  /** Where the row comes from, e.g. `ibc.md 5 #21`. */
+  /** Where the row comes from, e.g. `sources.md IBC 5 #21`. */
   fact: string;
   /** One line for docs/dialogs.md when the action needs explaining. */
   note?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Strings (facts/ibc.md 5.1-5.8, peers.md A4). Hyphenated forms: Gateway 10.37+ builds (IBC PR
+// Strings (sources.md IBC 5.1-5.8, sources.md peers A4). Hyphenated forms: Gateway 10.37+ builds (IBC PR
 // #366, confirmed on Windows 10.37.1q); `Log-In` is our guess for the live button in that build.
 
 /** Titles of the Gateway login frame and main window, every known build. */
@@ -159,7 +161,7 @@ export const GATEWAY_TITLES = [
   "Interactive Brokers Gateway",
 ] as const;
 
-/** Strings of the login frame (ibc.md 5.1). */
+/** Strings of the login frame (sources.md IBC 5.1). */
 export const LOGIN = {
   /** API selector: IB API (older `TWS/API`) vs FIX CTCI. */
   apiToggle: ["IB API", "IB-API", "TWS/API"],
@@ -179,7 +181,7 @@ export const LOGIN = {
 /** Every Log In button text of every build. */
 export const LOGIN_BUTTONS: readonly string[] = [...LOGIN.liveButton, ...LOGIN.paperButton];
 
-/** Strings of the second-factor dialog (ibc.md 5.2, peers.md A4). */
+/** Strings of the second-factor dialog (sources.md IBC 5.2, sources.md peers A4). */
 export const SECOND_FACTOR = {
   titles: [
     "Second Factor Authentication",
@@ -195,16 +197,36 @@ export const SECOND_FACTOR = {
   passkeyText: "use your passkey device",
   /** Buttons that start the passkey ceremony. */
   authenticate: ["Authenticate >", "Authenticate", "Authenticate ›"],
-  /** Titles of a passkey/WebAuthn browser window (JxBrowser; provisional, peers.md A4). */
+  /** Titles of a passkey/WebAuthn browser window (JxBrowser; provisional, sources.md peers A4). */
   passkeyWindowTitles: ["passkey", "webauthn", "security key", "jxbrowser"],
   ok: ["OK"],
+  /**
+   * Gateway 10.47+ may open on the IB Key push screen; this link (a link-styled button, or a
+   * label with an HTML anchor) leads to the device list (IBGA PR #33).
+   */
+  changeDevice: ["Change security device"],
   /** The TOTP method name in Gateway's device list. */
   totpDevice: "Mobile Authenticator app",
   /** The push method. */
   pushDevice: "IB Key",
 } as const;
 
-/** Buttons of `Existing session detected` (ibc.md 5.3), in the order IBC tries them. */
+/**
+ * Trader Workstation's own strings (IBC LoginFrameHandler.java, MainWindowFrameHandler.java,
+ * GetConfigDialogTask.java, SecurityCodeDialogHandler.java).
+ */
+export const TWS = {
+  /** Login frame titles (whole title). */
+  loginTitles: ["Login", "New Login"],
+  /** The main window's menu item that proves TWS is logged in. */
+  lockApplication: "Lock Application",
+  /** STOP: File > Exit (Gateway's is File > Close, reached through WINDOW_CLOSING). */
+  exitMenu: ["File", "Exit"],
+  /** ReadOnlyLogin: the button of the 2FA and security-code windows. */
+  enterReadOnly: "Enter Read Only",
+} as const;
+
+/** Buttons of `Existing session detected` (sources.md IBC 5.3), in the order IBC tries them. */
 export const EXISTING_SESSION = {
   proceed: ["OK", "Continue Login", "Reconnect This Session"],
   giveWay: ["Cancel", "Exit Application"],
@@ -212,9 +234,18 @@ export const EXISTING_SESSION = {
   relogin: ["Re-login", "Relogin"],
 } as const;
 
-/** The Configuration dialog (ibc.md 5.4-5.7, peers.md A4). */
+/** The Configuration dialog (sources.md IBC 5.4-5.7, sources.md peers A4). */
 export const CONFIG = {
   menu: ["Configure", "Settings"],
+  /**
+   * Every menu path that opens the dialog, tried in order: Gateway's, TWS Classic's, TWS
+   * Mosaic's (IBC GetConfigDialogTask.java).
+   */
+  menus: [
+    ["Configure", "Settings"],
+    ["Edit", "Global Configuration..."],
+    ["File", "Global Configuration..."],
+  ],
   apiSettings: ["API", "Settings"],
   precautions: ["API", "Precautions"],
   lockAndExit: ["Lock and Exit"],
@@ -229,7 +260,7 @@ export const CONFIG = {
   pm: "PM",
   apply: ["OK"],
   cancel: ["Cancel"],
-  /** API > Precautions check boxes, exact (ibc.md 5.6), keyed by their setting. */
+  /** API > Precautions check boxes, exact (sources.md IBC 5.6), keyed by their setting. */
   precautionBoxes: {
     BYPASS_ORDER_PRECAUTIONS: "Bypass Order Precautions for API Orders",
     BYPASS_BOND_WARNING: "Bypass Bond warning for API Orders.",
@@ -248,14 +279,22 @@ export const CONFIG = {
   },
 } as const;
 
-/** The peers' real bad-credentials wordings (peers.md A4, v0.8.0). */
+/**
+ * Buttons that get a window out of the way without agreeing to anything, tried in this order on
+ * every modal window that blocks Gateway's main window before ibg-pilot logs out, restarts or
+ * logs in again (a modal dialog swallows the main window's WINDOW_CLOSING). A window with none
+ * of them is closed (WINDOW_CLOSING on the window itself).
+ */
+export const BLOCKER_DISMISS: readonly string[] = ["Cancel", "Close", "No"];
+
+/** The peers' real bad-credentials wordings (sources.md peers A4, v0.8.0). */
 export const BAD_CREDENTIALS_PATTERNS: readonly RegExp[] = [
   /\b(?:invalid|incorrect) user ?name or password\b/i,
   /\buser ?name or password (?:is|was) (?:invalid|incorrect)\b/i,
   /\bcredentials? (?:were|was|are|is) (?:rejected|invalid|incorrect)\b/i,
 ];
 
-/** `Attempt N: connecting to server (trying for another XX seconds)` (peers.md A4). */
+/** `Attempt N: connecting to server (trying for another XX seconds)` (sources.md peers A4). */
 export const STUCK_CONNECTING_PATTERNS: readonly RegExp[] = [
   /\battempt \d+\s*:\s*connecting to server\b/i,
   /\btrying for another \d+ seconds?\b/i,
@@ -264,7 +303,7 @@ export const STUCK_CONNECTING_PATTERNS: readonly RegExp[] = [
 // ---------------------------------------------------------------------------------------------
 // Disclaimers
 
-/** Disclaimer buttons clicked by default, in order (peers.md A4). */
+/** Disclaimer buttons clicked by default, in order (sources.md peers A4). */
 export const DEFAULT_DISCLAIMER_LABELS: readonly string[] = [
   "I understand and accept",
   "I Understand And Accept",
@@ -348,8 +387,18 @@ export const CATALOGUE: readonly DialogRule[] = [
       ],
     },
     action: { kind: "flow", flow: "main-window" },
-    fact: "ibc.md 5 #6; peers.md A8 (its buttons exist before authentication)",
+    fact: "sources.md IBC 5 #6; sources.md peers A8 (its buttons exist before authentication)",
     note: "Proves nothing about login: readiness is the API handshake.",
+  },
+  {
+    id: "tws-main-window",
+    match: {
+      unless: [{ anyButton: LOGIN_BUTTONS }, { anyRole: ["password"] }],
+      anyMenuItem: [TWS.lockApplication],
+    },
+    action: { kind: "flow", flow: "tws-main-window" },
+    fact: "sources.md IBC 5 #5 (MainWindowFrameHandler.java: File > Lock Application)",
+    note: "TWS only. Logged in; READY still waits for the API handshake.",
   },
   {
     id: "second-factor",
@@ -361,27 +410,28 @@ export const CATALOGUE: readonly DialogRule[] = [
       { anyPattern: [/^Enter .+ code$/im], anyRole: ["text", "password"] },
     ],
     action: { kind: "flow", flow: "second-factor" },
-    fact: "ibc.md 5 #18, 5.2; peers.md A4 (2FA dialog, prompt, selector, passkey)",
+    fact: "sources.md IBC 5 #18, 5.2; sources.md peers A4 (2FA dialog, prompt, selector, passkey)",
   },
   {
     id: "passkey-window",
     match: { titleContains: SECOND_FACTOR.passkeyWindowTitles },
     action: { kind: "flow", flow: "second-factor" },
-    fact: "peers.md A4 (passkey browser window); ibc.md 5.8 (passkey / Authenticate)",
+    fact:
+      "sources.md peers A4 (passkey browser window); sources.md IBC 5.8 (passkey / Authenticate)",
     note: "Second-factor variant passkey: cannot be completed unattended.",
   },
   {
     id: "passkey-authenticate",
     match: { titleEquals: ["Authenticate"] },
     action: { kind: "flow", flow: "second-factor" },
-    fact: "ibc.md 5.8 (Passkey / Authenticate, JxBrowser)",
+    fact: "sources.md IBC 5.8 (Passkey / Authenticate, JxBrowser)",
     note: "Second-factor variant passkey.",
   },
   {
     id: "config-dialog",
     match: { titleContains: ["Configuration"] },
     action: { kind: "flow", flow: "config-dialog" },
-    fact: "ibc.md 5 #13, 5.4; peers.md A4 (config dialog)",
+    fact: "sources.md IBC 5 #13, 5.4; sources.md peers A4 (config dialog)",
     note: "Titles carry the account id (`DU1234567 ... Configuration`): redacted in logs.",
   },
   {
@@ -393,13 +443,13 @@ export const CATALOGUE: readonly DialogRule[] = [
       reason:
         "an API client from an untrusted address waits for approval in Gateway; add its address to TRUSTED_TWS_API_CLIENT_IPS",
     },
-    fact: "ibc.md 5 #1 (IBC default manual: left alone)",
+    fact: "sources.md IBC 5 #1 (IBC default manual: left alone)",
   },
   {
     id: "stuck-connecting",
     match: { anyPattern: STUCK_CONNECTING_PATTERNS },
     action: { kind: "observe", signal: "stuck-connecting" },
-    fact: "peers.md A4 (stuck connecting), A8 (0.3.1)",
+    fact: "sources.md peers A4 (stuck connecting), A8 (0.3.1)",
     note: "Never re-click Log In: back off. `Match.connecting` has the attempt and seconds.",
   },
   {
@@ -418,7 +468,7 @@ export const CATALOGUE: readonly DialogRule[] = [
       kind: "wait",
       why: "the Gateway 'Connecting to server...' modal: its OK CANCELS the login",
     },
-    fact: 'peers.md A4 ("Gateway" progress modal); ibc.md 5.1 (titles seen)',
+    fact: 'sources.md peers A4 ("Gateway" progress modal); sources.md IBC 5.1 (titles seen)',
   },
   {
     id: "passkey-not-supported",
@@ -431,14 +481,14 @@ export const CATALOGUE: readonly DialogRule[] = [
       dismiss: ["OK", "Close"],
       halt: true,
     },
-    fact: "ibc.md 5.8 (Connection to server failed: Required PassKey is not supported)",
+    fact: "sources.md IBC 5.8 (Connection to server failed: Required PassKey is not supported)",
     note: "IBC's catch-all would cold-restart on it and loop.",
   },
   {
     id: "bad-credentials",
     match: { anyPattern: BAD_CREDENTIALS_PATTERNS },
     action: { kind: "flow", flow: "bad-credentials" },
-    fact: "peers.md A4 (bad credentials modal, v0.8.0)",
+    fact: "sources.md peers A4 (bad credentials modal, v0.8.0)",
   },
   {
     id: "unrecognized-credentials",
@@ -447,14 +497,14 @@ export const CATALOGUE: readonly DialogRule[] = [
       { anyText: ["Unrecognized Username or Password"] },
     ],
     action: { kind: "flow", flow: "login-failed" },
-    fact: "ibc.md 5.8 (Unrecognized Username or Password, after auto-restarts)",
+    fact: "sources.md IBC 5.8 (Unrecognized Username or Password, after auto-restarts)",
     note: "Usually a refused restart token, not a wrong password: full login in the same JVM.",
   },
   {
     id: "too-many-attempts",
     match: { anyText: ["Too many failed login attempts"] },
     action: { kind: "flow", flow: "too-many-attempts" },
-    fact: "ibc.md 5 #25, 5.2",
+    fact: "sources.md IBC 5 #25, 5.2",
     note: "`Match.waitSeconds` from `Please wait 53 seconds` / `4 minutes & 47 seconds`.",
   },
   {
@@ -468,7 +518,7 @@ export const CATALOGUE: readonly DialogRule[] = [
       },
     ],
     action: { kind: "flow", flow: "password-expiry" },
-    fact: "ibc.md 5 #12; peers.md A4 (password expiry)",
+    fact: "sources.md IBC 5 #12; sources.md peers A4 (password expiry)",
     note: "`Match.passwordExpiry`: warning with days left, or expired.",
   },
   {
@@ -480,7 +530,7 @@ export const CATALOGUE: readonly DialogRule[] = [
       reason: "IBKR says the security tokens have expired; a full login follows",
       dismiss: ["OK", "Close"],
     },
-    fact: "peers.md C1 (IBGA token expired: OK and log in again)",
+    fact: "sources.md peers C1 (IBGA token expired: OK and log in again)",
   },
   {
     id: "existing-session",
@@ -493,37 +543,37 @@ export const CATALOGUE: readonly DialogRule[] = [
       },
     ],
     action: { kind: "flow", flow: "existing-session" },
-    fact: "ibc.md 5 #15, 5.3; peers.md A4 (existing session)",
+    fact: "sources.md IBC 5 #15, 5.3; sources.md peers A4 (existing session)",
   },
   {
     id: "trading-login-handoff",
     match: { titleContains: ["Trading Login Handoff"] },
     action: { kind: "flow", flow: "trading-login-handoff" },
-    fact: "ibc.md 5 #23",
+    fact: "sources.md IBC 5 #23",
   },
   {
     id: "relogin-required",
     match: { titleContains: ["Re-login is required", "Relogin is required"] },
     action: { kind: "flow", flow: "relogin" },
-    fact: "ibc.md 5 #20, 5.3",
+    fact: "sources.md IBC 5 #20, 5.3",
   },
   {
     id: "login-failed",
     match: { titleContains: ["Login failed"] },
     action: { kind: "flow", flow: "login-failed" },
-    fact: "ibc.md 5 #24, 6 (restart token refused)",
+    fact: "sources.md IBC 5 #24, 6 (restart token refused)",
   },
   {
     id: "login-error",
     match: { titleContains: ["Login Error"] },
     action: { kind: "flow", flow: "login-failed" },
-    fact: "ibc.md 5 #28",
+    fact: "sources.md IBC 5 #28",
   },
   {
     id: "not-currently-available",
     match: { titleContains: ["Login"], anyText: ["not currently available"] },
     action: { kind: "flow", flow: "login-unavailable" },
-    fact: "ibc.md 5 #9",
+    fact: "sources.md IBC 5 #9",
   },
   {
     id: "login-messages",
@@ -532,7 +582,7 @@ export const CATALOGUE: readonly DialogRule[] = [
       { toolkit: "javafx", anyButton: ["Resume login"] },
     ],
     action: { kind: "click", buttons: ["Resume login", "Resume Login"] },
-    fact: "ibc.md 5.8 (Login Messages, JavaFX, Resume login; IBC #314, #343)",
+    fact: "sources.md IBC 5.8 (Login Messages, JavaFX, Resume login; IBC #314, #343)",
   },
   {
     id: "api-write-access",
@@ -546,7 +596,8 @@ export const CATALOGUE: readonly DialogRule[] = [
       reason:
         "an API client asks for write access while the API is read-only; answer in Gateway or clear READ_ONLY_API",
     },
-    fact: "ibc.md 5.8 (API client needs write access action confirmation); peers.md B",
+    fact:
+      "sources.md IBC 5.8 (API client needs write access action confirmation); sources.md peers B",
     note: "Granting write access is the operator's decision: never clicked.",
   },
   {
@@ -557,55 +608,107 @@ export const CATALOGUE: readonly DialogRule[] = [
       { titleContains: GATEWAY_TITLES, anyRole: ["password"], kind: ["frame"] },
     ],
     action: { kind: "flow", flow: "login" },
-    fact: "ibc.md 5 #4, 5.1, 5.8 (hyphenated 10.37+); peers.md A4 (login frame)",
+    fact: "sources.md IBC 5 #4, 5.1, 5.8 (hyphenated 10.37+); sources.md peers A4 (login frame)",
+  },
+  {
+    id: "tws-login",
+    match: { titleEquals: TWS.loginTitles, anyButton: LOGIN_BUTTONS },
+    action: { kind: "flow", flow: "login" },
+    fact: "sources.md IBC 5 #3 (LoginFrameHandler.java); sources.md IBC 5.1",
+    note: "TWS only: no IB API / FIX CTCI selector.",
+  },
+  {
+    id: "security-code-read-only",
+    match: { anyButton: [TWS.enterReadOnly], kind: ["dialog"] },
+    action: { kind: "flow", flow: "second-factor" },
+    fact: "sources.md IBC 5 #19 (SecurityCodeDialogHandler.java: Enter Read Only)",
+    note: "TWS only. READ_ONLY_LOGIN clicks `Enter Read Only`; otherwise a second-factor prompt.",
+  },
+  {
+    id: "blind-trading-warning",
+    match: [
+      { titleContains: ["Order Preview"], anyText: ["blind trading"] },
+      { allTexts: ["blind trading", "Are you sure you want to submit this order?"] },
+    ],
+    action: {
+      kind: "wait",
+      why:
+        "submitting an order without market data is the trader's decision (IBC AllowBlindTrading)",
+    },
+    fact: "sources.md IBC 5 #2 (BlindTradingWarningDialogHandler.java)",
+    note: "TWS only. IBC clicks it only with AllowBlindTrading=yes (default no).",
+  },
+  {
+    id: "crypto-order-confirmation",
+    match: { titleContains: ["Cryptocurrency order confirmation"] },
+    action: { kind: "wait", why: "confirming a crypto order is the trader's decision" },
+    fact: "sources.md IBC 5 #29 (CryptoOrderConfirmationDialogHandler.java)",
+    note: "TWS only. IBC's default (ConfirmCryptoCurrencyOrders=manual) leaves it too.",
+  },
+  {
+    id: "reset-order-id-confirm",
+    match: { anyText: ["Are you sure you want to reset API order ID sequence?"] },
+    action: {
+      kind: "wait",
+      why: "ibg-pilot never resets the API order ids; the user who did answers",
+    },
+    fact: "sources.md IBC 5 #31 (ResetOrderIdConfirmationDialogHandler.java)",
+    note: "TWS only (Gateway does not ask).",
+  },
+  {
+    id: "nse-compliance",
+    match: { titleContains: ["NSE Compliance"] },
+    action: { kind: "click", buttons: ["OK", "Close"] },
+    fact: "sources.md IBC 5 #11 (NSEComplianceFrameHandler.java)",
+    note: "TWS for India only. IBC hides the frame; its buttons are our guess.",
   },
   {
     id: "starting-application",
     match: { titleContains: [STARTING_APPLICATION] },
     action: { kind: "observe", signal: "logged-in", on: "close" },
-    fact: "ibc.md 5 #17, 7",
+    fact: "sources.md IBC 5 #17, 7",
   },
   {
     id: "authenticating",
     match: { titleContains: ["Authenticating..."] },
     action: { kind: "observe", signal: "authenticating" },
-    fact: "ibc.md 5.1 (titles seen)",
+    fact: "sources.md IBC 5.1 (titles seen)",
   },
   {
     id: "loading",
     match: { titleEquals: ["Loading...", "Loading"] },
     action: { kind: "observe", signal: "loading" },
-    fact: "ibc.md 5.1 (titles seen)",
+    fact: "sources.md IBC 5.1 (titles seen)",
   },
   {
     id: "restart-in-progress",
     match: { titleContains: ["Restart in progress"] },
     action: { kind: "observe", signal: "restarting" },
-    fact: "ibc.md 5.1 (titles seen)",
+    fact: "sources.md IBC 5.1 (titles seen)",
   },
   {
     id: "shutdown-progress",
     match: { titleContains: ["Shutdown progress"] },
     action: { kind: "observe", signal: "shutting-down" },
-    fact: "ibc.md 5 #26",
+    fact: "sources.md IBC 5 #26",
   },
   {
     id: "exit-confirm",
     match: { anyText: ["Are you sure you want to exit?"] },
     action: { kind: "flow", flow: "exit-confirm" },
-    fact: "ibc.md 5 #22",
+    fact: "sources.md IBC 5 #22",
   },
   {
     id: "api-change-confirm",
     match: { anyText: ["apply the new socket port setting"] },
     action: { kind: "flow", flow: "api-change-confirm" },
-    fact: "ibc.md 5 #16, 5.4",
+    fact: "sources.md IBC 5 #16, 5.4",
   },
   {
     id: "restart-confirm",
     match: { anyText: ["Are you sure you would like to restart the application"] },
     action: { kind: "click", buttons: ["Yes"] },
-    fact: "ibc.md 5 #30",
+    fact: "sources.md IBC 5 #30",
   },
   {
     id: "reconnect-confirm",
@@ -614,46 +717,47 @@ export const CATALOGUE: readonly DialogRule[] = [
       anyText: ['Are you sure you want to execute "simulate'],
     },
     action: { kind: "click", buttons: ["OK"] },
-    fact: "ibc.md 5 #32, 3 (RECONNECTDATA / RECONNECTACCOUNT confirmation)",
+    fact: "sources.md IBC 5 #32, 3 (RECONNECTDATA / RECONNECTACCOUNT confirmation)",
   },
   {
     id: "non-brokerage-warning",
     match: { anyText: ["This is not a brokerage account"] },
     action: { kind: "click", buttons: ["I understand and accept"] },
     enabledBy: "ACCEPT_NON_BROKERAGE_WARNING",
-    fact: "ibc.md 5 #21; ibc.md 9 (API connections fail until accepted)",
+    fact: "sources.md IBC 5 #21; sources.md IBC 9 (API connections fail until accepted)",
   },
   {
     id: "disclaimer",
     match: { disclaimerButton: true },
     action: { kind: "click", buttons: DEFAULT_DISCLAIMER_LABELS, extendedBy: "BYPASS_WARNING" },
-    fact: "peers.md A4 (disclaimers allowlist; bare OK refused)",
+    fact: "sources.md peers A4 (disclaimers allowlist; bare OK refused)",
   },
   {
     id: "newer-version",
     match: [{ anyText: ["Newer Version"] }, { titleContains: ["Newer Version"] }],
     action: { kind: "click", buttons: ["OK", "No", "Close"] },
-    fact: "ibc.md 5 #7, #8",
+    fact: "sources.md IBC 5 #7, #8",
     note: "Declines the upgrade (OK on the notice, else No).",
   },
   {
     id: "tip-of-the-day",
     match: { titleContains: ["Tip of the Day"] },
     action: { kind: "click", buttons: ["Close", "OK"] },
-    fact: "ibc.md 5 #10",
+    fact: "sources.md IBC 5 #10",
   },
   {
     id: "startup-warning",
     match: { titleEquals: ["Warning"], unless: { anyRole: ["text", "password"] } },
     action: { kind: "click", buttons: ["OK", "Close"] },
-    fact: "ibc.md 5.8 (Warning dialogs at start-up, IBC #100); peers.md C1 (general warning: OK)",
+    fact:
+      "sources.md IBC 5.8 (Warning dialogs at start-up, IBC #100); sources.md peers C1 (general warning: OK)",
     note: "Its text is logged; the paper warning and disclaimers were matched before.",
   },
   {
     id: "connection-to-server-failed",
     match: { titleContains: ["Gateway"], anyPattern: [/^Connection to server failed/im] },
     action: { kind: "flow", flow: "login-failed" },
-    fact: "ibc.md 5 #33, 6 (cold restart trigger)",
+    fact: "sources.md IBC 5 #33, 6 (cold restart trigger)",
   },
   {
     id: "gateway-dialog",
@@ -663,6 +767,6 @@ export const CATALOGUE: readonly DialogRule[] = [
       why: "an unrecognised Gateway dialog is left for the operator (IBC does the same)",
       dump: true,
     },
-    fact: "ibc.md 5 #33 (catch-all: logs labels, leaves the dialog)",
+    fact: "sources.md IBC 5 #33 (catch-all: logs labels, leaves the dialog)",
   },
 ];

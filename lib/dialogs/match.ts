@@ -65,8 +65,11 @@ export type SecondFactor =
   | { variant: "code-entry"; prompt?: string; method?: string }
   /** A device list (`Select second factor device`): its items, trimmed. */
   | { variant: "device-selection"; items: string[] }
-  /** No field, no list: a push to IB Key; only waiting helps. */
-  | { variant: "push"; text: string }
+  /**
+   * No field, no list: a push to IB Key. `changeDevice` is the text of the 10.47+ link to the
+   * device list when the screen has one (a button or a clickable label).
+   */
+  | { variant: "push"; text: string; changeDevice?: string }
   /** A passkey ceremony: cannot be completed unattended. `button` is the Authenticate button. */
   | { variant: "passkey"; button?: string }
   /** Nothing recognisable yet (the dialog is still being built). */
@@ -341,7 +344,7 @@ export function parseConnecting(text: string): Connecting | undefined {
 }
 
 /**
- * Which second-factor variant a window shows, checked in this order (peers.md A4): passkey
+ * Which second-factor variant a window shows, checked in this order (sources.md peers A4): passkey
  * (`use your passkey device` or an Authenticate button), device selection (the `Select second
  * factor device` text or a list), code entry (an editable field; the `Enter ... code` prompt when
  * present), else push (text but no field), else unknown.
@@ -369,6 +372,12 @@ export function secondFactorVariant(tree: ComponentNode): SecondFactor {
   }
   // The dialog's own heading repeats its title; a push says more than that.
   const body = msgs.filter((m) => !SECOND_FACTOR.titles.some((t) => sameText(m, t)));
-  if (body.length > 0) return { variant: "push", text: body.join("\n") };
+  const link = firstPresent(shown, SECOND_FACTOR.changeDevice) ??
+    byRole(shown, "label").map(textOf).find((t) =>
+      SECOND_FACTOR.changeDevice.some((c) => sameText(t, c))
+    );
+  if (body.length > 0) {
+    return { variant: "push", text: body.join("\n"), ...(link ? { changeDevice: link } : {}) };
+  }
   return { variant: "unknown" };
 }

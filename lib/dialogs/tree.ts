@@ -1,6 +1,6 @@
 /**
  * Pure helpers over a window's component tree (`ComponentNode` from lib/ui/port.ts): the texts a
- * dialog shows, and lookups by role, text and name under IBC's matching rules (facts/ibc.md 1):
+ * dialog shows, and lookups by role, text and name under IBC's matching rules (sources.md IBC 1):
  *
  * - buttons, toggles, checkboxes, radios, menu items, tree nodes and list items: the WHOLE text,
  *   case-insensitive, surrounding white space ignored;

@@ -107,7 +107,7 @@ export function javaMainClass(
 /**
  * Classifies a command line as a Gateway/TWS JVM: java whose main class is `ibgateway.GWClient`
  * or `jclient.LoginFrame`, or install4j's launcher class running one of them. install4j's
- * restarter (`-Dinstall4j.alternativeLogfile`, peers.md A3) lives for a second and is skipped.
+ * restarter (`-Dinstall4j.alternativeLogfile`, sources.md peers A3) lives for a second and is skipped.
  */
 export function classifyCmdline(
   argv: readonly string[],

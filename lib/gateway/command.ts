@@ -12,7 +12,7 @@ import type { GatewayInstall } from "./install.ts";
 import { withHeap, withoutProperties } from "./vmoptions.ts";
 
 /**
- * Module flags for Java 9+ (facts/ibc.md 4.3): Gateway and our agent reflect into Swing, AWT
+ * Module flags for Java 9+ (sources.md IBC 4.3): Gateway and our agent reflect into Swing, AWT
  * and JavaFX internals. Without them, peers observed the auth request never being sent.
  */
 export const MODULE_FLAGS: readonly string[] = [
@@ -145,7 +145,7 @@ export function buildJavaCommand(opts: CommandOptions): JavaCommand {
     );
   } else {
     // Empty on purpose: a JRE or distribution default (accessibility.properties) would load the
-    // ATK bridge, which deadlocked Gateway's login in the field (peers.md A8, v0.5.12).
+    // ATK bridge, which deadlocked Gateway's login in the field (sources.md peers A8, v0.5.12).
     args.push("-Djavax.accessibility.assistive_technologies=");
   }
   if (opts.preferIPv4 !== false) args.push("-Djava.net.preferIPv4Stack=true");

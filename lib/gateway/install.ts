@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { GatewayError } from "./errors.ts";
 import { isDir, isFile, listDir, readTextOrUndefined } from "./fsutil.ts";
 
-/** Which IBKR product to run. A TWS install contains Gateway and vice versa (ibc.md 4.3). */
+/** Which IBKR product to run. A TWS install contains Gateway and vice versa (sources.md IBC 4.3). */
 export type Product = "gateway" | "tws";
 
 /** Main class of each product's JVM. */
@@ -68,6 +68,19 @@ export type VersionPart = number | string;
  */
 export function isVersionName(name: string): boolean {
   return /^\d{3,}$/.test(name) || /^\d+(\.\d+)+[a-z]*$/i.test(name);
+}
+
+/**
+ * The install version a Gateway command line runs from: the version directory holding its
+ * `jars/` (`.../ibgateway/1045/jars/...`), or undefined when its class path names none.
+ */
+export function installVersionOf(argv: string[]): string | undefined {
+  for (const arg of argv) {
+    for (const m of arg.matchAll(/([^/:=\s]+)\/jars(?:\/|$|:)/g)) {
+      if (isVersionName(m[1])) return m[1];
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -192,7 +192,7 @@ export function jtsIniEdits(opts: JtsIniOptions): JtsIniEdit[] {
   }
   if (server) {
     // Gateway caches the SSL capability of its login host; a cold start without this line for
-    // the chosen host can time out (peers.md A8). An existing line for the same host is kept.
+    // the chosen host can time out (sources.md peers A8). An existing line for the same host is kept.
     edits.push({
       section: "Logon",
       key: "SupportsSSL",
@@ -214,7 +214,7 @@ export function jtsIniEdits(opts: JtsIniOptions): JtsIniEdit[] {
   edits.push({ section: "IBGateway", key: "WriteDebug", value: "false", when: "if-missing" });
   if (server) {
     // Deliberately no RemoteHostOrderRouting: auth and order routing can be different regional
-    // hosts, and pinning it to Peer caused a "No Internet connection" loop (peers.md A3).
+    // hosts, and pinning it to Peer caused a "No Internet connection" loop (sources.md peers A3).
     edits.push({ section: "Communication", key: "Peer", value: `${server}:4001`, when: "always" });
   }
   if (opts.region) {

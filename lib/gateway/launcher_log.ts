@@ -1,6 +1,6 @@
 /**
  * Gateway's `launcher.log` (in its settings directory) as a stream of login signals. It is the
- * only place IBKR's silent CCP timeout shows (facts/peers.md A4): `AuthTimeoutMonitor-CCP:
+ * only place IBKR's silent CCP timeout shows (sources.md peers A4): `AuthTimeoutMonitor-CCP:
  * Timeout!` with no `NS_AUTH_START` since the last `Authenticating` means the server never
  * answered. The tail follows the file with a file-system watch and can be drained on demand, so a
  * caller can make sure every line written before a UI event is seen before that event.

@@ -1,7 +1,7 @@
 /**
  * The Gateway JVM as a child process: spawned in its own session and process group, its output
  * appended to a log file, and stopped with a ladder that tries Gateway's own close path before
- * any signal (a killed JVM strands the IBKR session slot for hours, peers.md A8).
+ * any signal (a killed JVM strands the IBKR session slot for hours, sources.md peers A8).
  *
  * Process group: `Deno.Command` cannot call setsid(2) in the child, so we spawn through
  * util-linux `setsid` (present on Debian/Ubuntu, also in BusyBox). Deno's child is not a group

@@ -1,5 +1,5 @@
 /**
- * THE table of IBC config.ini settings (facts/ibc.md 2.2, IBC 3.24.1, plus the keys IBC renamed
+ * THE table of IBC config.ini settings (sources.md IBC 2.2, IBC 3.24.1, plus the keys IBC renamed
  * or dropped): for each, whether ibg-pilot maps it (to which environment variable, how), does not
  * need it (why), or does not support it (the workaround). The converter (convert.ts) and
  * docs/from-ibc.md (docs.ts) are both driven from this one table.
@@ -76,7 +76,7 @@ const TWS_ONLY = "TWS only: IB Gateway has no such dialog or control.";
 const STRUCTURE =
   "ibg-pilot logs the component tree of every unknown window once (redacted), and `ibg-pilot inspect` prints the live tree on demand.";
 
-/** The table, in the order of facts/ibc.md 2.2, then IBC's renamed and dropped keys. */
+/** The table, in the order of sources.md IBC 2.2, then IBC's renamed and dropped keys. */
 export const IBC_TABLE: readonly IbcRow[] = [
   unsupported(
     "FIX",
@@ -159,9 +159,11 @@ export const IBC_TABLE: readonly IbcRow[] = [
   ),
   mapped("OverrideTwsApiPort", "TWS_API_PORT", "port, as is."),
   mapped("OverrideTwsMasterClientID", "TWS_MASTER_CLIENT_ID", "whole number, as is."),
-  notNeeded(
+  mapped(
     "ReadOnlyLogin",
-    "TWS only: Gateway has no read-only login (IBC logs an error for Gateway).",
+    "READ_ONLY_LOGIN",
+    "IBC boolean to yes/no (TWS only: Gateway has no read-only login).",
+    { convert: bool },
   ),
   mapped("ReadOnlyApi", "READ_ONLY_API", "IBC boolean to yes/no.", { convert: bool }),
   ...BYPASS.map(([key, env]) =>

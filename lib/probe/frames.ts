@@ -2,7 +2,7 @@
  * TWS API wire framing, pure: the `API\0` handshake, length-prefixed frames of NUL-terminated
  * ASCII fields (the legacy text framing used below server version 201), an incremental decoder
  * that copes with frames split across or packed into TCP reads, and the few messages the probe
- * reads (server hello, nextValidId = 9, managedAccounts = 15, error = 4). Facts: ecosystem.md 5.2.
+ * reads (server hello, nextValidId = 9, managedAccounts = 15, error = 4). Facts: sources.md ecosystem 5.2.
  */
 
 /** Lowest client version we advertise (the V100+ protocol). */

@@ -1,9 +1,9 @@
 /**
  * Readiness on positive evidence: the TWS API handshake probe. A Gateway is ready when its API
  * port answers the `API\0` handshake with a server version and connection time, not when a window
- * or a port exists (a forwarder accepts connections with no Gateway behind it; peers.md A8).
+ * or a port exists (a forwarder accepts connections with no Gateway behind it; sources.md peers A8).
  * With `deep`, the probe also becomes an API client under a reserved client id and waits for
- * nextValidId and managedAccounts (ecosystem.md 5.3, level L2). It keeps only the NUMBER of
+ * nextValidId and managedAccounts (sources.md ecosystem 5.3, level L2). It keeps only the NUMBER of
  * accounts, never the ids. Every probe closes its socket and returns within `timeoutMs`.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The IBC-compatible command server: plain TCP, one command per line, IBC's exact replies
- * (facts/ibc.md section 3), so IBC's own scripts (`stop.sh`, `restart.sh`, telnet/nc one-liners)
+ * (sources.md IBC 3), so IBC's own scripts (`stop.sh`, `restart.sh`, telnet/nc one-liners)
  * keep working. It acts only through an injected {@link ControlTarget}.
  *
  * Beyond IBC: a read-only `STATUS` (one `OK {json}` line), `AUTH <token>` for non-loopback

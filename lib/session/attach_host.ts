@@ -24,6 +24,7 @@ import {
   findInstall,
   findJava,
   GatewayError,
+  installVersionOf,
   type JvmCandidate,
   processExists,
   socketAnswers,
@@ -212,7 +213,7 @@ export function createAttachHost(opts: AttachHostOptions): GatewayHost {
       await ensureAgent();
       const a = watch(jvm.pid, opts.livenessPollMs ?? JVM_LIVENESS_POLL_MS);
       current = a;
-      return { pid: jvm.pid, resumed: false, exited: a.ended };
+      return { pid: jvm.pid, resumed: false, version: installVersionOf(jvm.argv), exited: a.ended };
     },
 
     async connectUi(): Promise<UiPort> {
@@ -258,7 +259,7 @@ export function createAttachHost(opts: AttachHostOptions): GatewayHost {
 export function attachedContainer(env: Record<string, string>): ContainerSupport {
   return {
     env,
-    plan: { forwards: [], problems: [] },
+    plan: { forwards: [], problems: [], warnings: [] },
     forwarders: new Map(),
     failure: undefined,
     readyChanged: () => Promise.resolve(),

@@ -115,7 +115,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
       }
       await claimSocketPath(socket);
       // The ATK bridge goes into Gateway's JVM only when AT-SPI is chosen: with it loaded, a
-      // peer's Gateway login deadlocked (peers.md A8). Otherwise assistive technologies are off.
+      // peer's Gateway login deadlocked (sources.md peers A8). Otherwise assistive technologies are off.
       let atkBridge: { jar: string; libDir: string } | undefined;
       if (config.UI_DRIVER === "atspi") {
         const b = atkBridgeJavaOptions();
@@ -151,6 +151,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
       return {
         pid: p.pid,
         resumed: token.restartDir !== undefined,
+        version: install.version,
         exited: p.exited.then((e) => ({ code: e.code, signal: e.signal ?? undefined })),
       };
     },

@@ -4,7 +4,7 @@
  * arms, every action an effect whose outcome comes back as an event. The same machine drives the
  * agent or the AT-SPI channel, and every transition is testable with fake events.
  *
- * Principles from the field (facts/peers.md A8, facts/ibc.md 5-7):
+ * Principles from the field (sources.md peers A8, sources.md IBC 5-7):
  * - READY only on positive evidence: the API port answered the handshake.
  * - Never click the `Gateway` connecting modal's OK: it cancels the login.
  * - Relogin inside the running JVM; a new JVM per retry re-arms IBKR's limiter.
@@ -12,7 +12,11 @@
  *   message instead of looping, and keep the process up.
  */
 
-import { STUCK_CONNECTING_PATTERNS } from "../dialogs/catalogue.ts";
+import {
+  EXISTING_SESSION,
+  SECOND_FACTOR,
+  STUCK_CONNECTING_PATTERNS,
+} from "../dialogs/catalogue.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
@@ -47,7 +51,7 @@ export const TOO_MANY_MARGIN_MS = 3_000;
 export const LOGIN_STEP_RETRY_MS = 5_000;
 /** Login steps that may fail in one JVM before it counts as broken. */
 export const LOGIN_STEP_FAILURES = 5;
-/** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (facts/peers.md A4). */
+/** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (sources.md peers A4). */
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
@@ -98,6 +102,7 @@ export function initialState(mode: Mode, now: number): SessionState {
     loginAttempts: 0,
     twofa: { codeTries: 0, answered: false },
     existingSession: [],
+    switchRelogins: 0,
     loggedIn: false,
     configured: false,
     probeFailures: 0,
@@ -184,6 +189,7 @@ function launch(ctx: Ctx, cause: string) {
     lastProbeOk: false,
     stopping: undefined,
     restartPending: undefined,
+    switchRelogins: 0,
   };
   go(ctx, "launching", cause);
   ctx.fx.push({ do: "launch" });
@@ -377,6 +383,11 @@ function onSecondFactor(
     ccp: { ...ctx.s.ccp, streak: 0 },
   };
   go(ctx, "second-factor", `second factor requested (${intent.variant})`);
+  if (cfg.READ_ONLY_LOGIN && intent.readOnlyButton) {
+    // IBC's ReadOnlyLogin: no second factor; TWS logs in read-only (its main window follows).
+    info(ctx, `READ_ONLY_LOGIN: clicking "${intent.readOnlyButton}"`);
+    return click(ctx, w, intent.readOnlyButton, "read-only-login");
+  }
   const fail = (reason: string, remediation: string) =>
     failTwofa(ctx, reason, remediation, { dialog_prompt: intent.prompt });
   switch (intent.variant) {
@@ -386,8 +397,7 @@ function onSecondFactor(
         "switch the account's second factor to the Mobile Authenticator app (TOTP) or IB Key, or log in by hand",
       );
     case "device": {
-      const want = cfg.TWOFA_DEVICE ??
-        (cfg.TWOFACTOR_CODE ? "Mobile Authenticator app" : undefined);
+      const want = wantedDevice(cfg);
       if (!want) {
         return fail(
           "Gateway asks to select a second factor device and TWOFA_DEVICE is not set",
@@ -404,11 +414,15 @@ function onSecondFactor(
         );
       }
       info(ctx, `selecting second factor device "${match.trim()}"`);
+      ctx.s = { ...ctx.s, twofa: { ...ctx.s.twofa, switched: true } };
       ctx.fx.push({
         do: "ui",
         step: "twofa-device",
         windowId: w.id,
-        ops: [{ op: "selectListItem", item: match }, { op: "click", target: { text: "OK" } }],
+        ops: [
+          { op: "selectListItem", item: match },
+          { op: "click", target: { text: SECOND_FACTOR.ok[0] } },
+        ],
       });
       return;
     }
@@ -435,21 +449,47 @@ function onSecondFactor(
         step: "twofa-code",
         windowId: w.id,
         field: { role: "text", index: 0 },
-        button: { text: "OK" },
+        button: { text: SECOND_FACTOR.ok[0] },
         avoidCounter: ctx.s.twofa.submittedCounter,
       });
       return;
     }
-    case "push":
+    case "push": {
+      // Gateway 10.47+ may show the push screen first even when another device is configured:
+      // its link leads to the device list (IBGA PR #33). Without a secret, the push is the way.
+      const want = wantedDevice(cfg);
+      if (intent.changeDevice && want && !sameDevice(want, SECOND_FACTOR.pushDevice)) {
+        info(
+          ctx,
+          `the push screen came first: clicking "${intent.changeDevice}" to choose "${want}"`,
+        );
+        ctx.fx.push({
+          do: "ui",
+          step: "twofa-change-device",
+          windowId: w.id,
+          ops: [{ op: "click", target: { text: intent.changeDevice } }],
+        });
+        return;
+      }
       info(ctx, "waiting for the IB Key push notification to be approved on the phone");
       timer(ctx, "twofa", cfg.TWOFA_TIMEOUT! * 1000);
       return;
+    }
     default:
       return fail(
         "unrecognised second-factor dialog",
         "run 'ibg-pilot inspect' and report the dialog; log in by hand meanwhile",
       );
   }
+}
+
+/** The device to choose: TWOFA_DEVICE, else the authenticator app when a TOTP secret is set. */
+function wantedDevice(cfg: SessionSettings): string | undefined {
+  return cfg.TWOFA_DEVICE ?? (cfg.TWOFACTOR_CODE ? SECOND_FACTOR.totpDevice : undefined);
+}
+
+function sameDevice(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** Two codes refused: the secret or the clock is wrong, and a third try would not help. */
@@ -535,12 +575,11 @@ function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
         "run 'ibg-pilot run --attach' again",
     );
   }
-  ctx.s = { ...ctx.s, crashes: ctx.s.crashes + 1, exitCode: 1 };
-  requestStop(
-    ctx,
-    reason,
-    ctx.s.crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit",
-  );
+  const crashes = ctx.s.crashes + 1;
+  const then = crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit";
+  // The exit code says how the run ends: 1 only when this failure ends it.
+  ctx.s = { ...ctx.s, crashes, exitCode: then === "exit" ? 1 : ctx.s.exitCode };
+  requestStop(ctx, reason, then);
 }
 
 function finishStop(ctx: Ctx) {
@@ -625,8 +664,28 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
       return click(ctx, w, button, "existing-session");
     }
     case "relogin":
-      info(ctx, "Re-login is required: clicking Re-login");
-      return click(ctx, w, intent.button ?? "Re-login", "relogin");
+      if (s.twofa.switched && !s.loggedIn) {
+        // Right after a 2FA device switch (ibg-controller #37/#38): once per JVM, log in again
+        // and choose the device at once; a second time means the account needs an operator.
+        if (s.switchRelogins >= 1) {
+          return failTwofa(
+            ctx,
+            "Gateway asked to re-login again after the second-factor device was switched",
+            "make one second-factor method the account's only method, or log in by hand",
+          );
+        }
+        cancel(ctx, "twofa", "twofa-exit", "api-deadline", "probe");
+        ctx.s = {
+          ...ctx.s,
+          switchRelogins: s.switchRelogins + 1,
+          twofa: { ...ctx.s.twofa, switched: false, windowId: undefined },
+        };
+        go(ctx, "login", "Re-login is required after the 2FA device switch: logging in again");
+        timer(ctx, "login-progress", cfg.PILOT_API_READY_TIMEOUT! * 1000);
+      } else {
+        info(ctx, "Re-login is required: clicking Re-login");
+      }
+      return click(ctx, w, intent.button ?? EXISTING_SESSION.relogin[0], "relogin");
     case "click":
       return click(ctx, w, intent.button);
     case "login-failed": {
@@ -702,6 +761,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
     }
     case "main-window":
       ctx.s = { ...ctx.s, mainWindowId: w.id };
+      if (intent.loggedIn) onLoggedIn(ctx, "TWS shows its main window (File > Lock Application)");
       return;
     case "alert": {
       ctx.fx.push({
@@ -743,23 +803,29 @@ function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
     ctx.fx.push({ do: "probe" });
     return;
   }
-  if (
-    /starting application/i.test(title) &&
-    (s.phase === "login" || s.phase === "second-factor" || s.phase === "post-login")
-  ) {
-    // IBC's logged-in signal. Settings go first: they may move the API port we must probe.
-    if (ctx.cfg.hasConfigPlan && !s.configured) {
-      cancel(ctx, "login-progress", "twofa", "twofa-exit", "probe", "api-deadline");
-      ctx.s = { ...ctx.s, loggedIn: true };
-      go(ctx, "configuring", "Gateway finished starting the application; applying settings");
-      ctx.fx.push({ do: "configure" });
-      return;
-    }
-    ctx.s = { ...ctx.s, loggedIn: true };
-    if (s.phase !== "post-login") startProbing(ctx, "Gateway finished starting the application");
+  if (/starting application/i.test(title)) {
+    onLoggedIn(ctx, "Gateway finished starting the application");
     return;
   }
   if (s.mainWindowId === windowId) ctx.s = { ...ctx.s, mainWindowId: undefined };
+}
+
+/**
+ * IBC's logged-in signal: Gateway's `Starting application...` splash closed, or TWS showed its
+ * main window. Settings go first: they may move the API port we must probe.
+ */
+function onLoggedIn(ctx: Ctx, cause: string) {
+  const s = ctx.s;
+  if (s.phase !== "login" && s.phase !== "second-factor" && s.phase !== "post-login") return;
+  if (ctx.cfg.hasConfigPlan && !s.configured) {
+    cancel(ctx, "login-progress", "twofa", "twofa-exit", "probe", "api-deadline");
+    ctx.s = { ...ctx.s, loggedIn: true };
+    go(ctx, "configuring", `${cause}; applying settings`);
+    ctx.fx.push({ do: "configure" });
+    return;
+  }
+  ctx.s = { ...ctx.s, loggedIn: true };
+  if (s.phase !== "post-login") startProbing(ctx, cause);
 }
 
 function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
@@ -843,7 +909,15 @@ function onGatewayLog(ctx: Ctx, signal: LauncherSignal) {
 
 function becomeReady(ctx: Ctx, cause: string) {
   go(ctx, "ready", cause);
-  ctx.s = { ...ctx.s, loggedIn: true, crashes: 0, ccp: { ...ctx.s.ccp, streak: 0, cooldowns: 0 } };
+  // Recovered: earlier failures no longer describe how the run will end.
+  ctx.s = {
+    ...ctx.s,
+    loggedIn: true,
+    crashes: 0,
+    exitCode: undefined,
+    ccp: { ...ctx.s.ccp, streak: 0, cooldowns: 0 },
+    twofa: { ...ctx.s.twofa, switched: false },
+  };
   ctx.fx.push({ do: "ready-file", present: true });
   timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
 }
@@ -875,7 +949,7 @@ function onTimer(ctx: Ctx, name: TimerName) {
     case "login-progress":
       if (s.phase === "login") {
         ctx.fx.push({ do: "log", level: "warning", message: "login made no progress in time" });
-        // Stuck on "connecting to server" is a lockout without a launcher.log line (peers.md A8).
+        // Stuck on "connecting to server" is a lockout without a launcher.log line (sources.md peers A8).
         if (s.loginWindowId) {
           ctx.fx.push({ do: "read-login-status", windowId: s.loginWindowId });
           return;
@@ -940,7 +1014,13 @@ function onTimer(ctx: Ctx, name: TimerName) {
 function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>) {
   const s = ctx.s;
   cancel(ctx, ...JVM_TIMERS);
-  ctx.s = { ...ctx.s, jvmPid: undefined, mainWindowId: undefined, loginWindowId: undefined };
+  ctx.s = {
+    ...ctx.s,
+    jvmPid: undefined,
+    gatewayVersion: undefined,
+    mainWindowId: undefined,
+    loginWindowId: undefined,
+  };
   if (s.phase === "stopping" || s.stopping) return finishStop(ctx);
   if (ctx.cfg.attached) {
     // We cannot relaunch it the way its user did (their launcher, their options): end the run.
@@ -1036,7 +1116,12 @@ export function step(
       launch(ctx, "start");
       break;
     case "jvm-started":
-      ctx.s = { ...ctx.s, jvmPid: event.pid, resumed: event.resumed };
+      ctx.s = {
+        ...ctx.s,
+        jvmPid: event.pid,
+        resumed: event.resumed,
+        gatewayVersion: event.version,
+      };
       go(
         ctx,
         "agent-wait",
@@ -1046,13 +1131,14 @@ export function step(
       timer(ctx, "agent", cfg.PILOT_AGENT_TIMEOUT! * 1000);
       break;
     case "jvm-start-failed": {
-      ctx.s = { ...ctx.s, crashes: s.crashes + 1, exitCode: 1 };
+      ctx.s = { ...ctx.s, crashes: s.crashes + 1 };
       ctx.fx.push({
         do: "log",
         level: "error",
         message: `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`,
       });
       if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS! || cfg.attached) {
+        ctx.s = { ...ctx.s, exitCode: 1 };
         go(ctx, "stopped", "Gateway could not be started");
         ctx.fx.push({ do: "exit", code: 1 });
       } else {
@@ -1122,6 +1208,29 @@ export function step(
             deadlineMs: TWOFA_DEVICE_SWITCH_MS,
           });
         }
+      }
+      if (event.step === "twofa-change-device" && s.phase === "second-factor") {
+        if (event.ok && event.windowId) {
+          ctx.fx.push({
+            do: "await-change",
+            step: "twofa-change-device-switch",
+            windowId: event.windowId,
+            deadlineMs: TWOFA_DEVICE_SWITCH_MS,
+          });
+        } else if (!event.ok) {
+          failTwofa(
+            ctx,
+            `Gateway's "Change security device" link could not be clicked (${event.error})`,
+            "choose the device by hand, or make the Mobile Authenticator app the account's only second factor",
+          );
+        }
+      }
+      if (event.step === "twofa-change-device-switch" && !event.ok && s.phase === "second-factor") {
+        failTwofa(
+          ctx,
+          'clicking "Change security device" did not show the device list',
+          "choose the device by hand (VNC), then report the dialog with 'ibg-pilot inspect'",
+        );
       }
       if (event.step === "twofa-device-switch" && !event.ok && s.phase === "second-factor") {
         failTwofa(

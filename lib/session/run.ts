@@ -124,6 +124,7 @@ export async function runPilot(
     modes,
     apiPort: (m) => apiPortFor(config, m),
     onFailure: (reason) => stopAll(reason),
+    runtimeDir,
   }).catch((e) => {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
     throw e;
@@ -250,6 +251,7 @@ export async function runPilot(
           state: STATE_NAMES[snap.state],
           ready: snap.ready,
           jvmPid: snap.jvmPid ?? null,
+          gatewayVersion: snap.gatewayVersion ?? null,
           // We hold the JVM as our child: its pid is cleared the moment it exits. (Reading /proc
           // would need -A in Deno 2.9.)
           jvmAlive: snap.jvmPid !== undefined,
@@ -293,7 +295,8 @@ export async function runPilot(
   const codes = await Promise.all(shells.map((s) => s.done));
   for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
   releaseStrayRejections();
-  // Shutdown order: sessions have logged out; then forwarders, Xvfb, servers; the alert last.
+  // Shutdown order: sessions have logged out; then forwarders, x11vnc, Xvfb, servers; the alert
+  // last.
   await container.close();
   await servers.close();
   const code = container.failure ? 1 : codes.find((c) => c !== 0) ?? 0;

@@ -44,6 +44,10 @@ export type Intent =
     /** The dialog's own message that the last code was refused. */
     error?: string;
     devices?: string[];
+    /** TWS: the window's `Enter Read Only` button (READ_ONLY_LOGIN clicks it). */
+    readOnlyButton?: string;
+    /** Push screen of 10.47+: the text of its `Change security device` link. */
+    changeDevice?: string;
   }
   | { kind: "connecting" }
   | { kind: "existing-session"; continueButton?: string; giveWayButton?: string }
@@ -57,7 +61,8 @@ export type Intent =
   }
   | { kind: "too-many-attempts"; waitMs: number; dismiss?: string }
   | { kind: "password-expiry"; status: "warning" | "expired"; days?: number; dismiss?: string }
-  | { kind: "main-window" }
+  /** `loggedIn`: TWS's main window, shown only once logged in (Gateway's proves nothing). */
+  | { kind: "main-window"; loggedIn?: boolean }
   | { kind: "splash" }
   | { kind: "exit-confirm"; yes?: string }
   | { kind: "config-dialog" }
@@ -108,7 +113,7 @@ export type LockoutEvidence = "launcher.log" | "stuck-label";
 /** Events: everything that happens to a session. */
 export type SessionEvent =
   | { type: "start" }
-  | { type: "jvm-started"; pid: number; resumed: boolean }
+  | { type: "jvm-started"; pid: number; resumed: boolean; version?: string }
   | { type: "jvm-start-failed"; error: string }
   | { type: "jvm-exited"; code: number | null; signal?: string }
   | { type: "agent-ready" }
@@ -181,13 +186,26 @@ export interface SessionState {
   cause: string;
   since: number;
   jvmPid?: number;
+  /** The running Gateway's build, as its host reported it at launch. */
+  gatewayVersion?: string;
   resumed: boolean;
   /** Logins submitted in this JVM. */
   loginAttempts: number;
   loginWindowId?: string;
   mainWindowId?: string;
-  /** The second-factor exchange in progress. */
-  twofa: { windowId?: string; submittedCounter?: number; codeTries: number; answered: boolean };
+  /**
+   * The second-factor exchange in progress. `switched`: this login chose a device (from the
+   * list, or through `Change security device`), after which Gateway may ask to re-login.
+   */
+  twofa: {
+    windowId?: string;
+    submittedCounter?: number;
+    codeTries: number;
+    answered: boolean;
+    switched?: boolean;
+  };
+  /** Re-logins answered in this JVM because Gateway asked for one right after a device switch. */
+  switchRelogins: number;
   /** Times (ms) an existing-session dialog was answered, for the ping-pong guard. */
   existingSession: number[];
   /** We let another session of this username take over (existing session, secondary). */
@@ -203,7 +221,7 @@ export interface SessionState {
   lastAuthSuccess?: number;
   /** Unexpected JVM exits in a row (reset on ready). */
   crashes: number;
-  /** IBKR's silent CCP timeouts (facts/peers.md A4, A8). */
+  /** IBKR's silent CCP timeouts (sources.md peers A4, A8). */
   ccp: {
     /** Login attempts in a row that IBKR never answered (reset when IBKR answers). */
     streak: number;
@@ -230,6 +248,7 @@ export type SessionSettings =
     Config,
     | "TWOFACTOR_CODE"
     | "TWOFA_DEVICE"
+    | "READ_ONLY_LOGIN"
     | "TWOFA_EXIT_INTERVAL"
     | "TWOFA_TIMEOUT"
     | "TWOFA_TIMEOUT_ACTION"

@@ -3,7 +3,7 @@
  * implement it: the in-JVM agent (lib/ui/agent/, primary) and AT-SPI over D-Bus (lib/ui/atspi/).
  * The session and the dialog catalogue depend only on this file, so either adapter can drive them.
  *
- * Matching rules are the ones IBC established (facts/ibc.md section 1), and every adapter applies
+ * Matching rules are the ones IBC established (sources.md IBC 1), and every adapter applies
  * them the same way:
  * - button, toggle, checkbox, radio, menu item, tree node and list item texts: whole text,
  *   case-insensitive, surrounding white space ignored;
@@ -118,6 +118,13 @@ export class UiError extends Error {
   }
 }
 
+/** A window painted as a person sees it, with typed-in fields painted empty. */
+export interface WindowPicture {
+  width: number;
+  height: number;
+  png: Uint8Array;
+}
+
 /** The port itself. Every method rejects with `UiError` on failure. */
 export interface UiPort {
   /** Which channel this is, for logs and metrics. */
@@ -142,6 +149,11 @@ export interface UiPort {
   key(windowId: string, chord: string): Promise<void>;
   /** Closes a window the way a user would (WINDOW_CLOSING), so Gateway's own handlers run. */
   closeWindow(windowId: string): Promise<void>;
+  /**
+   * Paints a window into a PNG inside Gateway's JVM (password and typed-in fields painted empty).
+   * Only the agent channel can; AT-SPI leaves it out.
+   */
+  paint?(windowId: string): Promise<WindowPicture>;
   /** Subscribes to events; returns an unsubscribe function. */
   onEvent(listener: (event: UiEvent) => void): () => void;
   /** Releases the channel. */

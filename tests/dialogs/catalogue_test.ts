@@ -15,14 +15,29 @@ import { catalogueFixtures } from "./fixtures.ts";
 const alternatives = (r: DialogRule): readonly WindowMatch[] =>
   Array.isArray(r.match) ? r.match : [r.match as WindowMatch];
 
-Deno.test("every row has a unique kebab-case id and a fact", () => {
+/** The section labels of docs/sources.md (`IBC 5.1`, `peers A4`) and the rows of its IBC 5 table. */
+const SOURCES = Deno.readTextFileSync(new URL("../../docs/sources.md", import.meta.url));
+const SECTIONS = new Set([...SOURCES.matchAll(/^## ([^:\n]+):/gm)].map((m) => m[1]));
+const IBC_HANDLERS = new Set([...SOURCES.matchAll(/^\| (\d+) +\| `/gm)].map((m) => `#${m[1]}`));
+
+Deno.test("every row has a unique kebab-case id and a fact citing docs/sources.md", () => {
   const seen = new Set<string>();
   for (const r of CATALOGUE) {
     assert.match(r.id, /^[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
     assert.ok(!seen.has(r.id), `duplicate id ${r.id}`);
     seen.add(r.id);
     assert.ok(r.fact.trim().length > 0, `${r.id} has no fact`);
-    assert.match(r.fact, /\b(ibc|peers|ecosystem)\.md\b/, `${r.id}: fact names no facts file`);
+    const cited = [
+      ...r.fact.matchAll(/\bsources\.md (IBC|peers|ecosystem|lab) ([\w.]+)(?: (#\d+))?/g),
+    ];
+    assert.ok(cited.length > 0, `${r.id}: its fact cites no section of docs/sources.md`);
+    for (const [, project, section, handler] of cited) {
+      assert.ok(
+        SECTIONS.has(`${project} ${section}`),
+        `${r.id}: no "${project} ${section}" in sources.md`,
+      );
+      if (handler) assert.ok(IBC_HANDLERS.has(handler), `${r.id}: no IBC 5 row ${handler}`);
+    }
   }
 });
 

@@ -1,7 +1,7 @@
 /**
  * Small builders for realistic Gateway windows as the UI port reports them (WindowInfo plus a
- * ComponentNode tree), and one fixture per catalogue row. Strings follow facts/ibc.md 5 and
- * peers.md A4, and the simulator's Strings.java where the facts give no wording.
+ * ComponentNode tree), and one fixture per catalogue row. Strings follow sources.md IBC 5 and
+ * sources.md peers A4, and the simulator's Strings.java where the facts give no wording.
  */
 
 import type { ComponentNode, Role, WindowInfo, WindowKind } from "../../lib/ui/port.ts";
@@ -102,7 +102,7 @@ export function message(
 
 // ---- Gateway windows
 
-/** The login frame (ibc.md 5.1): API and mode toggles, user and password, the Log In button. */
+/** The login frame (sources.md IBC 5.1): API and mode toggles, user and password, the Log In button. */
 export function loginFrame(
   opts: { title?: string; hyphen?: boolean; paper?: boolean; status?: string } = {},
 ): Fixture {
@@ -140,10 +140,39 @@ export function mainWindow(title = "IBKR Gateway", log = "Connecting to server..
   ], { modal: false });
 }
 
+// ---- Trader Workstation windows (IBC LoginFrameHandler.java, MainWindowFrameHandler.java)
+
+/** TWS's login frame: titled `Login`, mode toggles, no API selector, the store-settings box. */
+export function twsLoginFrame(opts: { title?: string; paper?: boolean } = {}): Fixture {
+  const paper = opts.paper ?? true;
+  return win(opts.title ?? "Login", "frame", [
+    panel(label("IBKR"), label("Trader Workstation")),
+    panel(label("Trading Mode"), toggle("Live Trading", !paper), toggle("Paper Trading", paper)),
+    panel(label("Username"), field("")),
+    panel(label("Password"), password(0)),
+    checkbox("Use/store settings on server"),
+    button(paper ? "Paper Log In" : "Log In"),
+  ], { modal: false });
+}
+
+/** TWS's main window: File > Lock Application, Global Configuration under Edit or File. */
+export function twsMainWindow(opts: { mosaic?: boolean } = {}): Fixture {
+  const config = "Global Configuration...";
+  return win("IBKR Trader Workstation", "frame", [
+    menubar(
+      menu("File", ...(opts.mosaic ? [config] : []), "Save Settings", "Lock Application", "Exit"),
+      menu("Edit", "Copy", ...(opts.mosaic ? [] : [config])),
+      menu("Account"),
+      menu("Help", "About Trader Workstation"),
+    ),
+    label("API Server: connected"),
+  ], { modal: false });
+}
+
 /** The `Gateway` modal shown while connecting: only OK, which cancels the login. */
 export const connectingModal = () => message("Gateway", "Connecting to server...", ["OK"]);
 
-/** Second-factor dialog variants (ibc.md 5.2, peers.md A4). */
+/** Second-factor dialog variants (sources.md IBC 5.2, sources.md peers A4). */
 export function twoFactor(
   variant: "select" | "code" | "push" | "passkey",
   opts: { title?: string; device?: string; devices?: string[] } = {},
@@ -163,7 +192,7 @@ export function twoFactor(
       return win(title, "dialog", [
         head,
         label(`Enter ${opts.device ?? "Mobile Authenticator app"} code`),
-        // The 2FA field is an obfuscated class with no name (peers.md A8).
+        // The 2FA field is an obfuscated class with no name (sources.md peers A8).
         node("text", "u", { text: "", editable: true }),
         label(" "),
         button("OK"),
@@ -342,5 +371,23 @@ export function catalogueFixtures(): Record<string, Fixture> {
       ["OK"],
     ),
     "gateway-dialog": message("Gateway", "Trusted IP 10.0.0.7 was added.", ["OK"]),
+    "tws-main-window": twsMainWindow(),
+    "tws-login": twsLoginFrame(),
+    "security-code-read-only": message("Security Code Card Entry", [
+      "Enter the response from your security code card.",
+    ], ["OK", "Enter Read Only", "Cancel"]),
+    "blind-trading-warning": message("Warning", [
+      "You are about to submit an order without market data (blind trading).",
+      "Are you sure you want to submit this order?",
+    ], ["Yes", "No"]),
+    "crypto-order-confirmation": message("Cryptocurrency order confirmation", [
+      "Please confirm the cryptocurrency order.",
+    ], ["Transmit", "Cancel"]),
+    "reset-order-id-confirm": message("Reset API Order ID", [
+      "Are you sure you want to reset API order ID sequence?",
+    ], ["Yes", "No"]),
+    "nse-compliance": message("NSE Compliance", "Please read the NSE compliance notice.", ["OK"], {
+      kind: "frame",
+    }),
   };
 }

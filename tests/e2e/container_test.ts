@@ -11,13 +11,19 @@ import { existsSync } from "node:fs";
 import { probeApi } from "../../lib/probe/mod.ts";
 import { pollUntil } from "../../lib/gateway/deadline.ts";
 import { freePort, withScenario } from "./harness.ts";
+import { DEFAULT_SIM_VERSION } from "../gateway-sim/install.ts";
 
 const MODES = ["live", "paper"] as const;
 const HEALTHY_DEADLINE_MS = 15_000;
 
 interface HealthBody {
   status: string;
-  sessions: { mode: string; forward_port: number | null; forward_listening: boolean | null }[];
+  sessions: {
+    mode: string;
+    gateway_version: string | null;
+    forward_port: number | null;
+    forward_listening: boolean | null;
+  }[];
 }
 
 /** /health once it answers 200 (the forwards open just after READY); the last body if not. */
@@ -86,6 +92,11 @@ Deno.test("container: own Xvfb, both modes, forwards gated on READY, ordered shu
       assert.deepEqual(
         health.sessions.map((s) => [s.mode, s.forward_port, s.forward_listening]),
         MODES.map((mode) => [mode, forward[mode], true]),
+      );
+      // The running build: the version directory of the install each JVM was launched from.
+      assert.deepEqual(
+        health.sessions.map((s) => s.gateway_version),
+        MODES.map(() => DEFAULT_SIM_VERSION),
       );
 
       run.pilot.signal("SIGTERM");

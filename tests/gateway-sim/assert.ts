@@ -1,5 +1,5 @@
 /**
- * The few assertions the simulator's tests need. The project cannot reach JSR (lab-findings.md),
+ * The few assertions the simulator's tests need. The project cannot reach JSR (sources.md lab),
  * so `@std/assert` is not available; these keep the messages equally useful.
  */
 

@@ -38,7 +38,7 @@ function merge(
   return out;
 }
 
-// ---- a minimal TWS API client (ecosystem.md 5.2), enough to test the sim's answers ------------
+// ---- a minimal TWS API client (sources.md ecosystem 5.2), enough to test the sim's answers ------------
 
 class ApiConn {
   private buf = new Uint8Array(0);
@@ -183,7 +183,7 @@ Deno.test("gateway-sim: its TOTP matches RFC 6238 and oathtool", async () => {
       }).output();
       return new TextDecoder().decode(out.stdout).trim();
     };
-    // RFC 6238 SHA1 vectors (secret "12345678901234567890"), facts/lab-findings.md "TOTP".
+    // RFC 6238 SHA1 vectors (secret "12345678901234567890"), sources.md lab "TOTP".
     const rfc = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
     assertEquals(await code(rfc, 59, 8), "94287082");
     assertEquals(await code(rfc, 1111111109, 8), "07081804");
@@ -212,7 +212,7 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
       "default paper + TOTP login reaches the API port; the handshake answers",
       async () => {
         const port = freePort();
-        // A -DjtsConfigDir in INSTALL4J_ADD_VM_PARAMS must lose to -VjtsConfigDir (peers.md A3).
+        // A -DjtsConfigDir in INSTALL4J_ADD_VM_PARAMS must lose to -VjtsConfigDir (sources.md peers A3).
         const sim = await start(ctx, "default", merge(FAST, { drive: DRIVE }), {
           port,
           vmParams: [`-DjtsConfigDir=${join(root, "wrong")}`],

@@ -4,6 +4,7 @@ import {
   compactVersion,
   compareVersions,
   findInstall,
+  installVersionOf,
   isGatewayError,
   isVersionName,
   listInstalledVersions,
@@ -170,4 +171,15 @@ Deno.test("missing pieces: each is one clear error with what, where and the fix"
   using t4 = tempDir();
   fakeInstall(t4.path, "1045", { vmoptions: null });
   expectError(() => findInstall({ twsPath: t4.path }), "INSTALL_INCOMPLETE", "ibgateway.vmoptions");
+});
+
+Deno.test("installVersionOf reads the version directory of a command line's jars", () => {
+  const cp =
+    "/home/u/Jts/ibgateway/1045/jars/jts4launch-1045.jar:/home/u/Jts/ibgateway/1045/jars/x.jar";
+  assert.equal(installVersionOf(["java", "-cp", cp, "ibgateway.GWClient"]), "1045");
+  assert.equal(
+    installVersionOf(["java", "-classpath=/opt/ibgateway/10.45.1j/jars/*", "ibgateway.GWClient"]),
+    "10.45.1j",
+  );
+  assert.equal(installVersionOf(["java", "-cp", "/opt/app/lib/jars/a.jar", "Main"]), undefined);
 });

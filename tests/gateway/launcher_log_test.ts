@@ -11,7 +11,7 @@ import {
 const line = (thread: string, msg: string) =>
   `2026-11-23 12:00:00.000 [AB] INFO  [${thread}] - ${msg}`;
 
-Deno.test("launcher.log lines map to login signals (facts/peers.md A4)", () => {
+Deno.test("launcher.log lines map to login signals (sources.md peers A4)", () => {
   assert.equal(launcherSignal(line("JTS-Login-1", "Authenticating")), "authenticating");
   assert.equal(
     launcherSignal(line("AuthTimeoutMonitor-CCP", "AuthTimeoutMonitor-CCP: Timeout!")),

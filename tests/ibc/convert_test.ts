@@ -16,7 +16,7 @@ import { baseEnv, runCli } from "../support/cli.ts";
 
 const FIXTURE = join(dirname(fromFileUrl(import.meta.url)), "fixtures", "config.ini");
 
-/** Every setting of facts/ibc.md 2.2 (IBC 3.24.1). */
+/** Every setting of sources.md IBC 2.2 (IBC 3.24.1). */
 const IBC_KEYS = [
   "FIX",
   "IbLoginId",
@@ -105,6 +105,7 @@ const EXPECTED: [string, string][] = [
   ["EXISTING_SESSION_DETECTED_ACTION", "primaryoverride"],
   ["ACCEPT_NON_BROKERAGE_WARNING", "yes"],
   ["TWOFA_DEVICE", "Mobile Authenticator app"],
+  ["READ_ONLY_LOGIN", "no"],
   ["TWOFA_EXIT_INTERVAL", "90"],
   ["TWOFA_TIMEOUT", "180"],
   ["RELOGIN_AFTER_TWOFA_TIMEOUT", "yes"],

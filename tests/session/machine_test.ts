@@ -626,7 +626,7 @@ Deno.test("timers that fire in the wrong phase do nothing", () => {
   assert.equal(d.state.phase, before.phase);
 });
 
-// ---- IBKR's silent CCP timeouts (facts/peers.md A4, A8) -------------------------------------
+// ---- IBKR's silent CCP timeouts (sources.md peers A4, A8) -------------------------------------
 
 const CONNECTING: Intent = { kind: "connecting" };
 const timerMs = (fx: Effect[], name: string) =>
@@ -935,4 +935,73 @@ Deno.test("a code refused in place gets one fresh code; refused again: ALERT_2FA
   });
   assert.ok(verdict.some((e) => e.do === "alert" && e.token === "ALERT_2FA_FAILED"));
   assert.equal(d.state.phase, "halted");
+});
+
+Deno.test("the exit code describes how the run ended: a recovered failure, then SIGTERM, exits 0", () => {
+  const d = new Driver();
+  d.toReady();
+  // A crash while READY, then a relaunched JVM whose agent never says hello: given up, relaunched.
+  d.send({ type: "jvm-exited", code: 137, signal: "SIGKILL" });
+  assert.equal(d.state.phase, "backoff");
+  d.send({ type: "timer", name: "relaunch" });
+  d.send({ type: "jvm-started", pid: 4243, resumed: false });
+  d.send({ type: "timer", name: "agent" });
+  assert.equal(d.state.phase, "stopping");
+  d.send({ type: "jvm-exited", code: 143 });
+  assert.equal(d.state.phase, "launching");
+  d.send({ type: "jvm-start-failed", error: "spawn failed" });
+  assert.equal(d.state.phase, "backoff");
+  d.send({ type: "timer", name: "relaunch" });
+  d.toReady();
+  assert.equal(d.state.phase, "ready");
+  d.window("m", "IBKR Gateway", { kind: "main-window" });
+  d.send({ type: "stop", reason: "SIGTERM" });
+  d.window("c", "Exit", { kind: "exit-confirm", yes: "Yes" });
+  const fx = d.send({ type: "jvm-exited", code: 0 });
+  assert.equal(d.state.phase, "stopped");
+  assert.deepEqual(fx.filter((e) => e.do === "exit"), [{ do: "exit", code: 0 }]);
+});
+
+// ---- Trader Workstation: its main window means logged in; READ_ONLY_LOGIN
+
+const TWS_MAIN: Intent = { kind: "main-window", loggedIn: true };
+
+Deno.test("TWS: the main window (File > Lock Application) is the logged-in signal; READY still needs the API", () => {
+  const d = new Driver({ ...SETTINGS, hasConfigPlan: true });
+  d.toSecondFactor();
+  d.window("w2", "Second Factor Authentication", CODE);
+  d.send({ type: "ui-done", step: "twofa-code", windowId: "w2", ok: true, counter: 100 });
+  const fx = d.window("m", "IBKR Trader Workstation", TWS_MAIN);
+  assert.equal(d.state.phase, "configuring");
+  assert.equal(d.state.loggedIn, true);
+  assert.equal(d.state.mainWindowId, "m");
+  assert.ok(has(fx, (e) => e.do === "configure"));
+  d.send({ type: "configured", ok: true, mismatches: [] });
+  assert.equal(d.state.phase, "post-login", "not READY before the handshake");
+  d.send({ type: "probe", ok: true, serverVersion: 178 });
+  assert.equal(d.state.phase, "ready");
+
+  // Gateway's main window exists before login: it proves nothing.
+  const g = new Driver();
+  g.toSecondFactor();
+  g.window("m", "Loading...", { kind: "main-window" });
+  assert.equal(g.state.phase, "login");
+  assert.equal(g.state.loggedIn, false);
+});
+
+Deno.test("TWS: READ_ONLY_LOGIN clicks Enter Read Only instead of typing a code", () => {
+  const intent: Intent = { ...CODE, readOnlyButton: "Enter Read Only" } as Intent;
+  const ro = new Driver({ ...SETTINGS, READ_ONLY_LOGIN: true });
+  ro.toSecondFactor();
+  const fx = ro.window("w2", "Second Factor Authentication", intent);
+  assert.deepEqual(clicks(fx), ["Enter Read Only"]);
+  assert.ok(!has(fx, (e) => e.do === "totp"), "no code typed");
+  ro.send({ type: "window-closed", windowId: "w2", title: "Second Factor Authentication" });
+  assert.equal(ro.state.phase, "post-login");
+
+  const normal = new Driver();
+  normal.toSecondFactor();
+  const fx2 = normal.window("w2", "Second Factor Authentication", intent);
+  assert.deepEqual(clicks(fx2), []);
+  assert.ok(has(fx2, (e) => e.do === "totp"), "without the setting the code is typed");
 });

@@ -81,6 +81,7 @@ async function loginShell(
         Promise.resolve({
           pid: 4242,
           resumed: false,
+          version: "10.45.1j",
           exited: opts.jvmExit ?? new Promise(() => {}),
         }),
       connectUi: () => {
@@ -175,4 +176,18 @@ Deno.test("the session is done only after its ready file is removed", async () =
   assert.equal(done, undefined, "done before the ready file was removed");
   removed();
   assert.equal(await shell.done, 1);
+});
+
+Deno.test("the snapshot reports the running Gateway build, and none once its JVM has exited", async () => {
+  let exitJvm!: (e: { code: number | null }) => void;
+  const { shell } = await loginShell({
+    attached: true,
+    apiAnswers: true,
+    jvmExit: new Promise((r) => (exitJvm = r)),
+  });
+  await phase(shell, "ready");
+  assert.equal(shell.snapshot().gatewayVersion, "10.45.1j");
+  exitJvm({ code: 0 });
+  await phase(shell, "stopped");
+  assert.equal(shell.snapshot().gatewayVersion, undefined);
 });

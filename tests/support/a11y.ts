@@ -5,7 +5,7 @@
  * daemon) and the registry daemon. Each is a child of this process and ended by the PID recorded
  * at start; nothing we did not start is ever signalled. Product code never starts buses.
  *
- * Order (lab-findings.md): display, session bus, launcher, wait for an owner of org.a11y.Bus,
+ * Order (sources.md lab): display, session bus, launcher, wait for an owner of org.a11y.Bus,
  * GetAddress, registry daemon, wait for org.a11y.atspi.Registry.
  */
 

@@ -16,6 +16,7 @@ import {
   type UiEvent,
   type UiPort,
   type WindowInfo,
+  type WindowPicture,
 } from "../port.ts";
 
 const logger = log("ui", "agent");
@@ -440,6 +441,15 @@ export class AgentClient implements UiPort {
     await this.request("closeWindow", this.#edt({ window: windowId }));
   }
 
+  /** Paints the window into a PNG inside the JVM; typed-in fields are painted empty. */
+  async paint(windowId: string): Promise<WindowPicture> {
+    const r = await this.request<{ width: number; height: number; png: string }>(
+      "paint",
+      this.#edt({ window: windowId }),
+    );
+    return { width: r.width, height: r.height, png: decodeBase64(r.png) };
+  }
+
   /** Subscribes to window events and `disconnected`; returns an unsubscribe function. */
   onEvent(listener: (event: UiEvent) => void): () => void {
     this.#listeners.add(listener);
@@ -517,4 +527,12 @@ export async function connectAgent(
     }
     throw e;
   }
+}
+
+/** Base64 (the agent's PNG transport) to bytes. */
+function decodeBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }

@@ -3,7 +3,7 @@
  * (java-atk-wrapper) into Gateway's JVM, and the option that keeps it out. The launcher
  * (lib/gateway/command.ts) adds the bridge ONLY when the AT-SPI channel is chosen: with it
  * loaded, Gateway's login has deadlocked in the field (AtkWrapper property listener vs the EDT,
- * peers.md A8). No system file is changed; everything is on the JVM's command line.
+ * sources.md peers A8). No system file is changed; everything is on the JVM's command line.
  */
 
 /** Options that load the bridge. */

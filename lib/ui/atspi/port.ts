@@ -8,7 +8,7 @@
  *
  * What AT-SPI cannot do here rejects with `UiError("unsupported")` (docs/atspi.md):
  * `Target.name` (no Swing component names over AT-SPI), `key` (synthetic key events do not reach
- * Swing fields: peers.md A8), `closeWindow` (frames expose no close action), `click` with `force` on a disabled button,
+ * Swing fields: sources.md peers A8), `closeWindow` (frames expose no close action), `click` with `force` on a disabled button,
  * and text entry on a
  * field whose content does not read back as written.
  */

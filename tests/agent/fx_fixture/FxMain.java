@@ -11,7 +11,7 @@ import javax.swing.SwingUtilities;
 /**
  * Test-only JavaFX fixture for the agent (tests/agent/fx_test.ts): a Swing main frame, like
  * Gateway's, plus a JavaFX stage titled {@code Login Messages} (the window real Gateway shows in
- * JavaFX, facts/ibc.md 5.8) with a label, a text field and a {@code Resume login} button. What
+ * JavaFX, sources.md IBC 5.8) with a label, a text field and a {@code Resume login} button. What
  * the stage receives is printed as {@code LOG {json}} lines on stdout.
  */
 public final class FxMain {

@@ -34,7 +34,7 @@ final class Ops {
     private Ops() {}
 
     static final String[] NAMES = {"ping", "echo", "subscribe", "windows", "snapshot", "click", "setText",
-            "setSelected", "selectTreePath", "selectListItem", "menu", "key", "closeWindow"};
+            "setSelected", "selectTreePath", "selectListItem", "menu", "key", "closeWindow", "paint"};
 
     static Object handle(String op, Map<String, Object> req) throws AgentError {
         switch (op) {
@@ -49,6 +49,7 @@ final class Ops {
             case "menu": return menu(req);
             case "key": return key(req);
             case "closeWindow": return closeWindow(req);
+            case "paint": return Paint.paint(req);
             default:
                 throw new AgentError("unknown_op", "unknown op \"" + op + "\"; known: " + String.join(", ", NAMES));
         }
@@ -143,14 +144,50 @@ final class Ops {
         Object w = Windows.byId(id);
         if (Fx.isFxWindow(w)) return Fx.click(w, target, timeout(req), settle(req));
         Window win = (Window) w;
-        Edt.ClickOutcome<AbstractButton> out = Edt.click("click", timeout(req), settle(req), () -> {
-            Component c = Finder.find(win, target, x -> x instanceof AbstractButton, "button");
-            return enabledOrForced((AbstractButton) c, force);
-        }, b -> b.doClick(0));
+        Edt.ClickOutcome<Component> out = Edt.click("click", timeout(req), settle(req), () -> {
+            try {
+                Component c = Finder.find(win, target, x -> x instanceof AbstractButton, "button");
+                return enabledOrForced((AbstractButton) c, force);
+            } catch (AgentError notButton) {
+                if (!"not_found".equals(notButton.code)) throw notButton;
+                // A link drawn as a JLabel (an HTML <a>) that only a mouse listener makes clickable.
+                try {
+                    return Finder.find(win, target, Ops::isLinkLabel, "link label");
+                } catch (AgentError notLink) {
+                    throw notButton;
+                }
+            }
+        }, c -> {
+            if (c instanceof AbstractButton) ((AbstractButton) c).doClick(0);
+            else mouseClick(c);
+        });
         Map<String, Object> r = Finder.describe(out.target);
         r.put("returned", out.returned);
+        r.put("via", out.target instanceof AbstractButton ? "doClick" : "mouse");
         if (force) r.put("forced", true);
         return r;
+    }
+
+    /** A label a user can click: it listens to the mouse (Swing labels do not by themselves). */
+    static boolean isLinkLabel(Component c) {
+        return c instanceof javax.swing.JLabel && c.getMouseListeners().length > 0;
+    }
+
+    /**
+     * Delivers a left click to the component itself, inside the JVM: press, release, click at its
+     * centre. Synthetic X events would reach Swing only through the window system (and a modal
+     * dialog's filter); dispatching to the component runs its mouse listeners as a user's click does.
+     */
+    static void mouseClick(Component c) {
+        long when = System.currentTimeMillis();
+        int x = Math.max(0, c.getWidth() / 2);
+        int y = Math.max(0, c.getHeight() / 2);
+        int b1 = java.awt.event.MouseEvent.BUTTON1;
+        c.dispatchEvent(new java.awt.event.MouseEvent(c, java.awt.event.MouseEvent.MOUSE_ENTERED, when, 0, x, y, 0, false));
+        c.dispatchEvent(new java.awt.event.MouseEvent(c, java.awt.event.MouseEvent.MOUSE_PRESSED, when,
+                InputEvent.BUTTON1_DOWN_MASK, x, y, 1, false, b1));
+        c.dispatchEvent(new java.awt.event.MouseEvent(c, java.awt.event.MouseEvent.MOUSE_RELEASED, when, 0, x, y, 1, false, b1));
+        c.dispatchEvent(new java.awt.event.MouseEvent(c, java.awt.event.MouseEvent.MOUSE_CLICKED, when, 0, x, y, 1, false, b1));
     }
 
     private static AbstractButton enabledOrForced(AbstractButton b, boolean force) throws AgentError {

@@ -1,4 +1,4 @@
-// Owns: the TWS API socket server on 127.0.0.1 (ecosystem.md 5.2): the `API\0` + `v<min>..<max>`
+// Owns: the TWS API socket server on 127.0.0.1 (sources.md ecosystem 5.2): the `API\0` + `v<min>..<max>`
 // handshake answered with the server version and connection time, START_API answered with
 // managedAccounts (15) and nextValidId (9), reqCurrentTime (49) answered, duplicate client ids
 // refused with error 326, several clients at once. The sim never negotiates a version >= 201

@@ -1,4 +1,4 @@
-// Owns: the configuration dialog (ibc.md 5.4-5.7, peers.md A4): title `... Trader Workstation
+// Owns: the configuration dialog (sources.md IBC 5.4-5.7, sources.md peers A4): title `... Trader Workstation
 // Configuration`, a JTree Configuration > API > Settings / Precautions and Lock and Exit, a card
 // per node, OK / Apply / Cancel. It edits a copy of the saved values; OK and Apply hand the
 // changed keys to the flow, which persists them and records setting-changed.
@@ -200,7 +200,7 @@ public final class ConfigDialog extends JDialog {
     }
 
     // Structure matters: IBC finds the label, goes up two containers, and there finds text field
-    // #0 and the AM / PM and Auto logoff / Auto restart radios (ibc.md 5.7).
+    // #0 and the AM / PM and Auto logoff / Auto restart radios (sources.md IBC 5.7).
     private JPanel lockAndExit() {
         JPanel outer = new JPanel(new BorderLayout());
         outer.setBorder(BorderFactory.createEmptyBorder(12, 16, 12, 16));

@@ -347,7 +347,7 @@ public final class Driver extends Thread {
         }
         Ui.edt(() -> button(w, "OK").doClick());
         if (!Boolean.TRUE.equals(cfg.get("reopen"))) return;
-        // Read-back after reopening, the way a careful controller verifies (peers.md A4 v0.10.0).
+        // Read-back after reopening, the way a careful controller verifies (sources.md peers A4 v0.10.0).
         waitClosed(w);
         click(flow.main.settings);
         Window again = waitWindow(Strings.CONFIG_TITLE, 5000);

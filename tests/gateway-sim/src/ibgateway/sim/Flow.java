@@ -27,6 +27,11 @@ public final class Flow implements MainWindow.Actions {
     final Strings s;
     final String version;
     final String restartDir;
+    /** Trader Workstation mode (jclient.LoginFrame); `mosaic`: TWS's Mosaic menus, else Classic. */
+    final boolean tws;
+    final boolean mosaic;
+    /** TWS: the login ended with `Enter Read Only` (ReadOnlyLogin). */
+    volatile boolean readOnly;
 
     LoginFrame login;
     MainWindow main;
@@ -47,18 +52,27 @@ public final class Flow implements MainWindow.Actions {
     private long lockedUntil;
     private int ccpSilentLeft;
     private int badCredsLeft;
+    /** Device switches still to be answered with `Re-login is required` (twofa.reloginAfterSwitch). */
+    private int switchReloginsLeft;
     private long lastAcceptedStep = Long.MIN_VALUE;
     private boolean frozeOnce;
     private String lastAutoMinute = "";
 
     public Flow(Scenario sc, Settings settings, String version, String restartDir) {
+        this(sc, settings, version, restartDir, false);
+    }
+
+    public Flow(Scenario sc, Settings settings, String version, String restartDir, boolean tws) {
         this.sc = sc;
         this.settings = settings;
-        this.s = new Strings(sc.hyphenated());
+        this.tws = tws;
+        this.mosaic = "mosaic".equals(sc.str("twsLayout", "classic"));
+        this.s = new Strings(sc.hyphenated(), sc.renames(), tws);
         this.version = version;
         this.restartDir = restartDir;
         this.ccpSilentLeft = (int) sc.num("faults.silentCcpTimeouts", 0);
         this.badCredsLeft = (int) sc.num("faults.badCredentials", 0);
+        this.switchReloginsLeft = (int) sc.num("twofa.reloginAfterSwitch", 0);
     }
 
     private static Thread thread(Runnable r, String name) {
@@ -102,10 +116,10 @@ public final class Flow implements MainWindow.Actions {
             if (!exitRecorded) EventLog.emit("exit", "code", null, "cause", "signal", "sessionReleased", false);
         }, "sim-shutdown-hook"));
         phase("starting");
-        LauncherLog.line(T_MAIN, "Starting IB Gateway version " + version + " (" + s.gatewayTitle() + ")");
+        LauncherLog.line(T_MAIN, "Starting " + (tws ? "Trader Workstation" : "IB Gateway") + " version " + version + " (" + s.loginTitle() + ")");
         LauncherLog.line(T_MAIN, "jtsConfigDir=" + settings.dir);
         LauncherLog.line(T_MAIN, "Java version " + System.getProperty("java.version") + ", " + System.getProperty("java.vendor"));
-        Ui.edt(() -> main = new MainWindow(this));
+        Ui.edt(() -> main = new MainWindow(this, tws ? new TwsMenus(this, mosaic) : null));
         Ui.sleep(sc.delay("startMs"));
         if (restartDir != null) {
             // The JVM an auto-restart started does not restart again in the minute it began.
@@ -177,13 +191,13 @@ public final class Flow implements MainWindow.Actions {
         if (System.currentTimeMillis() < lockedUntil) {
             EventLog.emit("login-result", "ok", false, "reason", "too-many-attempts");
             long left = (lockedUntil - System.currentTimeMillis() + 999) / 1000;
-            Ui.show(login, Strings.GATEWAY, Strings.tooMany(left), Ui.Kind.MODAL, true, "OK").await();
+            Ui.show(login, s.messageTitle(), Strings.tooMany(left), Ui.Kind.MODAL, true, "OK").await();
             return;
         }
         login.setBusy(true);
         login.setStatus("");
         phase("connecting");
-        Ui.Choice connecting = Ui.show(login, Strings.GATEWAY, Strings.CONNECTING, Ui.Kind.MODAL, false, "OK");
+        Ui.Choice connecting = Ui.show(login, s.connectingTitle(), Strings.CONNECTING, Ui.Kind.MODAL, false, "OK");
         LauncherLog.line(T_LOGIN, "Authenticating");
         main.append("Connecting to server...");
         long t0 = System.currentTimeMillis();
@@ -213,7 +227,7 @@ public final class Flow implements MainWindow.Actions {
             break;
         }
         if (cancelled != null) {
-            // The OK on the connecting modal is a cancel button (peers.md A4).
+            // The OK on the connecting modal is a cancel button (sources.md peers A4).
             LauncherLog.line(T_LOGIN, "Login cancelled by user");
             main.append("Login cancelled");
             login.setStatus("");
@@ -238,9 +252,9 @@ public final class Flow implements MainWindow.Actions {
             if (tm != null && failures >= (tm.get("afterFailures") instanceof Double ? ((Double) tm.get("afterFailures")).intValue() : 3)) {
                 long wait = tm.get("waitSeconds") instanceof Double ? ((Double) tm.get("waitSeconds")).longValue() : 53;
                 lockedUntil = System.currentTimeMillis() + wait * 1000;
-                Ui.show(login, Strings.GATEWAY, Strings.tooMany(wait), Ui.Kind.MODAL, true, "OK").await();
+                Ui.show(login, s.messageTitle(), Strings.tooMany(wait), Ui.Kind.MODAL, true, "OK").await();
             } else {
-                Ui.show(login, Strings.GATEWAY, Strings.BAD_CREDENTIALS, Ui.Kind.MODAL, false, "OK").await();
+                Ui.show(login, s.messageTitle(), Strings.BAD_CREDENTIALS, Ui.Kind.MODAL, false, "OK").await();
             }
             return;
         }
@@ -260,10 +274,13 @@ public final class Flow implements MainWindow.Actions {
     private void proceed(String u, boolean paper, boolean resumed) {
         mode = paper ? "paper" : "live";
         if (login != null) Ui.edt(() -> login.setVisible(false));
-        Ui.edt(() -> {
-            main.setTitle(Strings.LOADING);
-            main.setVisible(true);
-        });
+        // TWS shows no main window until it is logged in (IBC MainWindowFrameHandler.java).
+        if (!tws) {
+            Ui.edt(() -> {
+                main.setTitle(Strings.LOADING);
+                main.setVisible(true);
+            });
+        }
         Ui.Choice auth = Ui.show(main, Strings.AUTHENTICATING, Strings.AUTHENTICATING, Ui.Kind.MODELESS, false);
         phase("authenticating");
         Ui.sleep(sc.delay("authMs"));
@@ -308,9 +325,11 @@ public final class Flow implements MainWindow.Actions {
         Ui.sleep(sc.delay("postAuthMs"));
         LauncherLog.line(T_LOGIN, "PostAuthenticate");
         phase("starting-application");
-        Ui.Choice splash = Ui.show(null, Strings.STARTING, "IBKR Gateway\n" + Strings.STARTING, Ui.Kind.FRAME, false);
-        Ui.sleep(sc.delay("splashMs"));
-        splash.close();
+        if (!tws) { // sim guess: TWS's start-up progress is not in the facts; its main window is the signal
+            Ui.Choice splash = Ui.show(null, Strings.STARTING, "IBKR Gateway\n" + Strings.STARTING, Ui.Kind.FRAME, false);
+            Ui.sleep(sc.delay("splashMs"));
+            splash.close();
+        }
         user = u;
         loggedIn = true;
         settings.iniSet("Logon", "tradingMode", paper ? "p" : "l");
@@ -320,15 +339,19 @@ public final class Flow implements MainWindow.Actions {
             EventLog.emit("sim-error", "where", "userdir", "error", e.toString());
         }
         Ui.edt(() -> {
-            main.setTitle(s.gatewayTitle());
+            main.setTitle(s.mainTitle());
             main.settings.setEnabled(true);
+            if (tws) main.setVisible(true);
         });
         main.setApiServer(true);
         main.append("Login completed (" + mode + ")");
-        EventLog.emit("login-result", "ok", true, "mode", mode, "resumed", resumed);
+        EventLog.emit("login-result", "ok", true, "mode", mode, "resumed", resumed, "readOnly", readOnly);
         phase("logged-in");
         if (paper && disclaimers().contains("paper-warning")) {
             Ui.show(main, Strings.PAPER_WARNING_TITLE, Strings.PAPER_WARNING, Ui.Kind.MODAL, false, Strings.ACCEPT).await();
+        }
+        if (disclaimers().contains("unknown-notice")) {
+            Ui.show(main, Strings.UNKNOWN_TITLE, Strings.UNKNOWN_TEXT, Ui.Kind.MODAL, false, Strings.UNKNOWN_BUTTON).await();
         }
         if (disclaimers().contains("newer-version")) notice("newer-version");
         if (disclaimers().contains("tip-of-the-day")) notice("tip-of-the-day");
@@ -363,6 +386,9 @@ public final class Flow implements MainWindow.Actions {
             case "tokens-expired":
                 Ui.show(main, Strings.TOKENS_TITLE, Strings.TOKENS_EXPIRED, Ui.Kind.MODAL, true, "OK");
                 break;
+            case "unknown-notice":
+                Ui.show(main, Strings.UNKNOWN_TITLE, Strings.UNKNOWN_TEXT, Ui.Kind.MODAL, false, Strings.UNKNOWN_BUTTON);
+                break;
             case "login-messages":
                 Ui.show(main, Strings.LOGIN_MESSAGES, "You have new messages from Interactive Brokers.", Ui.Kind.FRAME, false, Strings.RESUME_LOGIN);
                 break;
@@ -395,32 +421,69 @@ public final class Flow implements MainWindow.Actions {
         final TwoFactorDialog[] holder = new TwoFactorDialog[1];
         Ui.edt(() -> holder[0] = new TwoFactorDialog(main, this::codeValid));
         TwoFactorDialog d = holder[0];
+        // TWS shows the same content in a frame, with `Enter Read Only` (sources.md IBC 5 #18).
+        final java.awt.Window[] shownAs = {d};
+        if (tws) Ui.edt(() -> shownAs[0] = new TwsTwoFactorFrame(d));
+        java.awt.Window w = shownAs[0];
+        final String firstKind = kind;
         boolean shown = false;
         try {
+            if (kind.equals("push-first")) {
+                // Gateway 10.47+ (IBGA PR #33): the push screen first, the device list behind a link.
+                d.showPushFirst(sc.str("twofa.link", "label"));
+                Ui.showLater(w);
+                shown = true;
+                Object approve = sc.get("twofa.approveAfterMs");
+                long wait = approve instanceof Double ? ((Double) approve).longValue() : 0;
+                TwoFactorDialog.Action a = approve instanceof Double ? (wait > 0 ? d.next(wait) : null) : d.next(timeout);
+                if (a == null) {
+                    if (!(approve instanceof Double)) return twofaFail("timeout");
+                    EventLog.emit("twofa-result", "ok", true, "method", "ibkey");
+                    return null;
+                }
+                if (!a.kind.equals("change-device")) return twofaFail("cancelled");
+                EventLog.emit("twofa-change-device");
+                kind = "device-select";
+            }
             if (kind.equals("device-select")) {
                 List<String> rows = new java.util.ArrayList<>();
                 for (Object o : sc.list("twofa.devices")) rows.add(o.toString());
                 d.showSelect(rows);
-                Ui.showLater(d);
+                if (!shown) Ui.showLater(w);
                 shown = true;
                 String device = null;
                 while (device == null) {
                     TwoFactorDialog.Action a = d.next(timeout);
                     if (a == null) return twofaFail("timeout");
+                    if (a.kind.equals("read-only")) return enterReadOnly();
                     if (!a.kind.equals("ok")) return twofaFail("cancelled");
                     if (a.value != null) device = a.value.trim();
                 }
                 EventLog.emit("twofa-device", "device", device);
+                if (switchReloginsLeft > 0) {
+                    // ibg-controller #37/#38: switching the method can cost the session at once.
+                    switchReloginsLeft--;
+                    Ui.disposeLater(d);
+                    LauncherLog.line(T_LOGIN, "COMPETE: session kicked out");
+                    LauncherLog.line(T_LOGIN, "Disconnect all farms due to competing session");
+                    EventLog.emit("twofa-relogin-required");
+                    String r = Ui.show(main, Strings.RELOGIN_TITLE, Strings.RELOGIN_TEXT, Ui.Kind.MODAL, false, "Re-login").await();
+                    if (!"Re-login".equals(r)) return twofaFail("relogin-declined");
+                    LauncherLog.line(T_LOGIN, "Authenticating");
+                    LauncherLog.line(T_LISTENER, "NS_AUTH_START");
+                    return twoFactor(firstKind);
+                }
                 kind = device.equalsIgnoreCase("IB Key") ? "ibkey" : "totp";
             }
             if (kind.equals("totp")) {
                 // A scenario may name another method in the prompt (a wrong-prompt dialog for tests).
                 d.showCode(sc.str("twofa.codeDevice", "Mobile Authenticator app"));
-                if (!shown) Ui.showLater(d);
+                if (!shown) Ui.showLater(w);
                 int tries = 0;
                 while (true) {
                     TwoFactorDialog.Action a = d.next(timeout);
                     if (a == null) return twofaFail("timeout");
+                    if (a.kind.equals("read-only")) return enterReadOnly();
                     if (!a.kind.equals("ok")) return twofaFail("cancelled");
                     String code = a.value == null ? "" : a.value;
                     long step = matchStep(code);
@@ -442,7 +505,7 @@ public final class Flow implements MainWindow.Actions {
             if (kind.equals("ibkey") || kind.equals("passkey")) {
                 if (kind.equals("ibkey")) d.showPush();
                 else d.showPasskey();
-                if (!shown) Ui.showLater(d);
+                if (!shown) Ui.showLater(w);
                 if (kind.equals("passkey")) {
                     TwoFactorDialog.Action a = d.next(timeout);
                     if (a == null) return twofaFail("timeout");
@@ -458,8 +521,16 @@ public final class Flow implements MainWindow.Actions {
             }
             return twofaFail("unknown-2fa-kind");
         } finally {
-            Ui.disposeLater(d);
+            Ui.disposeLater(w);
+            if (w != d) Ui.disposeLater(d);
         }
+    }
+
+    /** TWS: `Enter Read Only` logs in without the second factor, read-only (sources.md IBC 5.2, 7). */
+    private String enterReadOnly() {
+        readOnly = true;
+        EventLog.emit("twofa-result", "ok", true, "method", "read-only");
+        return null;
     }
 
     private String twofaFail(String why) {
@@ -521,7 +592,7 @@ public final class Flow implements MainWindow.Actions {
             String r = Ui.show(main, Strings.RELOGIN_TITLE, Strings.RELOGIN_TEXT, Ui.Kind.MODAL, false, "Re-login").await();
             if ("Re-login".equals(r)) worker.submit(this::relogin);
         } else if (kind.equals("hang")) {
-            // A wedged Gateway (peers.md A8, 0.5.12): EDT blocked, API silent. Once per settings
+            // A wedged Gateway (sources.md peers A8, 0.5.12): EDT blocked, API silent. Once per settings
             // directory, so the JVM started after it comes up healthy.
             java.nio.file.Path marker = settings.dir.resolve("sim-hang-done");
             if (java.nio.file.Files.exists(marker)) return;
@@ -543,7 +614,7 @@ public final class Flow implements MainWindow.Actions {
     }
 
     private void relogin() {
-        Ui.Choice connecting = Ui.show(main, Strings.GATEWAY, Strings.CONNECTING, Ui.Kind.MODAL, false, "OK");
+        Ui.Choice connecting = Ui.show(main, s.connectingTitle(), Strings.CONNECTING, Ui.Kind.MODAL, false, "OK");
         LauncherLog.line(T_LOGIN, "Authenticating");
         LauncherLog.line(T_CCP, "AuthTimeoutMonitor-CCP: activate");
         if (connecting.await(sc.delay("connectMs")) != null) {
@@ -608,6 +679,7 @@ public final class Flow implements MainWindow.Actions {
                 // fall through to the next source
             }
         }
+        if (tws) return "paper".equals(mode) ? 7497 : 7496; // TWS's defaults (sources.md IBC 5.5)
         return "paper".equals(mode) ? 4002 : 4001;
     }
 
@@ -631,7 +703,8 @@ public final class Flow implements MainWindow.Actions {
             return;
         }
         String account = sc.str("accounts." + mode, "");
-        String title = account + " " + Strings.CONFIG_TITLE + ("paper".equals(mode) ? " (Simulated Trading)" : "");
+        String title = tws ? Strings.TWS_CONFIG_TITLE
+            : account + " " + Strings.CONFIG_TITLE + ("paper".equals(mode) ? " (Simulated Trading)" : "");
         config = new ConfigDialog(main, title, configValues(), this::saveConfig);
         config.setVisible(true);
     }

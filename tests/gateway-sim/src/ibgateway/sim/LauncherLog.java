@@ -1,5 +1,5 @@
 // Owns: <settingsDir>/launcher.log, written the way Gateway writes it, because controllers read it
-// for lockout signatures (peers.md A4: Authenticating, NS_AUTH_START, AuthTimeoutMonitor-CCP).
+// for lockout signatures (sources.md peers A4: Authenticating, NS_AUTH_START, AuthTimeoutMonitor-CCP).
 // Nothing secret is ever passed here; every line still goes through EventLog.scrubString.
 package ibgateway.sim;
 

@@ -1,4 +1,4 @@
-// Owns: Gateway's main window (ibc.md 5 #6, peers.md A4/A8): titled `Loading...` until login
+// Owns: Gateway's main window (sources.md IBC 5 #6, sources.md peers A4/A8): titled `Loading...` until login
 // completes, then `IBKR Gateway`; menus File (Gateway Logs, API Logs, Close), Configure
 // (Settings), Help (About IB Gateway); status `API Server: connected` / `disconnected`; a log
 // pane with `Show log` / `Clear`. Closing the window goes through the exit confirmation.
@@ -28,8 +28,9 @@ public final class MainWindow extends JFrame {
     final JLabel apiServer = new JLabel("API Server: disconnected");
     final JLabel apiClients = new JLabel("API Client: disconnected");
     final JTextArea log = new JTextArea(14, 60);
-    final JMenuItem settings;
-    final JMenuItem close;
+    /** Configure > Settings (TWS: Global Configuration...) and File > Close (TWS: Exit). */
+    JMenuItem settings;
+    JMenuItem close;
     private final SimpleDateFormat fmt = new SimpleDateFormat("HH:mm:ss:SSS");
 
     public interface Actions {
@@ -40,9 +41,14 @@ public final class MainWindow extends JFrame {
     }
 
     public MainWindow(Actions actions) {
-        super(Strings.LOADING);
+        this(actions, null);
+    }
+
+    /** With `tws`, Trader Workstation's menus (TwsMenus) replace Gateway's. */
+    public MainWindow(Actions actions, TwsMenus tws) {
+        super(tws != null ? Strings.TWS_MAIN_TITLE : Strings.LOADING);
         setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
-        // WINDOW_CLOSING is Gateway's own close path: it asks for confirmation (peers.md A8 0.5.6).
+        // WINDOW_CLOSING is Gateway's own close path: it asks for confirmation (sources.md peers A8 0.5.6).
         addWindowListener(new WindowAdapter() {
             @Override public void windowClosing(WindowEvent e) {
                 actions.exitRequested();
@@ -58,7 +64,7 @@ public final class MainWindow extends JFrame {
         file.add(close);
         JMenu configure = new JMenu("Configure");
         settings = Rec.menu(new JMenuItem("Settings"), "Configure", "Settings");
-        settings.setEnabled(false); // enabled once logged in; IBC waits for this (ibc.md 5.4)
+        settings.setEnabled(false); // enabled once logged in; IBC waits for this (sources.md IBC 5.4)
         settings.addActionListener(e -> actions.openSettings());
         configure.add(settings);
         JMenu help = new JMenu("Help");
@@ -67,6 +73,12 @@ public final class MainWindow extends JFrame {
         bar.add(configure);
         bar.add(help);
         setJMenuBar(bar);
+        if (tws != null) {
+            settings = tws.configuration;
+            close = tws.exit;
+            setJMenuBar(tws.bar);
+            TwsMenus.listenForReconnect(this);
+        }
 
         JPanel top = new JPanel(new BorderLayout());
         top.setBorder(BorderFactory.createEmptyBorder(8, 10, 8, 10));

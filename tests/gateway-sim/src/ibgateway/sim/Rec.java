@@ -65,7 +65,7 @@ public final class Rec {
                 shown[0] = true;
                 boolean modal = w instanceof Dialog && ((Dialog) w).isModal();
                 EventLog.emit("window-shown", "title", windowOf(w), "kind", w instanceof Dialog ? "dialog" : "frame",
-                    "modal", modal, "class", w.getClass().getName());
+                    "modal", modal, "class", w.getClass().getName(), "width", w.getWidth(), "height", w.getHeight());
             } else if (!w.isShowing() && shown[0]) {
                 shown[0] = false;
                 EventLog.emit("window-closed", "title", windowOf(w));

@@ -16,7 +16,7 @@ public final class Scenario {
     public static final String DEFAULT = String.join("\n",
         "{",
         "  \"seed\": null, \"jitterMs\": 0,",
-        "  \"build\": \"standard\",",
+        "  \"build\": \"standard\", \"renames\": {},",
         "  \"initialTradingMode\": \"live\",",
         "  \"credentials\": {\"username\": null, \"password\": null},",
         "  \"accounts\": {\"live\": \"U1234567\", \"paper\": \"DU1234567\"},",
@@ -119,6 +119,14 @@ public final class Scenario {
     /** True when the hyphenated build variant is requested (IBC PR #366 strings). */
     public boolean hyphenated() {
         return "hyphenated".equals(str("build", "standard"));
+    }
+
+    /** `renames`: login-frame texts a newer build changed, old text -> new text (selftest). */
+    public Map<String, String> renames() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Object> m = map("renames");
+        if (m != null) for (Map.Entry<String, Object> e : m.entrySet()) out.put(e.getKey(), String.valueOf(e.getValue()));
+        return out;
     }
 
     /** The secrets this scenario knows, so the event log can refuse to ever write them. */

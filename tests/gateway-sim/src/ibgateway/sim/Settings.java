@@ -27,7 +27,7 @@ public final class Settings {
         return dir.resolve("jts.ini");
     }
 
-    /** Creates jts.ini with Gateway's defaults when missing (facts/ibc.md 4.4). */
+    /** Creates jts.ini with Gateway's defaults when missing (sources.md IBC 4.4). */
     public void ensureIni() throws IOException {
         Files.createDirectories(dir);
         if (Files.exists(ini())) return;

@@ -1,8 +1,11 @@
-// Owns: the `Second Factor Authentication` dialog (ibc.md 5.2, peers.md A4) in its variants:
+// Owns: the `Second Factor Authentication` dialog (sources.md IBC 5.2, sources.md peers A4) in its variants:
 // device selection (a JTextArea `Select second factor device` over a JList of ` IB Key`,
 // ` Mobile Authenticator app`), code entry (`Enter <device> code` label, the unnamed field `u`,
 // `OK`), IB Key push (no field) and passkey (`use your passkey device`, `Authenticate >`).
 // The flow switches variants in place, as Gateway does after a device is chosen.
+// Gateway 10.47+ (IBGA PR #33) may open on the push screen with a `Change security device` link;
+// whether that link is a button styled as a link or a JLabel with an HTML <a> and a mouse
+// listener is not recorded, so both forms exist (scenario `twofa.link`).
 package ibgateway.sim;
 
 import java.awt.BorderLayout;
@@ -44,6 +47,15 @@ public final class TwoFactorDialog extends JDialog {
     final JLabel error = new JLabel(" ");
     u code;
     JList<String> devices;
+    /** TWS: the frame that shows this content instead of the dialog (TwsTwoFactorFrame). */
+    java.util.function.Consumer<JPanel> host;
+    /** TWS: an `Enter Read Only` button next to the others (sources.md IBC 5 #18, #19). */
+    boolean readOnlyButton;
+
+    /** The user closed the window that shows this content. */
+    void closedByUser() {
+        actions.add(new Action("closed", null));
+    }
 
     public TwoFactorDialog(Window owner, Predicate<String> codeOk) {
         super(owner, Strings.TWOFA_TITLE, ModalityType.APPLICATION_MODAL);
@@ -76,6 +88,11 @@ public final class TwoFactorDialog extends JDialog {
         root.add(head, BorderLayout.NORTH);
         root.add(body, BorderLayout.CENTER);
         JPanel row = new JPanel(new FlowLayout(FlowLayout.RIGHT, 8, 0));
+        if (readOnlyButton) {
+            JButton ro = Rec.button(new JButton(Strings.ENTER_READ_ONLY));
+            ro.addActionListener(e -> actions.add(new Action("read-only", null)));
+            row.add(ro);
+        }
         for (String b : buttons) {
             JButton btn = Rec.button(new JButton(b));
             btn.addActionListener(e -> {
@@ -96,6 +113,10 @@ public final class TwoFactorDialog extends JDialog {
     }
 
     private void swap(JPanel content) {
+        if (host != null) {
+            host.accept(content);
+            return;
+        }
         Ui.edt(() -> {
             setContentPane(content);
             pack();
@@ -147,6 +168,46 @@ public final class TwoFactorDialog extends JDialog {
         t.setWrapStyleWord(true);
         t.setColumns(32);
         body.add(t, BorderLayout.CENTER);
+        code = null;
+        devices = null;
+        swap(frame(body, "Cancel"));
+    }
+
+    /**
+     * The 10.47+ push screen: the push message and a `Change security device` link, either a
+     * JButton painted as a link ("button") or a JLabel with an HTML anchor that only a mouse
+     * listener makes clickable ("label"). Activating it asks the flow for the device list.
+     */
+    public void showPushFirst(String linkForm) {
+        JPanel body = new JPanel(new BorderLayout(4, 8));
+        JTextArea t = new JTextArea(Strings.IBKEY_PUSH);
+        t.setEditable(false);
+        t.setOpaque(false);
+        t.setLineWrap(true);
+        t.setWrapStyleWord(true);
+        t.setColumns(32);
+        body.add(t, BorderLayout.CENTER);
+        JPanel linkRow = new JPanel(new FlowLayout(FlowLayout.LEFT, 0, 0));
+        if ("button".equals(linkForm)) {
+            JButton link = Rec.button(new JButton(Strings.CHANGE_DEVICE));
+            link.setBorderPainted(false);
+            link.setContentAreaFilled(false);
+            link.setFocusPainted(false);
+            link.setForeground(new Color(0x1A, 0x5F, 0xB4));
+            link.addActionListener(e -> actions.add(new Action("change-device", null)));
+            linkRow.add(link);
+        } else {
+            JLabel link = new JLabel("<html><a href=\"#\">" + Strings.CHANGE_DEVICE + "</a></html>");
+            link.setCursor(java.awt.Cursor.getPredefinedCursor(java.awt.Cursor.HAND_CURSOR));
+            link.addMouseListener(new java.awt.event.MouseAdapter() {
+                @Override public void mouseClicked(java.awt.event.MouseEvent e) {
+                    EventLog.emit("link-click", "window", Rec.windowOf(link), "link", Strings.CHANGE_DEVICE);
+                    actions.add(new Action("change-device", null));
+                }
+            });
+            linkRow.add(link);
+        }
+        body.add(linkRow, BorderLayout.SOUTH);
         code = null;
         devices = null;
         swap(frame(body, "Cancel"));

@@ -1,5 +1,5 @@
 // Owns: the 2FA code field. Gateway's is an obfuscated class named `u` with no name and no
-// accessible name (peers.md A8), so controllers cannot find it by name; neither can they here.
+// accessible name (sources.md peers A8), so controllers cannot find it by name; neither can they here.
 package ibgateway.sim;
 
 import javax.swing.JTextField;
