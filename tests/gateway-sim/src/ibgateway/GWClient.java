@@ -11,6 +11,7 @@ import ibgateway.sim.LauncherLog;
 import ibgateway.sim.Rec;
 import ibgateway.sim.Scenario;
 import ibgateway.sim.Settings;
+import ibgateway.sim.SimClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -61,6 +62,7 @@ public final class GWClient {
             System.exit(2);
             return;
         }
+        SimClock.configure(sc);
         String events = setting("sim.events", "IBG_SIM_EVENTS");
         Path eventsPath = events != null ? Path.of(events) : settingsDir.resolve("sim-events.jsonl");
         EventLog.open(eventsPath, sc.secrets(), sc.str("twofa.secret", null));
