@@ -51,6 +51,10 @@ export const COMMANDS: Record<string, [string, () => Promise<Command>]> = {
     "install IB Gateway from IBKR's stable or latest channel",
     async () => (await import("./install_cmd.ts")).installCommand,
   ],
+  "export-state": [
+    "copy Gateway's settings and autorestart token to a folder for GATEWAY_WARM_STATE",
+    async () => (await import("./export_state_cmd.ts")).exportStateCommand,
+  ],
   selftest: [
     "launch Gateway, check its login frame against the catalogue, close it (no account)",
     async () => (await import("./selftest_cmd.ts")).selftestCommand,

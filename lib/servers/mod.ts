@@ -7,10 +7,13 @@
  */
 
 import type { Config } from "../config/mod.ts";
+import { log } from "../log.ts";
 import type { CommandServer } from "./command.ts";
 import type { CommandServerLimits, ControlTarget } from "./control.ts";
 import type { HealthServer } from "./health.ts";
 import type { PilotMetrics } from "./metrics.ts";
+import type { Console } from "../console/mod.ts";
+import type { VncSupervisor, VncTarget } from "../container/mod.ts";
 
 export * from "./control.ts";
 export type { PilotMetrics } from "./metrics.ts";
@@ -19,6 +22,8 @@ export type { PilotMetrics } from "./metrics.ts";
 export interface Servers {
   command?: CommandServer;
   health?: HealthServer;
+  /** The browser console, when PILOT_CONSOLE=yes (served by the health server). */
+  console?: Console;
   /** The metrics /metrics serves: present with the health server only. */
   metrics?: PilotMetrics;
   /** Stops both servers. */
@@ -37,6 +42,10 @@ export async function startServers(
     metrics?: PilotMetrics;
     startedAt?: number;
     limits?: Partial<CommandServerLimits>;
+    /** ibg-pilot's x11vnc, for the console's screen. */
+    vnc?: { supervisor: VncSupervisor; target: VncTarget };
+    /** The console's failed-attempt penalty (tests). */
+    consoleFailureDelayMs?: (n: number) => number;
   } = {},
 ): Promise<Servers> {
   const m = opts.metrics ??
@@ -51,6 +60,8 @@ export async function startServers(
     metrics: m,
     async close() {
       unsubscribe?.();
+      // Event streams and screen connections would hold the health server's shutdown open.
+      await servers.console?.close();
       await Promise.all([servers.command?.close(), servers.health?.close()]);
     },
   };
@@ -76,6 +87,17 @@ export async function startServers(
     servers.command = command;
   }
   if (m && config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
+    if (config.PILOT_CONSOLE) {
+      const { createConsole } = await import("../console/mod.ts");
+      servers.console = createConsole({
+        config,
+        target,
+        mode,
+        startedAt,
+        vnc: opts.vnc,
+        failureDelayMs: opts.consoleFailureDelayMs,
+      });
+    }
     try {
       const { startHealthServer } = await import("./health.ts");
       servers.health = await startHealthServer({
@@ -85,7 +107,19 @@ export async function startServers(
         metrics: m,
         mode,
         startedAt,
+        console: servers.console,
       });
+      if (servers.console) {
+        log("console").info(
+          "console: http://{host}:{port}/console/ ({access}; {control})",
+          {
+            host: servers.health.addr.hostname,
+            port: servers.health.addr.port,
+            access: config.PILOT_CONSOLE_TOKEN ? "token required" : "loopback, no token",
+            control: config.PILOT_CONSOLE_CONTROL ? "control" : "view only",
+          },
+        );
+      }
     } catch (e) {
       await servers.close();
       throw e;
