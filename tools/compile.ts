@@ -92,7 +92,7 @@ export async function mainInfo(): Promise<DenoInfo> {
 /**
  * npm packages main.ts can reach: the packages its module graph imports and everything they
  * depend on. `deno compile` embeds every package of the resolution (the test-only ones too:
- * yaml, ajv, kubernetes-models, dockerfile-utils... measured 23.86 MB of embedded files against
+ * ajv, kubernetes-models, dockerfile-utils... measured 23.86 MB of embedded files against
  * 13.37 MB without them), so the rest are excluded by directory.
  */
 export function reachablePackages(info: DenoInfo): Set<string> {

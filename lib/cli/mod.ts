@@ -7,6 +7,7 @@ import { configCommand } from "./config_cmd.ts";
 import { doctorCommand } from "./doctor_cmd.ts";
 import { healthCommand } from "./health_cmd.ts";
 import { inspectCommand } from "./inspect_cmd.ts";
+import { installCommand } from "./install_cmd.ts";
 import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
@@ -32,6 +33,7 @@ export const COMMANDS: Record<string, [string, Command]> = {
     "check Java, the Gateway install, display, runtime dir, ports, a11y stack",
     doctorCommand,
   ],
+  install: ["install IB Gateway from IBKR's stable or latest channel", installCommand],
   selftest: [
     "launch Gateway, check its login frame against the catalogue, close it (no account)",
     selftestCommand,

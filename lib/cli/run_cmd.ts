@@ -10,6 +10,7 @@ import { apiPortFor } from "../session/ports.ts";
 import { ContainerError, planContainer } from "../container/mod.ts";
 import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
+import { installBeforeRun, InstallError } from "../installer/mod.ts";
 
 export const HELP = `Usage: ibg-pilot run [--set NAME=VALUE ...]
        ibg-pilot run --attach [PID] [--close-gateway] [--set NAME=VALUE ...]
@@ -108,6 +109,13 @@ export async function runCommand(args: string[]): Promise<number> {
       EXIT.USAGE,
       `cannot run here:\n  ${container.join("\n  ")}\nNothing was started.`,
     );
+  }
+  // PILOT_GATEWAY_INSTALL (missing, upgrade): before anything starts (docs/install.md).
+  if (!attach) {
+    await installBeforeRun(c).catch((e) => {
+      if (e instanceof InstallError) throw new ExitError(EXIT.FAILURE, `install: ${e.message}`);
+      throw e;
+    });
   }
   return await runPilot(c, env, { attach }).catch((e) => {
     // Xvfb or a forward port could not start: one clear line, not a stack trace.

@@ -194,8 +194,8 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
       message: "FIX CTCI login is not supported by ibg-pilot; unset FIX (IB API login is used)",
     });
   }
-  if (values.GATEWAY_OR_TWS === "tws") {
-    warnings.push("GATEWAY_OR_TWS=tws: only IB Gateway's windows are in the dialog catalogue");
+  if (values.READ_ONLY_LOGIN && values.GATEWAY_OR_TWS !== "tws") {
+    warnings.push("READ_ONLY_LOGIN=yes has no effect on IB Gateway (it has no read-only login)");
   }
 
   if (problems.length) throw new ConfigError(problems);

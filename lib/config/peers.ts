@@ -526,7 +526,7 @@ export const PEER_TABLE: readonly PeerRow[] = [
     "IBG_DOWNLOAD_URL",
     I,
     "https://download2.interactivebrokers.com/installers/ibgateway/latest-standalone/ibgateway-latest-standalone-linux-x64.sh",
-    "ibg-pilot does not download Gateway yet: install it in the image (the gnzsnz image has it).",
+    "set PILOT_GATEWAY_INSTALL=missing and PILOT_GATEWAY_CHANNEL=latest (IBGA's channel) to install at start; a mirror is PILOT_GATEWAY_DOWNLOAD_URL (IBKR's layout beneath) or PILOT_GATEWAY_INSTALLER_URL (docs/install.md).",
   ),
 ];
 

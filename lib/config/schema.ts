@@ -120,6 +120,14 @@ export const SCHEMA = {
     doc:
       "Device to pick when Gateway asks to 'Select second factor device' (exact list text, e.g. Mobile Authenticator app).",
   }),
+  READ_ONLY_LOGIN: def({
+    type: t.bool,
+    default: false,
+    group: "Second factor",
+    ibc: "ReadOnlyLogin",
+    doc:
+      "TWS only: click 'Enter Read Only' in the second-factor window (no 2FA; TWS runs read-only). Gateway has no such button.",
+  }),
   TWOFA_EXIT_INTERVAL: def({
     type: t.int(5, 3600, "seconds"),
     default: 60,
@@ -179,7 +187,8 @@ export const SCHEMA = {
     type: t.oneOf("gateway", "tws"),
     default: "gateway",
     group: "Gateway install",
-    doc: "Product to run. Only gateway is supported for login automation.",
+    doc:
+      "Product to run: IB Gateway (`ibgateway/<version>`, main class ibgateway.GWClient) or Trader Workstation (`<version>`, main class jclient.LoginFrame).",
   }),
   JAVA_PATH: def({
     type: t.path,
@@ -190,6 +199,44 @@ export const SCHEMA = {
     type: t.int(256, 65536, "MiB"),
     group: "Gateway install",
     doc: "Gateway's maximum heap (-Xmx) in MiB; unset keeps the install's vmoptions value.",
+  }),
+  // ---- Gateway install: download and install (lib/installer, docs/install.md)
+  PILOT_GATEWAY_INSTALL: def({
+    type: t.oneOf("never", "missing", "upgrade"),
+    default: "never",
+    group: "Gateway install",
+    doc:
+      "never: use what is installed; missing: install the channel's build when TWS_PATH has no Gateway; upgrade: also install a newer channel build, used from the next restart.",
+  }),
+  PILOT_GATEWAY_CHANNEL: def({
+    type: t.oneOf("stable", "latest"),
+    default: "stable",
+    group: "Gateway install",
+    doc: "IBKR's release channel that install and upgrade follow.",
+  }),
+  PILOT_GATEWAY_DOWNLOAD_URL: def({
+    type: t.url,
+    default: "https://download2.interactivebrokers.com/installers",
+    group: "Gateway install",
+    doc:
+      "Base URL with IBKR's layout beneath: tws/<channel>-standalone/version.json and ibgateway/<channel>-standalone/ibgateway-<channel>-standalone-linux-<x64|arm>.sh.",
+  }),
+  PILOT_GATEWAY_INSTALLER_URL: def({
+    type: t.url,
+    group: "Gateway install",
+    doc:
+      "One pinned installer instead of the channel's (a mirror such as the gnzsnz releases, or file:///path); its version comes from its name, --version or TWS_MAJOR_VRSN.",
+  }),
+  PILOT_GATEWAY_INSTALLER_SHA256: def({
+    type: t.sha256,
+    group: "Gateway install",
+    doc: "SHA-256 the downloaded installer must have; a mismatch installs nothing.",
+  }),
+  PILOT_GATEWAY_DOWNLOAD_TIMEOUT: def({
+    type: t.int(1, 3600, "seconds"),
+    default: 60,
+    group: "Gateway install",
+    doc: "A download that receives nothing for this long is stopped (nothing is installed).",
   }),
   // ---- Gateway settings
   TWS_SERVER: def({

@@ -251,3 +251,30 @@ export const timeZone: SettingType<string> = {
   },
   format: (v) => v,
 };
+
+/** An http(s) or file URL (installer downloads). */
+export const url: SettingType<string> = {
+  kind: "url",
+  form: "URL (https://..., http://... or file:///...)",
+  parse(raw) {
+    const s = raw.trim();
+    try {
+      const u = new URL(s);
+      return ["https:", "http:", "file:"].includes(u.protocol) ? ok(s) : bad(this.form);
+    } catch {
+      return bad(this.form);
+    }
+  },
+  format: (v) => v,
+};
+
+/** A SHA-256 digest: 64 hex digits (as `sha256sum` prints; a trailing file name is dropped). */
+export const sha256: SettingType<string> = {
+  kind: "sha256",
+  form: "64 hex digits (the first word of sha256sum's output)",
+  parse(raw) {
+    const s = raw.trim().split(/\s+/)[0].toLowerCase();
+    return /^[0-9a-f]{64}$/.test(s) ? ok(s) : bad(this.form);
+  },
+  format: (v) => v,
+};

@@ -85,6 +85,8 @@ export type Flow =
   | "api-change-confirm"
   /** Gateway's main window (present before login completes: proves nothing by itself). */
   | "main-window"
+  /** TWS's main window (File > `Lock Application`): TWS shows it only once logged in. */
+  | "tws-main-window"
   /** "Are you sure you want to exit?": `Yes` only while we are shutting down. */
   | "exit-confirm";
 
@@ -209,6 +211,21 @@ export const SECOND_FACTOR = {
   pushDevice: "IB Key",
 } as const;
 
+/**
+ * Trader Workstation's own strings (IBC LoginFrameHandler.java, MainWindowFrameHandler.java,
+ * GetConfigDialogTask.java, SecurityCodeDialogHandler.java).
+ */
+export const TWS = {
+  /** Login frame titles (whole title). */
+  loginTitles: ["Login", "New Login"],
+  /** The main window's menu item that proves TWS is logged in. */
+  lockApplication: "Lock Application",
+  /** STOP: File > Exit (Gateway's is File > Close, reached through WINDOW_CLOSING). */
+  exitMenu: ["File", "Exit"],
+  /** ReadOnlyLogin: the button of the 2FA and security-code windows. */
+  enterReadOnly: "Enter Read Only",
+} as const;
+
 /** Buttons of `Existing session detected` (sources.md IBC 5.3), in the order IBC tries them. */
 export const EXISTING_SESSION = {
   proceed: ["OK", "Continue Login", "Reconnect This Session"],
@@ -220,6 +237,15 @@ export const EXISTING_SESSION = {
 /** The Configuration dialog (sources.md IBC 5.4-5.7, sources.md peers A4). */
 export const CONFIG = {
   menu: ["Configure", "Settings"],
+  /**
+   * Every menu path that opens the dialog, tried in order: Gateway's, TWS Classic's, TWS
+   * Mosaic's (IBC GetConfigDialogTask.java).
+   */
+  menus: [
+    ["Configure", "Settings"],
+    ["Edit", "Global Configuration..."],
+    ["File", "Global Configuration..."],
+  ],
   apiSettings: ["API", "Settings"],
   precautions: ["API", "Precautions"],
   lockAndExit: ["Lock and Exit"],
@@ -252,6 +278,14 @@ export const CONFIG = {
       "Bypass No Overfill Protection precaution for destinations where implied natively.",
   },
 } as const;
+
+/**
+ * Buttons that get a window out of the way without agreeing to anything, tried in this order on
+ * every modal window that blocks Gateway's main window before ibg-pilot logs out, restarts or
+ * logs in again (a modal dialog swallows the main window's WINDOW_CLOSING). A window with none
+ * of them is closed (WINDOW_CLOSING on the window itself).
+ */
+export const BLOCKER_DISMISS: readonly string[] = ["Cancel", "Close", "No"];
 
 /** The peers' real bad-credentials wordings (sources.md peers A4, v0.8.0). */
 export const BAD_CREDENTIALS_PATTERNS: readonly RegExp[] = [
@@ -355,6 +389,16 @@ export const CATALOGUE: readonly DialogRule[] = [
     action: { kind: "flow", flow: "main-window" },
     fact: "sources.md IBC 5 #6; sources.md peers A8 (its buttons exist before authentication)",
     note: "Proves nothing about login: readiness is the API handshake.",
+  },
+  {
+    id: "tws-main-window",
+    match: {
+      unless: [{ anyButton: LOGIN_BUTTONS }, { anyRole: ["password"] }],
+      anyMenuItem: [TWS.lockApplication],
+    },
+    action: { kind: "flow", flow: "tws-main-window" },
+    fact: "sources.md IBC 5 #5 (MainWindowFrameHandler.java: File > Lock Application)",
+    note: "TWS only. Logged in; READY still waits for the API handshake.",
   },
   {
     id: "second-factor",
@@ -565,6 +609,58 @@ export const CATALOGUE: readonly DialogRule[] = [
     ],
     action: { kind: "flow", flow: "login" },
     fact: "sources.md IBC 5 #4, 5.1, 5.8 (hyphenated 10.37+); sources.md peers A4 (login frame)",
+  },
+  {
+    id: "tws-login",
+    match: { titleEquals: TWS.loginTitles, anyButton: LOGIN_BUTTONS },
+    action: { kind: "flow", flow: "login" },
+    fact: "sources.md IBC 5 #3 (LoginFrameHandler.java); sources.md IBC 5.1",
+    note: "TWS only: no IB API / FIX CTCI selector.",
+  },
+  {
+    id: "security-code-read-only",
+    match: { anyButton: [TWS.enterReadOnly], kind: ["dialog"] },
+    action: { kind: "flow", flow: "second-factor" },
+    fact: "sources.md IBC 5 #19 (SecurityCodeDialogHandler.java: Enter Read Only)",
+    note: "TWS only. READ_ONLY_LOGIN clicks `Enter Read Only`; otherwise a second-factor prompt.",
+  },
+  {
+    id: "blind-trading-warning",
+    match: [
+      { titleContains: ["Order Preview"], anyText: ["blind trading"] },
+      { allTexts: ["blind trading", "Are you sure you want to submit this order?"] },
+    ],
+    action: {
+      kind: "wait",
+      why:
+        "submitting an order without market data is the trader's decision (IBC AllowBlindTrading)",
+    },
+    fact: "sources.md IBC 5 #2 (BlindTradingWarningDialogHandler.java)",
+    note: "TWS only. IBC clicks it only with AllowBlindTrading=yes (default no).",
+  },
+  {
+    id: "crypto-order-confirmation",
+    match: { titleContains: ["Cryptocurrency order confirmation"] },
+    action: { kind: "wait", why: "confirming a crypto order is the trader's decision" },
+    fact: "sources.md IBC 5 #29 (CryptoOrderConfirmationDialogHandler.java)",
+    note: "TWS only. IBC's default (ConfirmCryptoCurrencyOrders=manual) leaves it too.",
+  },
+  {
+    id: "reset-order-id-confirm",
+    match: { anyText: ["Are you sure you want to reset API order ID sequence?"] },
+    action: {
+      kind: "wait",
+      why: "ibg-pilot never resets the API order ids; the user who did answers",
+    },
+    fact: "sources.md IBC 5 #31 (ResetOrderIdConfirmationDialogHandler.java)",
+    note: "TWS only (Gateway does not ask).",
+  },
+  {
+    id: "nse-compliance",
+    match: { titleContains: ["NSE Compliance"] },
+    action: { kind: "click", buttons: ["OK", "Close"] },
+    fact: "sources.md IBC 5 #11 (NSEComplianceFrameHandler.java)",
+    note: "TWS for India only. IBC hides the frame; its buttons are our guess.",
   },
   {
     id: "starting-application",

@@ -159,9 +159,11 @@ export const IBC_TABLE: readonly IbcRow[] = [
   ),
   mapped("OverrideTwsApiPort", "TWS_API_PORT", "port, as is."),
   mapped("OverrideTwsMasterClientID", "TWS_MASTER_CLIENT_ID", "whole number, as is."),
-  notNeeded(
+  mapped(
     "ReadOnlyLogin",
-    "TWS only: Gateway has no read-only login (IBC logs an error for Gateway).",
+    "READ_ONLY_LOGIN",
+    "IBC boolean to yes/no (TWS only: Gateway has no read-only login).",
+    { convert: bool },
   ),
   mapped("ReadOnlyApi", "READ_ONLY_API", "IBC boolean to yes/no.", { convert: bool }),
   ...BYPASS.map(([key, env]) =>

@@ -1,10 +1,12 @@
 /**
  * Applies the configuration plan (settings_plan.ts) through the UI port: open Configure >
- * Settings, walk the tree sections, make the edits, press OK; then reopen the dialog and read
+ * Settings (TWS: Edit or File > Global Configuration...), walk the tree sections, make the edits, press OK; then reopen the dialog and read
  * every value back, because a peer's field incident showed Gateway can accept a value and not
  * keep it. A mismatch emits ALERT_CONFIG_NOT_APPLIED. Waits are for windows, with deadlines.
  */
 
+import { CONFIG } from "../dialogs/catalogue.ts";
+import { sameText } from "../dialogs/tree.ts";
 import { alert, log } from "../log.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import type { Edit, Section } from "./settings_plan.ts";
@@ -126,11 +128,34 @@ export function verifySection(tree: ComponentNode, section: Section): string[] {
   return bad;
 }
 
+/** Whether `tree` holds the menu path (a menu named path[0] with path[1] somewhere under it). */
+export function hasMenuPath(tree: ComponentNode, path: readonly string[]): boolean {
+  const under = (node: ComponentNode, i: number): boolean =>
+    node.children.some((c) =>
+      (["menu", "menuitem"].includes(c.role) && sameText(c.text, path[i])
+        ? i === path.length - 1 || under(c, i + 1)
+        : false) || under(c, i)
+    );
+  return under(tree, 0);
+}
+
+/**
+ * The menu path that opens the configuration dialog in this main window: Gateway's Configure >
+ * Settings, TWS Classic's Edit > Global Configuration..., or TWS Mosaic's File > Global
+ * Configuration... (the first one its menu bar has; Gateway's when none can be seen).
+ */
+export function configMenuPath(tree: ComponentNode): readonly string[] {
+  return CONFIG.menus.find((p) => hasMenuPath(tree, p)) ?? CONFIG.menus[0];
+}
+
 async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise<WindowInfo> {
   const windows = await ui.windows();
   const main = windows.find((w) => w.id === mainWindowId) ??
-    windows.find((w) => w.kind === "frame" && /gateway/i.test(w.title) && w.showing);
+    windows.find((w) =>
+      w.kind === "frame" && /gateway|trader workstation/i.test(w.title) && w.showing
+    );
   if (!main) throw new Error("Gateway's main window is not showing");
+  const path = configMenuPath(await ui.snapshot(main.id));
   return await afterAction(
     waitForWindow(
       ui,
@@ -138,7 +163,7 @@ async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise
       CONFIG_DIALOG_DEADLINE_MS,
       "the configuration dialog",
     ),
-    () => ui.menu(main.id, ["Configure", "Settings"]),
+    () => ui.menu(main.id, [...path]),
   );
 }
 

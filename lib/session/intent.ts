@@ -5,7 +5,7 @@
  * from it, for the mode it runs.
  */
 
-import { classify, EXISTING_SESSION, LOGIN, type Match } from "../dialogs/mod.ts";
+import { classify, EXISTING_SESSION, LOGIN, type Match, TWS } from "../dialogs/mod.ts";
 import { firstButton, messages } from "../dialogs/tree.ts";
 import type { Config } from "../config/mod.ts";
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
@@ -50,32 +50,11 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
         modeToggle: firstButton(tree, mode === "paper" ? LOGIN.paperToggle : LOGIN.liveToggle),
       };
     case "second-factor": {
-      const sf = match.secondFactor ?? { variant: "unknown" as const };
-      switch (sf.variant) {
-        case "code-entry": {
-          // A refused code is reported inside the same dialog (the content changes in place).
-          const error = messages(tree).find((m) => CODE_REFUSED.test(m));
-          return {
-            kind: "second-factor",
-            variant: "code",
-            prompt: sf.prompt,
-            ...(error ? { error } : {}),
-          };
-        }
-        case "device-selection":
-          return { kind: "second-factor", variant: "device", devices: sf.items };
-        case "push":
-          return {
-            kind: "second-factor",
-            variant: "push",
-            prompt: sf.text,
-            ...(sf.changeDevice ? { changeDevice: sf.changeDevice } : {}),
-          };
-        case "passkey":
-          return { kind: "second-factor", variant: "passkey" };
-        default:
-          return { kind: "second-factor", variant: "unknown" };
-      }
+      const readOnly = firstButton(tree, [TWS.enterReadOnly]);
+      const intent = secondFactorIntent(match, tree);
+      return readOnly && intent.kind === "second-factor"
+        ? { ...intent, readOnlyButton: readOnly }
+        : intent;
     }
     case "existing-session":
       return {
@@ -130,10 +109,42 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
     }
     case "main-window":
       return { kind: "main-window" };
+    case "tws-main-window":
+      return { kind: "main-window", loggedIn: true };
     case "exit-confirm":
       return { kind: "exit-confirm", yes: firstButton(tree, ["Yes", "OK"]) };
   }
   return { kind: "unknown" };
+}
+
+/** The second-factor variant of a window the catalogue handed to the second-factor flow. */
+function secondFactorIntent(match: Match, tree: ComponentNode): Intent {
+  const sf = match.secondFactor ?? { variant: "unknown" as const };
+  switch (sf.variant) {
+    case "code-entry": {
+      // A refused code is reported inside the same dialog (the content changes in place).
+      const error = messages(tree).find((m) => CODE_REFUSED.test(m));
+      return {
+        kind: "second-factor",
+        variant: "code",
+        prompt: sf.prompt,
+        ...(error ? { error } : {}),
+      };
+    }
+    case "device-selection":
+      return { kind: "second-factor", variant: "device", devices: sf.items };
+    case "push":
+      return {
+        kind: "second-factor",
+        variant: "push",
+        prompt: sf.text,
+        ...(sf.changeDevice ? { changeDevice: sf.changeDevice } : {}),
+      };
+    case "passkey":
+      return { kind: "second-factor", variant: "passkey" };
+    default:
+      return { kind: "second-factor", variant: "unknown" };
+  }
 }
 
 /** A classifier for the shell: catalogue row id and intent, for one mode and configuration. */

@@ -383,6 +383,11 @@ function onSecondFactor(
     ccp: { ...ctx.s.ccp, streak: 0 },
   };
   go(ctx, "second-factor", `second factor requested (${intent.variant})`);
+  if (cfg.READ_ONLY_LOGIN && intent.readOnlyButton) {
+    // IBC's ReadOnlyLogin: no second factor; TWS logs in read-only (its main window follows).
+    info(ctx, `READ_ONLY_LOGIN: clicking "${intent.readOnlyButton}"`);
+    return click(ctx, w, intent.readOnlyButton, "read-only-login");
+  }
   const fail = (reason: string, remediation: string) =>
     failTwofa(ctx, reason, remediation, { dialog_prompt: intent.prompt });
   switch (intent.variant) {
@@ -756,6 +761,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
     }
     case "main-window":
       ctx.s = { ...ctx.s, mainWindowId: w.id };
+      if (intent.loggedIn) onLoggedIn(ctx, "TWS shows its main window (File > Lock Application)");
       return;
     case "alert": {
       ctx.fx.push({
@@ -797,23 +803,29 @@ function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
     ctx.fx.push({ do: "probe" });
     return;
   }
-  if (
-    /starting application/i.test(title) &&
-    (s.phase === "login" || s.phase === "second-factor" || s.phase === "post-login")
-  ) {
-    // IBC's logged-in signal. Settings go first: they may move the API port we must probe.
-    if (ctx.cfg.hasConfigPlan && !s.configured) {
-      cancel(ctx, "login-progress", "twofa", "twofa-exit", "probe", "api-deadline");
-      ctx.s = { ...ctx.s, loggedIn: true };
-      go(ctx, "configuring", "Gateway finished starting the application; applying settings");
-      ctx.fx.push({ do: "configure" });
-      return;
-    }
-    ctx.s = { ...ctx.s, loggedIn: true };
-    if (s.phase !== "post-login") startProbing(ctx, "Gateway finished starting the application");
+  if (/starting application/i.test(title)) {
+    onLoggedIn(ctx, "Gateway finished starting the application");
     return;
   }
   if (s.mainWindowId === windowId) ctx.s = { ...ctx.s, mainWindowId: undefined };
+}
+
+/**
+ * IBC's logged-in signal: Gateway's `Starting application...` splash closed, or TWS showed its
+ * main window. Settings go first: they may move the API port we must probe.
+ */
+function onLoggedIn(ctx: Ctx, cause: string) {
+  const s = ctx.s;
+  if (s.phase !== "login" && s.phase !== "second-factor" && s.phase !== "post-login") return;
+  if (ctx.cfg.hasConfigPlan && !s.configured) {
+    cancel(ctx, "login-progress", "twofa", "twofa-exit", "probe", "api-deadline");
+    ctx.s = { ...ctx.s, loggedIn: true };
+    go(ctx, "configuring", `${cause}; applying settings`);
+    ctx.fx.push({ do: "configure" });
+    return;
+  }
+  ctx.s = { ...ctx.s, loggedIn: true };
+  if (s.phase !== "post-login") startProbing(ctx, cause);
 }
 
 function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {

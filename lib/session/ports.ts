@@ -9,6 +9,8 @@ import type { Mode } from "./types.ts";
 
 /** Gateway's own default API ports. */
 export const DEFAULT_API_PORT: Record<Mode, number> = { live: 4001, paper: 4002 };
+/** TWS's own default API ports (IBC's sample config.ini; TWS's API > Settings defaults). */
+export const TWS_DEFAULT_API_PORT: Record<Mode, number> = { live: 7496, paper: 7497 };
 
 /** The port a setting asks for in this mode, and which setting asked; undefined: Gateway's own. */
 export function configuredApiPort(
@@ -26,7 +28,8 @@ export function configuredApiPort(
   return undefined;
 }
 
-/** The API port of a mode: the configured socket port, else Gateway's default. */
+/** The API port of a mode: the configured socket port, else the product's default. */
 export function apiPortFor(config: Config, mode: Mode): number {
-  return configuredApiPort(config, mode)?.port ?? DEFAULT_API_PORT[mode];
+  const defaults = config.GATEWAY_OR_TWS === "tws" ? TWS_DEFAULT_API_PORT : DEFAULT_API_PORT;
+  return configuredApiPort(config, mode)?.port ?? defaults[mode];
 }

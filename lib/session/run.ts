@@ -15,7 +15,9 @@ import type { ActionResult, ControlTarget, SessionStatus } from "../servers/cont
 import { startServers } from "../servers/mod.ts";
 import { metrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
+import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "./unknown_windows.ts";
 import { maintenanceStatus } from "./clock.ts";
 import { applyPlan } from "./configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
@@ -97,7 +99,6 @@ export async function runPilot(
     ...opts.attach,
     target: await findAttachTarget({ config, env, agentJar, pid: opts.attach.pid }),
   };
-  const reporter = new UnknownWindowReporter();
   const window = config.PILOT_MAINTENANCE_WINDOW;
   const maintenance = window ? { timeZone: "America/New_York", ...window } : undefined;
 
@@ -135,6 +136,12 @@ export async function runPilot(
     // Attached: the running Gateway's own settings directory (its -DjtsConfigDir), if it names one.
     const settingsDir = attach?.target.jvm.settingsDir ?? settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
+    const reporter = new UnknownWindowReporter();
+    const evidence = new UnknownWindowEvidence({
+      dir: join(settingsDir, EVIDENCE_DIR),
+      mode,
+      onRecorded: () => metrics.unknownWindow(mode),
+    });
     const plan = attach ? [] : planSettings(config, mode);
     if (attach && planSettings(config, mode).length) {
       logger.warn(
@@ -197,7 +204,9 @@ export async function runPilot(
       },
       maintenance: (now) => maintenance ? maintenanceStatus(now, maintenance) : { inside: false },
       launcherLog: launcherLogPath(settingsDir),
-      reportUnknown: (w, tree) => reporter.report(w, tree),
+      reportUnknown: (w, tree, ui) => {
+        if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
+      },
     });
     return shell;
   });

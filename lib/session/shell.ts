@@ -9,7 +9,9 @@ import type { Config } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import { time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
-import { nodes } from "../dialogs/tree.ts";
+import { BLOCKER_DISMISS, TWS } from "../dialogs/catalogue.ts";
+import { firstButton, nodes } from "../dialogs/tree.ts";
+import { hasMenuPath } from "./configure.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
@@ -38,6 +40,15 @@ export type TimerId = ReturnType<typeof setTimeout>;
 
 /** How often a window is re-read while waiting for its content to change. */
 export const AWAIT_CHANGE_POLL_MS = 100;
+/** How long a blocking window may take to go after it was dismissed or closed. */
+export const BLOCKER_GONE_MS = 5_000;
+
+/**
+ * Why blocking windows are cleared: `stop` clears every modal window but the exit confirmation
+ * (it is part of the close path); `restart` and `relogin` clear only windows no flow owns (unknown
+ * ones and left-alone catch-alls), never a login, 2FA or connecting window.
+ */
+export type ClearPurpose = "stop" | "restart" | "relogin";
 
 /** The real clock. */
 export const systemClock: Clock = {
@@ -108,8 +119,11 @@ export interface ShellDeps {
   ) => Promise<{ ok: boolean; error?: string }>;
   /** Gateway's launcher.log, followed for login signals (silent CCP timeouts). */
   launcherLog?: string;
-  /** Called once for each window the catalogue does not know (dumps it, redacted). */
-  reportUnknown?: (window: WindowInfo, tree: ComponentNode) => void;
+  /**
+   * Called for each window the catalogue does not know (logs it once, writes its evidence; `ui`
+   * paints its picture).
+   */
+  reportUnknown?: (window: WindowInfo, tree: ComponentNode, ui: UiPort) => void;
   clock?: Clock;
 }
 
@@ -203,6 +217,7 @@ export class SessionShell {
       this.#serialUi(async () => {
         let r: { ok: boolean; error?: string };
         try {
+          await this.#clearBlockers(ui, "restart");
           r = await schedule(ui, this.#state.mainWindowId, at);
         } catch (e) {
           r = { ok: false, error: errText(e) };
@@ -495,7 +510,7 @@ export class SessionShell {
     }
     const { rule, intent } = this.#deps.classify(window, tree);
     this.#lastIntent.set(window.id, JSON.stringify(intent));
-    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree);
+    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree, ui);
     else this.#log.debug("window {title}: {rule}", { title: window.title, rule });
     this.dispatch({
       type: "window-opened",
@@ -561,6 +576,8 @@ export class SessionShell {
       });
     }
     try {
+      // A modal nobody handles would keep the login window from being used.
+      if (stepName === "relogin-scan") await this.#clearBlockers(ui, "relogin");
       for (const op of ops) {
         switch (op.op) {
           case "click":
@@ -655,6 +672,56 @@ export class SessionShell {
     }
   }
 
+  /**
+   * Gets every modal window that blocks Gateway's main window out of the way: its first
+   * {@link BLOCKER_DISMISS} button, else WINDOW_CLOSING on the window; then waits (bounded) for it
+   * to go. A modal dialog filters out the main window's WINDOW_CLOSING, so without this an unknown
+   * modal left the close path without effect and the JVM was signalled with the session held.
+   */
+  async #clearBlockers(ui: UiPort, purpose: ClearPurpose): Promise<void> {
+    const main = this.#state.mainWindowId;
+    let windows: WindowInfo[];
+    try {
+      windows = await ui.windows();
+    } catch (e) {
+      this.#log.warn("windows unreadable while clearing the way: {e}", { e: errText(e) });
+      return;
+    }
+    for (const w of windows) {
+      if (!w.modal || !w.showing || w.id === main) continue;
+      try {
+        const tree = await ui.snapshot(w.id);
+        const { intent } = this.#deps.classify(w, tree);
+        if (intent.kind === "exit-confirm") continue;
+        if (purpose !== "stop" && intent.kind !== "unknown" && intent.kind !== "wait") continue;
+        const button = firstButton(tree, BLOCKER_DISMISS);
+        this.#log.info("window {title} blocks Gateway's main window ({purpose}): {how}", {
+          title: w.title,
+          purpose,
+          how: button ? `clicking "${button}"` : "closing it",
+        });
+        if (button) await ui.click(w.id, { text: button });
+        else await ui.closeWindow(w.id);
+        await this.#gone(ui, w.id);
+      } catch (e) {
+        // Gone meanwhile, or refused: the close path goes on and the ladder still applies.
+        this.#log.debug("blocking window {title}: {e}", { title: w.title, e: errText(e) });
+      }
+    }
+  }
+
+  /** Waits until a window is no longer showing, up to BLOCKER_GONE_MS (then carries on). */
+  async #gone(ui: UiPort, windowId: string): Promise<void> {
+    const end = this.#clock.now() + BLOCKER_GONE_MS;
+    while (this.#clock.now() < end) {
+      if (!(await ui.windows()).some((x) => x.id === windowId)) return;
+      await new Promise<void>((r) => this.#clock.setTimeout(r, AWAIT_CHANGE_POLL_MS));
+    }
+    this.#log.warn("a blocking window is still open {ms} ms after it was dismissed", {
+      ms: BLOCKER_GONE_MS,
+    });
+  }
+
   async #stopJvm(loggedIn: boolean) {
     const mode = this.#deps.mode;
     const phase = this.#state.phase;
@@ -664,13 +731,19 @@ export class SessionShell {
     const closeGracefully = async (): Promise<boolean> => {
       const ui = this.#ui;
       if (!ui) return false;
+      // A modal window swallows the main window's WINDOW_CLOSING: clear the way first.
+      await this.#clearBlockers(ui, "stop");
       const windows = await ui.windows();
       const main = windows.find((w) => w.id === this.#state.mainWindowId) ??
-        windows.find((w) => w.kind === "frame" && /gateway/i.test(w.title));
+        windows.find((w) => w.kind === "frame" && /gateway|trader workstation/i.test(w.title));
       if (!main) return false;
-      // WINDOW_CLOSING runs Gateway's own exit path; its "Are you sure" dialog is answered by
-      // the machine (exit-confirm while stopping).
-      await ui.closeWindow(main.id);
+      // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path. The
+      // "Are you sure" dialog is answered by the machine (exit-confirm while stopping).
+      if (hasMenuPath(await ui.snapshot(main.id), TWS.exitMenu)) {
+        await ui.menu(main.id, [...TWS.exitMenu]);
+      } else {
+        await ui.closeWindow(main.id);
+      }
       return true;
     };
     try {

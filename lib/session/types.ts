@@ -44,6 +44,8 @@ export type Intent =
     /** The dialog's own message that the last code was refused. */
     error?: string;
     devices?: string[];
+    /** TWS: the window's `Enter Read Only` button (READ_ONLY_LOGIN clicks it). */
+    readOnlyButton?: string;
     /** Push screen of 10.47+: the text of its `Change security device` link. */
     changeDevice?: string;
   }
@@ -59,7 +61,8 @@ export type Intent =
   }
   | { kind: "too-many-attempts"; waitMs: number; dismiss?: string }
   | { kind: "password-expiry"; status: "warning" | "expired"; days?: number; dismiss?: string }
-  | { kind: "main-window" }
+  /** `loggedIn`: TWS's main window, shown only once logged in (Gateway's proves nothing). */
+  | { kind: "main-window"; loggedIn?: boolean }
   | { kind: "splash" }
   | { kind: "exit-confirm"; yes?: string }
   | { kind: "config-dialog" }
@@ -245,6 +248,7 @@ export type SessionSettings =
     Config,
     | "TWOFACTOR_CODE"
     | "TWOFA_DEVICE"
+    | "READ_ONLY_LOGIN"
     | "TWOFA_EXIT_INTERVAL"
     | "TWOFA_TIMEOUT"
     | "TWOFA_TIMEOUT_ACTION"

@@ -140,6 +140,35 @@ export function mainWindow(title = "IBKR Gateway", log = "Connecting to server..
   ], { modal: false });
 }
 
+// ---- Trader Workstation windows (IBC LoginFrameHandler.java, MainWindowFrameHandler.java)
+
+/** TWS's login frame: titled `Login`, mode toggles, no API selector, the store-settings box. */
+export function twsLoginFrame(opts: { title?: string; paper?: boolean } = {}): Fixture {
+  const paper = opts.paper ?? true;
+  return win(opts.title ?? "Login", "frame", [
+    panel(label("IBKR"), label("Trader Workstation")),
+    panel(label("Trading Mode"), toggle("Live Trading", !paper), toggle("Paper Trading", paper)),
+    panel(label("Username"), field("")),
+    panel(label("Password"), password(0)),
+    checkbox("Use/store settings on server"),
+    button(paper ? "Paper Log In" : "Log In"),
+  ], { modal: false });
+}
+
+/** TWS's main window: File > Lock Application, Global Configuration under Edit or File. */
+export function twsMainWindow(opts: { mosaic?: boolean } = {}): Fixture {
+  const config = "Global Configuration...";
+  return win("IBKR Trader Workstation", "frame", [
+    menubar(
+      menu("File", ...(opts.mosaic ? [config] : []), "Save Settings", "Lock Application", "Exit"),
+      menu("Edit", "Copy", ...(opts.mosaic ? [] : [config])),
+      menu("Account"),
+      menu("Help", "About Trader Workstation"),
+    ),
+    label("API Server: connected"),
+  ], { modal: false });
+}
+
 /** The `Gateway` modal shown while connecting: only OK, which cancels the login. */
 export const connectingModal = () => message("Gateway", "Connecting to server...", ["OK"]);
 
@@ -342,5 +371,23 @@ export function catalogueFixtures(): Record<string, Fixture> {
       ["OK"],
     ),
     "gateway-dialog": message("Gateway", "Trusted IP 10.0.0.7 was added.", ["OK"]),
+    "tws-main-window": twsMainWindow(),
+    "tws-login": twsLoginFrame(),
+    "security-code-read-only": message("Security Code Card Entry", [
+      "Enter the response from your security code card.",
+    ], ["OK", "Enter Read Only", "Cancel"]),
+    "blind-trading-warning": message("Warning", [
+      "You are about to submit an order without market data (blind trading).",
+      "Are you sure you want to submit this order?",
+    ], ["Yes", "No"]),
+    "crypto-order-confirmation": message("Cryptocurrency order confirmation", [
+      "Please confirm the cryptocurrency order.",
+    ], ["Transmit", "Cancel"]),
+    "reset-order-id-confirm": message("Reset API Order ID", [
+      "Are you sure you want to reset API order ID sequence?",
+    ], ["Yes", "No"]),
+    "nse-compliance": message("NSE Compliance", "Please read the NSE compliance notice.", ["OK"], {
+      kind: "frame",
+    }),
   };
 }

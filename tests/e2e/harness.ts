@@ -98,6 +98,8 @@ export interface RunOptions {
   headless?: boolean;
   /** Bring up a private session bus and the AT-SPI bus for this run (UI_DRIVER=atspi tests). */
   a11y?: boolean;
+  /** Run Trader Workstation (the sim's TWS mode, GATEWAY_OR_TWS=tws) instead of IB Gateway. */
+  product?: "gateway" | "tws";
   /** Start the sim with `-Drestart` style token present: write one before start. */
   prepare?: (settingsDir: string) => Promise<void>;
 }
@@ -117,7 +119,7 @@ export async function withScenario(
   let stack: A11yStack | undefined;
   try {
     if (opts.a11y) stack = await startA11yStack({ display: x.display });
-    const install = await installSimGateway({ root: join(dir, "Jts") });
+    const install = await installSimGateway({ root: join(dir, "Jts"), product: opts.product });
     const both = opts.mode === "both";
     const modes: ("live" | "paper")[] = opts.mode === "both"
       ? ["live", "paper"]
@@ -163,6 +165,7 @@ export async function withScenario(
     const env = baseEnv({
       ...(opts.headless ? {} : { DISPLAY: x.display }),
       TWS_PATH: install.twsPath,
+      ...(opts.product === "tws" ? { GATEWAY_OR_TWS: "tws" } : {}),
       TWS_SETTINGS_PATH: settingsBase,
       TWS_USERID: SECRETS.user,
       TWS_PASSWORD: SECRETS.password,

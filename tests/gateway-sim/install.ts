@@ -14,7 +14,12 @@
  *   .install4j/i4jruntime.jar        a tiny valid jar
  * ```
  *
- * For people: `deno run -A tests/gateway-sim/install.ts <root> [version]`.
+ * With `product: "tws"` it lays out Trader Workstation as IBKR's TWS installer does (IBC's
+ * ibcstart.sh looks for `<TWS_PATH>/<ver>`, ver in the compact form, e.g. `~/Jts/1045`): the same
+ * files in `<root>/<NNNN>/`, with `tws` (launcher, main class `jclient.LoginFrame`) and
+ * `tws.vmoptions`.
+ *
+ * For people: `deno run -A tests/gateway-sim/install.ts <root> [version] [tws]`.
  */
 
 import { dirname, join } from "node:path";
@@ -29,7 +34,9 @@ export interface SimInstall {
   programDir: string;
   /** The version folder name, e.g. `10.45.1j`. */
   version: string;
-  /** The executable install4j-style launcher, `<programDir>/ibgateway`. */
+  /** Which product this install is. */
+  product: "gateway" | "tws";
+  /** The executable install4j-style launcher, `<programDir>/ibgateway` (TWS: `tws`). */
   launcher: string;
   /** `<programDir>/jars`. */
   jarsDir: string;
@@ -145,13 +152,16 @@ function manifest(extra = ""): string {
  * `opts.root`. Idempotent: running it again refreshes the files.
  */
 export async function installSimGateway(
-  opts: { root: string; version?: string },
+  opts: { root: string; version?: string; product?: "gateway" | "tws" },
 ): Promise<SimInstall> {
   const version = opts.version ?? DEFAULT_SIM_VERSION;
   const nnnn = compactVersion(version);
   const simJar = await buildJava("sim");
   const twsPath = opts.root;
-  const programDir = join(twsPath, "ibgateway", version);
+  const product = opts.product ?? "gateway";
+  const tws = product === "tws";
+  const programDir = tws ? join(twsPath, nnnn) : join(twsPath, "ibgateway", version);
+  const launcherName = tws ? "tws" : "ibgateway";
   const jarsDir = join(programDir, "jars");
   const i4j = join(programDir, ".install4j");
   await Deno.mkdir(jarsDir, { recursive: true });
@@ -184,9 +194,13 @@ export async function installSimGateway(
     join(i4j, "i4jparams.conf"),
     [
       `<?xml version="1.0" encoding="UTF-8"?>`,
-      `<config version="10.0.4" applicationId="5916-7207-4937-1438" applicationName="IB Gateway ${version}">`,
-      `  <general mediaName="ibgateway-${version}-standalone-linux-x64" jreVersion="17.0.10" />`,
-      `  <launcher id="ibgateway" name="IB Gateway" file="ibgateway" mainClass="ibgateway.GWClient"`,
+      `<config version="10.0.4" applicationId="5916-7207-4937-1438" applicationName="${
+        tws ? "Trader Workstation" : "IB Gateway"
+      } ${version}">`,
+      `  <general mediaName="${launcherName}-${version}-standalone-linux-x64" jreVersion="17.0.10" />`,
+      tws
+        ? `  <launcher id="tws" name="Trader Workstation" file="tws" mainClass="jclient.LoginFrame"`
+        : `  <launcher id="ibgateway" name="IB Gateway" file="ibgateway" mainClass="ibgateway.GWClient"`,
       `    vmParameters="-DjtsConfigDir=\${installer:jtsConfigDir} -DjxBrowserKey=SIM.JXB.KEY.6P0P2L8S4K -Dinstaller.uuid=sim" />`,
       `  <variables>`,
       `    <variable name="jtsConfigDir" value="\${installer:sys.userHome}/Jts" />`,
@@ -196,7 +210,7 @@ export async function installSimGateway(
     ].join("\n"),
   );
   await Deno.writeTextFile(
-    join(programDir, "ibgateway.vmoptions"),
+    join(programDir, `${launcherName}.vmoptions`),
     [
       "# Enter one VM parameter per line",
       "# For example, to adjust the maximum memory usage to 512 MB, uncomment the following line:",
@@ -211,7 +225,7 @@ export async function installSimGateway(
       "-XX:ConcGCThreads=5",
       "-XX:InitiatingHeapOccupancyPercent=70",
       "-Dinstaller.uuid=a5b1f3c2-9e4d-4f7a-8c21-sim0000000001",
-      `-DvmOptionsPath=${join(programDir, "ibgateway.vmoptions")}`,
+      `-DvmOptionsPath=${join(programDir, `${launcherName}.vmoptions`)}`,
       "-Dsun.awt.nopixfmt=true",
       "-Dsun.java2d.noddraw=true",
       "-Dswing.boldMetal=false",
@@ -219,21 +233,25 @@ export async function installSimGateway(
       "",
     ].join("\n"),
   );
-  const launcher = join(programDir, "ibgateway");
+  const launcher = join(programDir, launcherName);
   const script = await Deno.readTextFile(
     join(dirname(fileURLToPath(import.meta.url)), "launcher.sh"),
   );
   await Deno.writeTextFile(launcher, script);
   await Deno.chmod(launcher, 0o755);
-  return { twsPath, programDir, version, launcher, jarsDir };
+  return { twsPath, programDir, version, product, launcher, jarsDir };
 }
 
 if (import.meta.main) {
-  const [root, version] = Deno.args;
+  const [root, version, product] = Deno.args;
   if (!root) {
     console.error("usage: deno run -A tests/gateway-sim/install.ts <root> [version]");
     Deno.exit(2);
   }
-  const install = await installSimGateway({ root, version });
+  const install = await installSimGateway({
+    root,
+    version,
+    product: product === "tws" ? "tws" : "gateway",
+  });
   console.log(JSON.stringify(install, null, 2));
 }

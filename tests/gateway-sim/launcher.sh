@@ -12,6 +12,13 @@
 #   - the working directory is the program directory; the JVM replaces this shell (exec), so the
 #     launcher's PID is Gateway's PID.
 prg_dir="$(cd "$(dirname "$0")" && pwd)"
+# Installed as `ibgateway` (IB Gateway) or as `tws` (Trader Workstation: tws.vmoptions and TWS's
+# main class jclient.LoginFrame, as IBC's ibcstart.sh expects of a TWS install).
+launcher_id="$(basename "$0")"
+case "$launcher_id" in
+  tws) main_class=jclient.LoginFrame ;;
+  *) launcher_id=ibgateway main_class=ibgateway.GWClient ;;
+esac
 
 jts_config_dir="$HOME/Jts"
 args=()
@@ -45,12 +52,12 @@ if [ -z "$java_bin" ] || [ ! -x "$java_bin" ]; then
 fi
 
 vm_opts=()
-if [ -f "$prg_dir/ibgateway.vmoptions" ]; then
+if [ -f "$prg_dir/$launcher_id.vmoptions" ]; then
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line%$'\r'}"
     case "$line" in "" | \#*) continue ;; esac
     vm_opts+=("$line")
-  done <"$prg_dir/ibgateway.vmoptions"
+  done <"$prg_dir/$launcher_id.vmoptions"
 fi
 # install4j splits INSTALL4J_ADD_VM_PARAMS on white space.
 read -r -a add_params <<<"${INSTALL4J_ADD_VM_PARAMS:-}"
@@ -63,6 +70,6 @@ classpath="$classpath:$prg_dir/.install4j/i4jruntime.jar"
 
 cd "$prg_dir" || exit 1
 exec "$java_bin" "${vm_opts[@]}" "${add_params[@]}" \
-  -Dinstall4j.launcherId=ibgateway -Dinstall4j.swt=false -Dexe4j.moduleName="$prg_dir/ibgateway" \
+  -Dinstall4j.launcherId="$launcher_id" -Dinstall4j.swt=false -Dexe4j.moduleName="$prg_dir/$launcher_id" \
   -DjtsConfigDir="$jts_config_dir" \
-  -classpath "$classpath" ibgateway.GWClient "${args[@]}"
+  -classpath "$classpath" "$main_class" "${args[@]}"

@@ -105,6 +105,7 @@ const EXPECTED: [string, string][] = [
   ["EXISTING_SESSION_DETECTED_ACTION", "primaryoverride"],
   ["ACCEPT_NON_BROKERAGE_WARNING", "yes"],
   ["TWOFA_DEVICE", "Mobile Authenticator app"],
+  ["READ_ONLY_LOGIN", "no"],
   ["TWOFA_EXIT_INTERVAL", "90"],
   ["TWOFA_TIMEOUT", "180"],
   ["RELOGIN_AFTER_TWOFA_TIMEOUT", "yes"],

@@ -2,7 +2,13 @@
 
 import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/mod.ts";
-import { afterAction, findEditTarget, verifySection } from "../../lib/session/configure.ts";
+import {
+  afterAction,
+  configMenuPath,
+  findEditTarget,
+  verifySection,
+} from "../../lib/session/configure.ts";
+import { mainWindow, twsMainWindow } from "../dialogs/fixtures.ts";
 import { planSettings, PRECAUTIONS, restartTime } from "../../lib/session/settings_plan.ts";
 import { time12 } from "../../lib/config/types.ts";
 import { apiPortFor } from "../../lib/session/ports.ts";
@@ -148,5 +154,20 @@ Deno.test("a wait whose action failed: the action's error, and the wait's timeou
   await assert.rejects(
     afterAction(Promise.reject(new Error("did not close")), () => Promise.resolve()),
     /did not close/,
+  );
+});
+
+Deno.test("TWS: the API ports default to 7496 live and 7497 paper; TWS_API_PORT still wins", () => {
+  assert.equal(apiPortFor(cfg({ GATEWAY_OR_TWS: "tws", TRADING_MODE: "live" }), "live"), 7496);
+  assert.equal(apiPortFor(cfg({ GATEWAY_OR_TWS: "tws" }), "paper"), 7497);
+  assert.equal(apiPortFor(cfg({ GATEWAY_OR_TWS: "tws", TWS_API_PORT: "4101" }), "paper"), 4101);
+});
+
+Deno.test("the configuration dialog opens through the menus this main window has", () => {
+  assert.deepEqual(configMenuPath(mainWindow().tree), ["Configure", "Settings"]);
+  assert.deepEqual(configMenuPath(twsMainWindow().tree), ["Edit", "Global Configuration..."]);
+  assert.deepEqual(
+    configMenuPath(twsMainWindow({ mosaic: true }).tree),
+    ["File", "Global Configuration..."],
   );
 });

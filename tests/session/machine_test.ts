@@ -961,3 +961,47 @@ Deno.test("the exit code describes how the run ended: a recovered failure, then 
   assert.equal(d.state.phase, "stopped");
   assert.deepEqual(fx.filter((e) => e.do === "exit"), [{ do: "exit", code: 0 }]);
 });
+
+// ---- Trader Workstation: its main window means logged in; READ_ONLY_LOGIN
+
+const TWS_MAIN: Intent = { kind: "main-window", loggedIn: true };
+
+Deno.test("TWS: the main window (File > Lock Application) is the logged-in signal; READY still needs the API", () => {
+  const d = new Driver({ ...SETTINGS, hasConfigPlan: true });
+  d.toSecondFactor();
+  d.window("w2", "Second Factor Authentication", CODE);
+  d.send({ type: "ui-done", step: "twofa-code", windowId: "w2", ok: true, counter: 100 });
+  const fx = d.window("m", "IBKR Trader Workstation", TWS_MAIN);
+  assert.equal(d.state.phase, "configuring");
+  assert.equal(d.state.loggedIn, true);
+  assert.equal(d.state.mainWindowId, "m");
+  assert.ok(has(fx, (e) => e.do === "configure"));
+  d.send({ type: "configured", ok: true, mismatches: [] });
+  assert.equal(d.state.phase, "post-login", "not READY before the handshake");
+  d.send({ type: "probe", ok: true, serverVersion: 178 });
+  assert.equal(d.state.phase, "ready");
+
+  // Gateway's main window exists before login: it proves nothing.
+  const g = new Driver();
+  g.toSecondFactor();
+  g.window("m", "Loading...", { kind: "main-window" });
+  assert.equal(g.state.phase, "login");
+  assert.equal(g.state.loggedIn, false);
+});
+
+Deno.test("TWS: READ_ONLY_LOGIN clicks Enter Read Only instead of typing a code", () => {
+  const intent: Intent = { ...CODE, readOnlyButton: "Enter Read Only" } as Intent;
+  const ro = new Driver({ ...SETTINGS, READ_ONLY_LOGIN: true });
+  ro.toSecondFactor();
+  const fx = ro.window("w2", "Second Factor Authentication", intent);
+  assert.deepEqual(clicks(fx), ["Enter Read Only"]);
+  assert.ok(!has(fx, (e) => e.do === "totp"), "no code typed");
+  ro.send({ type: "window-closed", windowId: "w2", title: "Second Factor Authentication" });
+  assert.equal(ro.state.phase, "post-login");
+
+  const normal = new Driver();
+  normal.toSecondFactor();
+  const fx2 = normal.window("w2", "Second Factor Authentication", intent);
+  assert.deepEqual(clicks(fx2), []);
+  assert.ok(has(fx2, (e) => e.do === "totp"), "without the setting the code is typed");
+});

@@ -5,6 +5,7 @@ import type { SessionSettings } from "../../lib/session/types.ts";
 export const TEST_SETTINGS: SessionSettings = {
   TWOFACTOR_CODE: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
   TWOFA_DEVICE: undefined,
+  READ_ONLY_LOGIN: false,
   TWOFA_EXIT_INTERVAL: 60,
   TWOFA_TIMEOUT: 180,
   TWOFA_TIMEOUT_ACTION: "exit",

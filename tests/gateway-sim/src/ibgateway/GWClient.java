@@ -38,6 +38,11 @@ public final class GWClient {
     }
 
     public static void main(String[] args) throws Exception {
+        launch(args, false);
+    }
+
+    /** Runs the sim as IB Gateway, or (tws) as Trader Workstation (jclient.LoginFrame). */
+    public static void launch(String[] args, boolean tws) throws Exception {
         String dir = args.length > 0 && !args[0].startsWith("-") ? args[0] : System.getProperty("jtsConfigDir");
         if (dir == null || dir.isEmpty() || dir.contains("${")) dir = System.getProperty("user.home") + "/Jts";
         Path settingsDir = Path.of(dir).toAbsolutePath().normalize();
@@ -62,9 +67,9 @@ public final class GWClient {
         String restart = System.getProperty("restart");
         if (restart != null && restart.isEmpty()) restart = null;
         String version = version();
-        EventLog.emit("sim-start", "version", version, "pid", ProcessHandle.current().pid(),
+        EventLog.emit("sim-start", "version", version, "product", tws ? "tws" : "gateway", "pid", ProcessHandle.current().pid(),
             "settingsDir", settingsDir.toString(), "restart", restart != null, "scenario", sc.summary());
-        Flow flow = new Flow(sc, new Settings(settingsDir), version, restart);
+        Flow flow = new Flow(sc, new Settings(settingsDir), version, restart, tws);
         flow.start();
         if (sc.get("drive") != null) new Driver(flow, sc).start();
     }

@@ -27,6 +27,11 @@ public final class Flow implements MainWindow.Actions {
     final Strings s;
     final String version;
     final String restartDir;
+    /** Trader Workstation mode (jclient.LoginFrame); `mosaic`: TWS's Mosaic menus, else Classic. */
+    final boolean tws;
+    final boolean mosaic;
+    /** TWS: the login ended with `Enter Read Only` (ReadOnlyLogin). */
+    volatile boolean readOnly;
 
     LoginFrame login;
     MainWindow main;
@@ -54,9 +59,15 @@ public final class Flow implements MainWindow.Actions {
     private String lastAutoMinute = "";
 
     public Flow(Scenario sc, Settings settings, String version, String restartDir) {
+        this(sc, settings, version, restartDir, false);
+    }
+
+    public Flow(Scenario sc, Settings settings, String version, String restartDir, boolean tws) {
         this.sc = sc;
         this.settings = settings;
-        this.s = new Strings(sc.hyphenated(), sc.renames());
+        this.tws = tws;
+        this.mosaic = "mosaic".equals(sc.str("twsLayout", "classic"));
+        this.s = new Strings(sc.hyphenated(), sc.renames(), tws);
         this.version = version;
         this.restartDir = restartDir;
         this.ccpSilentLeft = (int) sc.num("faults.silentCcpTimeouts", 0);
@@ -105,10 +116,10 @@ public final class Flow implements MainWindow.Actions {
             if (!exitRecorded) EventLog.emit("exit", "code", null, "cause", "signal", "sessionReleased", false);
         }, "sim-shutdown-hook"));
         phase("starting");
-        LauncherLog.line(T_MAIN, "Starting IB Gateway version " + version + " (" + s.gatewayTitle() + ")");
+        LauncherLog.line(T_MAIN, "Starting " + (tws ? "Trader Workstation" : "IB Gateway") + " version " + version + " (" + s.loginTitle() + ")");
         LauncherLog.line(T_MAIN, "jtsConfigDir=" + settings.dir);
         LauncherLog.line(T_MAIN, "Java version " + System.getProperty("java.version") + ", " + System.getProperty("java.vendor"));
-        Ui.edt(() -> main = new MainWindow(this));
+        Ui.edt(() -> main = new MainWindow(this, tws ? new TwsMenus(this, mosaic) : null));
         Ui.sleep(sc.delay("startMs"));
         if (restartDir != null) {
             worker.submit(this::resume);
@@ -175,13 +186,13 @@ public final class Flow implements MainWindow.Actions {
         if (System.currentTimeMillis() < lockedUntil) {
             EventLog.emit("login-result", "ok", false, "reason", "too-many-attempts");
             long left = (lockedUntil - System.currentTimeMillis() + 999) / 1000;
-            Ui.show(login, Strings.GATEWAY, Strings.tooMany(left), Ui.Kind.MODAL, true, "OK").await();
+            Ui.show(login, s.messageTitle(), Strings.tooMany(left), Ui.Kind.MODAL, true, "OK").await();
             return;
         }
         login.setBusy(true);
         login.setStatus("");
         phase("connecting");
-        Ui.Choice connecting = Ui.show(login, Strings.GATEWAY, Strings.CONNECTING, Ui.Kind.MODAL, false, "OK");
+        Ui.Choice connecting = Ui.show(login, s.connectingTitle(), Strings.CONNECTING, Ui.Kind.MODAL, false, "OK");
         LauncherLog.line(T_LOGIN, "Authenticating");
         main.append("Connecting to server...");
         long t0 = System.currentTimeMillis();
@@ -236,9 +247,9 @@ public final class Flow implements MainWindow.Actions {
             if (tm != null && failures >= (tm.get("afterFailures") instanceof Double ? ((Double) tm.get("afterFailures")).intValue() : 3)) {
                 long wait = tm.get("waitSeconds") instanceof Double ? ((Double) tm.get("waitSeconds")).longValue() : 53;
                 lockedUntil = System.currentTimeMillis() + wait * 1000;
-                Ui.show(login, Strings.GATEWAY, Strings.tooMany(wait), Ui.Kind.MODAL, true, "OK").await();
+                Ui.show(login, s.messageTitle(), Strings.tooMany(wait), Ui.Kind.MODAL, true, "OK").await();
             } else {
-                Ui.show(login, Strings.GATEWAY, Strings.BAD_CREDENTIALS, Ui.Kind.MODAL, false, "OK").await();
+                Ui.show(login, s.messageTitle(), Strings.BAD_CREDENTIALS, Ui.Kind.MODAL, false, "OK").await();
             }
             return;
         }
@@ -258,10 +269,13 @@ public final class Flow implements MainWindow.Actions {
     private void proceed(String u, boolean paper, boolean resumed) {
         mode = paper ? "paper" : "live";
         if (login != null) Ui.edt(() -> login.setVisible(false));
-        Ui.edt(() -> {
-            main.setTitle(Strings.LOADING);
-            main.setVisible(true);
-        });
+        // TWS shows no main window until it is logged in (IBC MainWindowFrameHandler.java).
+        if (!tws) {
+            Ui.edt(() -> {
+                main.setTitle(Strings.LOADING);
+                main.setVisible(true);
+            });
+        }
         Ui.Choice auth = Ui.show(main, Strings.AUTHENTICATING, Strings.AUTHENTICATING, Ui.Kind.MODELESS, false);
         phase("authenticating");
         Ui.sleep(sc.delay("authMs"));
@@ -306,9 +320,11 @@ public final class Flow implements MainWindow.Actions {
         Ui.sleep(sc.delay("postAuthMs"));
         LauncherLog.line(T_LOGIN, "PostAuthenticate");
         phase("starting-application");
-        Ui.Choice splash = Ui.show(null, Strings.STARTING, "IBKR Gateway\n" + Strings.STARTING, Ui.Kind.FRAME, false);
-        Ui.sleep(sc.delay("splashMs"));
-        splash.close();
+        if (!tws) { // sim guess: TWS's start-up progress is not in the facts; its main window is the signal
+            Ui.Choice splash = Ui.show(null, Strings.STARTING, "IBKR Gateway\n" + Strings.STARTING, Ui.Kind.FRAME, false);
+            Ui.sleep(sc.delay("splashMs"));
+            splash.close();
+        }
         user = u;
         loggedIn = true;
         settings.iniSet("Logon", "tradingMode", paper ? "p" : "l");
@@ -318,12 +334,13 @@ public final class Flow implements MainWindow.Actions {
             EventLog.emit("sim-error", "where", "userdir", "error", e.toString());
         }
         Ui.edt(() -> {
-            main.setTitle(s.gatewayTitle());
+            main.setTitle(s.mainTitle());
             main.settings.setEnabled(true);
+            if (tws) main.setVisible(true);
         });
         main.setApiServer(true);
         main.append("Login completed (" + mode + ")");
-        EventLog.emit("login-result", "ok", true, "mode", mode, "resumed", resumed);
+        EventLog.emit("login-result", "ok", true, "mode", mode, "resumed", resumed, "readOnly", readOnly);
         phase("logged-in");
         if (paper && disclaimers().contains("paper-warning")) {
             Ui.show(main, Strings.PAPER_WARNING_TITLE, Strings.PAPER_WARNING, Ui.Kind.MODAL, false, Strings.ACCEPT).await();
@@ -399,13 +416,17 @@ public final class Flow implements MainWindow.Actions {
         final TwoFactorDialog[] holder = new TwoFactorDialog[1];
         Ui.edt(() -> holder[0] = new TwoFactorDialog(main, this::codeValid));
         TwoFactorDialog d = holder[0];
+        // TWS shows the same content in a frame, with `Enter Read Only` (sources.md IBC 5 #18).
+        final java.awt.Window[] shownAs = {d};
+        if (tws) Ui.edt(() -> shownAs[0] = new TwsTwoFactorFrame(d));
+        java.awt.Window w = shownAs[0];
         final String firstKind = kind;
         boolean shown = false;
         try {
             if (kind.equals("push-first")) {
                 // Gateway 10.47+ (IBGA PR #33): the push screen first, the device list behind a link.
                 d.showPushFirst(sc.str("twofa.link", "label"));
-                Ui.showLater(d);
+                Ui.showLater(w);
                 shown = true;
                 Object approve = sc.get("twofa.approveAfterMs");
                 long wait = approve instanceof Double ? ((Double) approve).longValue() : 0;
@@ -423,12 +444,13 @@ public final class Flow implements MainWindow.Actions {
                 List<String> rows = new java.util.ArrayList<>();
                 for (Object o : sc.list("twofa.devices")) rows.add(o.toString());
                 d.showSelect(rows);
-                if (!shown) Ui.showLater(d);
+                if (!shown) Ui.showLater(w);
                 shown = true;
                 String device = null;
                 while (device == null) {
                     TwoFactorDialog.Action a = d.next(timeout);
                     if (a == null) return twofaFail("timeout");
+                    if (a.kind.equals("read-only")) return enterReadOnly();
                     if (!a.kind.equals("ok")) return twofaFail("cancelled");
                     if (a.value != null) device = a.value.trim();
                 }
@@ -451,11 +473,12 @@ public final class Flow implements MainWindow.Actions {
             if (kind.equals("totp")) {
                 // A scenario may name another method in the prompt (a wrong-prompt dialog for tests).
                 d.showCode(sc.str("twofa.codeDevice", "Mobile Authenticator app"));
-                if (!shown) Ui.showLater(d);
+                if (!shown) Ui.showLater(w);
                 int tries = 0;
                 while (true) {
                     TwoFactorDialog.Action a = d.next(timeout);
                     if (a == null) return twofaFail("timeout");
+                    if (a.kind.equals("read-only")) return enterReadOnly();
                     if (!a.kind.equals("ok")) return twofaFail("cancelled");
                     String code = a.value == null ? "" : a.value;
                     long step = matchStep(code);
@@ -477,7 +500,7 @@ public final class Flow implements MainWindow.Actions {
             if (kind.equals("ibkey") || kind.equals("passkey")) {
                 if (kind.equals("ibkey")) d.showPush();
                 else d.showPasskey();
-                if (!shown) Ui.showLater(d);
+                if (!shown) Ui.showLater(w);
                 if (kind.equals("passkey")) {
                     TwoFactorDialog.Action a = d.next(timeout);
                     if (a == null) return twofaFail("timeout");
@@ -493,8 +516,16 @@ public final class Flow implements MainWindow.Actions {
             }
             return twofaFail("unknown-2fa-kind");
         } finally {
-            Ui.disposeLater(d);
+            Ui.disposeLater(w);
+            if (w != d) Ui.disposeLater(d);
         }
+    }
+
+    /** TWS: `Enter Read Only` logs in without the second factor, read-only (sources.md IBC 5.2, 7). */
+    private String enterReadOnly() {
+        readOnly = true;
+        EventLog.emit("twofa-result", "ok", true, "method", "read-only");
+        return null;
     }
 
     private String twofaFail(String why) {
@@ -578,7 +609,7 @@ public final class Flow implements MainWindow.Actions {
     }
 
     private void relogin() {
-        Ui.Choice connecting = Ui.show(main, Strings.GATEWAY, Strings.CONNECTING, Ui.Kind.MODAL, false, "OK");
+        Ui.Choice connecting = Ui.show(main, s.connectingTitle(), Strings.CONNECTING, Ui.Kind.MODAL, false, "OK");
         LauncherLog.line(T_LOGIN, "Authenticating");
         LauncherLog.line(T_CCP, "AuthTimeoutMonitor-CCP: activate");
         if (connecting.await(sc.delay("connectMs")) != null) {
@@ -643,6 +674,7 @@ public final class Flow implements MainWindow.Actions {
                 // fall through to the next source
             }
         }
+        if (tws) return "paper".equals(mode) ? 7497 : 7496; // TWS's defaults (sources.md IBC 5.5)
         return "paper".equals(mode) ? 4002 : 4001;
     }
 
@@ -666,7 +698,8 @@ public final class Flow implements MainWindow.Actions {
             return;
         }
         String account = sc.str("accounts." + mode, "");
-        String title = account + " " + Strings.CONFIG_TITLE + ("paper".equals(mode) ? " (Simulated Trading)" : "");
+        String title = tws ? Strings.TWS_CONFIG_TITLE
+            : account + " " + Strings.CONFIG_TITLE + ("paper".equals(mode) ? " (Simulated Trading)" : "");
         config = new ConfigDialog(main, title, configValues(), this::saveConfig);
         config.setVisible(true);
     }

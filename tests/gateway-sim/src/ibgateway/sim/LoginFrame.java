@@ -42,11 +42,13 @@ public final class LoginFrame extends JFrame {
     final JPasswordField fixPassword = new JPasswordField(18);
     final JButton logIn;
     final JLabel status = new JLabel(" ");
+    /** TWS only (sources.md IBC 5.1): `Use/store settings on server`. */
+    final javax.swing.JCheckBox storeOnServer = Rec.toggle(new javax.swing.JCheckBox(Strings.STORE_SETTINGS_ON_SERVER));
     private final JPanel form = new JPanel(new GridBagLayout());
 
     public LoginFrame(Strings s, String version, boolean startPaper, java.util.function.Predicate<String> passwordOk,
                       Submit submit, Runnable onClose) {
-        super(s.gatewayTitle());
+        super(s.loginTitle());
         this.s = s;
         setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
         addWindowListener(new WindowAdapter() {
@@ -64,7 +66,7 @@ public final class LoginFrame extends JFrame {
         JLabel ibkr = new JLabel("IBKR");
         ibkr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 30));
         ibkr.setForeground(Ui.IB_RED);
-        JLabel product = new JLabel("Gateway");
+        JLabel product = new JLabel(s.tws ? "Trader Workstation" : "Gateway");
         product.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 26));
         product.setForeground(Ui.IB_DARK);
         header.add(ibkr);
@@ -131,8 +133,10 @@ public final class LoginFrame extends JFrame {
         c.insets = new Insets(4, 0, 4, 0);
         c.weightx = 1;
         int y = 0;
-        c.gridy = y++;
-        form.add(pair(ibApi, fixCtci), c);
+        if (!s.tws) { // TWS has no IB API / FIX CTCI selector
+            c.gridy = y++;
+            form.add(pair(ibApi, fixCtci), c);
+        }
         JLabel mode = new JLabel(s.tradingMode());
         mode.setFont(Ui.BASE.deriveFont(Font.BOLD));
         c.gridy = y++;
@@ -147,6 +151,10 @@ public final class LoginFrame extends JFrame {
         }
         y = row(y, Strings.USERNAME, username);
         y = row(y, Strings.PASSWORD, password);
+        if (s.tws) {
+            c.gridy = y++;
+            form.add(storeOnServer, c);
+        }
         c.gridy = y++;
         c.insets = new Insets(14, 0, 4, 0);
         c.fill = GridBagConstraints.NONE;

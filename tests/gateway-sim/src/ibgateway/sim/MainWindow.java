@@ -28,8 +28,9 @@ public final class MainWindow extends JFrame {
     final JLabel apiServer = new JLabel("API Server: disconnected");
     final JLabel apiClients = new JLabel("API Client: disconnected");
     final JTextArea log = new JTextArea(14, 60);
-    final JMenuItem settings;
-    final JMenuItem close;
+    /** Configure > Settings (TWS: Global Configuration...) and File > Close (TWS: Exit). */
+    JMenuItem settings;
+    JMenuItem close;
     private final SimpleDateFormat fmt = new SimpleDateFormat("HH:mm:ss:SSS");
 
     public interface Actions {
@@ -40,7 +41,12 @@ public final class MainWindow extends JFrame {
     }
 
     public MainWindow(Actions actions) {
-        super(Strings.LOADING);
+        this(actions, null);
+    }
+
+    /** With `tws`, Trader Workstation's menus (TwsMenus) replace Gateway's. */
+    public MainWindow(Actions actions, TwsMenus tws) {
+        super(tws != null ? Strings.TWS_MAIN_TITLE : Strings.LOADING);
         setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
         // WINDOW_CLOSING is Gateway's own close path: it asks for confirmation (sources.md peers A8 0.5.6).
         addWindowListener(new WindowAdapter() {
@@ -67,6 +73,12 @@ public final class MainWindow extends JFrame {
         bar.add(configure);
         bar.add(help);
         setJMenuBar(bar);
+        if (tws != null) {
+            settings = tws.configuration;
+            close = tws.exit;
+            setJMenuBar(tws.bar);
+            TwsMenus.listenForReconnect(this);
+        }
 
         JPanel top = new JPanel(new BorderLayout());
         top.setBorder(BorderFactory.createEmptyBorder(8, 10, 8, 10));

@@ -7,17 +7,53 @@ public final class Strings {
     private final boolean hyphen;
     /** Scenario `renames`: a new Gateway build that renamed a login-frame control (old -> new text). */
     private final java.util.Map<String, String> renames;
+    /** Trader Workstation mode (jclient.LoginFrame): TWS's titles instead of Gateway's. */
+    public final boolean tws;
 
     public Strings(boolean hyphenated) {
         this(hyphenated, java.util.Map.of());
     }
 
     public Strings(boolean hyphenated, java.util.Map<String, String> renames) {
+        this(hyphenated, renames, false);
+    }
+
+    public Strings(boolean hyphenated, java.util.Map<String, String> renames, boolean tws) {
         this.hyphen = hyphenated;
         this.renames = renames;
+        this.tws = tws;
     }
 
     private String r(String text) { return renames.getOrDefault(text, text); }
+
+    /** The login frame's title: Gateway's product name, or TWS's `Login` (IBC LoginFrameHandler.java). */
+    public String loginTitle() { return tws ? TWS_LOGIN_TITLE : gatewayTitle(); }
+    /** Title of the login's progress and error modals: `Gateway` (sources.md peers A4); for TWS a sim guess. */
+    public String messageTitle() { return tws ? TWS_MESSAGE_TITLE : GATEWAY; }
+    /** The connecting modal: `Gateway` (sources.md peers A4); for TWS a sim guess (its text as title). */
+    public String connectingTitle() { return tws ? CONNECTING : GATEWAY; }
+    /** The main window's title once logged in (TWS: a sim guess, recognised by its menus). */
+    public String mainTitle() { return tws ? TWS_MAIN_TITLE : gatewayTitle(); }
+
+    // ---- Trader Workstation (sources.md IBC 1, 3, 5; IBC LoginFrameHandler.java, MainWindowFrameHandler.java,
+    // GetConfigDialogTask.java, SecurityCodeDialogHandler.java) ---------------------------------
+    public static final String TWS_LOGIN_TITLE = "Login";
+    /** sources.md IBC 5.1: check box of the TWS login frame. */
+    public static final String STORE_SETTINGS_ON_SERVER = "Use/store settings on server";
+    /** sim guess: the real title of TWS's connecting/error modals is not in the facts. */
+    public static final String TWS_MESSAGE_TITLE = "Trader Workstation";
+    /** sim guess; sources.md IBC 5 #32 names `IBKR Trader Workstation` as a TWS dialog title. */
+    public static final String TWS_MAIN_TITLE = "IBKR Trader Workstation";
+    /** sources.md IBC 5 #5: File > `Lock Application` marks TWS's main window (logged in). */
+    public static final String LOCK_APPLICATION = "Lock Application";
+    /** sources.md IBC 5.4: Classic `Edit > Global Configuration...`, Mosaic `File > Global Configuration...`. */
+    public static final String GLOBAL_CONFIGURATION = "Global Configuration...";
+    /** sources.md IBC 5 #13: a real title of the configuration dialog. */
+    public static final String TWS_CONFIG_TITLE = "Global Configuration";
+    /** sources.md IBC 3, 6: TWS's STOP path is File > `Exit`. */
+    public static final String EXIT_MENU = "Exit";
+    /** sources.md IBC 5 #18, #19: the button of TWS's 2FA and security-code windows. */
+    public static final String ENTER_READ_ONLY = "Enter Read Only";
 
     /** Login frame and (after login) main window title (sources.md IBC 5.1, 5.8; sources.md peers A4). */
     public String gatewayTitle() { return r(hyphen ? "IBKR-Gateway" : "IBKR Gateway"); }

@@ -47,6 +47,15 @@ public final class TwoFactorDialog extends JDialog {
     final JLabel error = new JLabel(" ");
     u code;
     JList<String> devices;
+    /** TWS: the frame that shows this content instead of the dialog (TwsTwoFactorFrame). */
+    java.util.function.Consumer<JPanel> host;
+    /** TWS: an `Enter Read Only` button next to the others (sources.md IBC 5 #18, #19). */
+    boolean readOnlyButton;
+
+    /** The user closed the window that shows this content. */
+    void closedByUser() {
+        actions.add(new Action("closed", null));
+    }
 
     public TwoFactorDialog(Window owner, Predicate<String> codeOk) {
         super(owner, Strings.TWOFA_TITLE, ModalityType.APPLICATION_MODAL);
@@ -79,6 +88,11 @@ public final class TwoFactorDialog extends JDialog {
         root.add(head, BorderLayout.NORTH);
         root.add(body, BorderLayout.CENTER);
         JPanel row = new JPanel(new FlowLayout(FlowLayout.RIGHT, 8, 0));
+        if (readOnlyButton) {
+            JButton ro = Rec.button(new JButton(Strings.ENTER_READ_ONLY));
+            ro.addActionListener(e -> actions.add(new Action("read-only", null)));
+            row.add(ro);
+        }
         for (String b : buttons) {
             JButton btn = Rec.button(new JButton(b));
             btn.addActionListener(e -> {
@@ -99,6 +113,10 @@ public final class TwoFactorDialog extends JDialog {
     }
 
     private void swap(JPanel content) {
+        if (host != null) {
+            host.accept(content);
+            return;
+        }
         Ui.edt(() -> {
             setContentPane(content);
             pack();

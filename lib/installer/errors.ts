@@ -1,0 +1,29 @@
+/**
+ * The one error type of lib/installer/: every failed download or install says what went wrong,
+ * where, and the fix, with a stable code tests and the session can branch on.
+ */
+
+/** Stable codes of {@link InstallError}; add codes, never rename them. */
+export type InstallErrorCode =
+  | "CHANNEL_UNREADABLE"
+  | "VERSION_UNAVAILABLE"
+  | "VERSION_UNKNOWN"
+  | "DOWNLOAD_FAILED"
+  | "DOWNLOAD_STALLED"
+  | "DOWNLOAD_TRUNCATED"
+  | "CHECKSUM_MISMATCH"
+  | "INSTALLER_FAILED"
+  | "INSTALL_FAILED";
+
+/** A failed install with a fix. `message` is the problem followed by `Fix: ...`. */
+export class InstallError extends Error {
+  readonly code: InstallErrorCode;
+  readonly fix: string;
+
+  constructor(code: InstallErrorCode, problem: string, fix: string, options?: ErrorOptions) {
+    super(`${problem} Fix: ${fix}`, options);
+    this.name = "InstallError";
+    this.code = code;
+    this.fix = fix;
+  }
+}
