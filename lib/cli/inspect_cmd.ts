@@ -12,13 +12,23 @@ import { connectAgent } from "../ui/agent/client.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
+import { join } from "node:path";
+import { settingsDirFor } from "../session/host.ts";
+import { makeClassifier } from "../session/intent.ts";
+import { EVIDENCE_DIR, type EvidenceRecord, readEvidence } from "../session/unknown_windows.ts";
+import { suggestRulesYaml } from "../dialogs/suggest.ts";
 
 export const HELP =
   `Usage: ibg-pilot inspect [--mode live|paper] [--via agent|atspi] [--pid PID] [--json] [--all]
+       ibg-pilot inspect --suggest-rule [--mode live|paper]
 
 Prints Gateway's showing windows and their component trees: type, role, component name, text
 (passwords only as their length), enabled/selected state. Needs a running 'ibg-pilot run' for
-that mode (it connects to the agent socket in PILOT_RUNTIME_DIR).
+that mode (it connects to the agent socket in PILOT_RUNTIME_DIR). Then lists the unknown windows
+recorded in <settings>/unknown-windows/ (redacted tree and picture of each).
+
+--suggest-rule prints a ready-to-edit rules file (YAML, for PILOT_DIALOG_RULES) with one rule per
+recorded window that the catalogue and the current rules still do not know; no Gateway needed.
 
 Options:
   --mode MODE   which session (default: TRADING_MODE, paper for both)
@@ -27,6 +37,7 @@ Options:
   --pid PID     with --via atspi: the Gateway JVM's pid (default: the only Java application)
   --json        one JSON document instead of a tree
   --all         include windows that are not showing
+  --suggest-rule  print rules for the recorded unknown windows (docs/dialogs.md)
   -h, --help    this help`;
 
 function line(n: ComponentNode, depth: number, out: string[]) {
@@ -63,6 +74,21 @@ function print(out: { window: WindowInfo; tree?: ComponentNode }[], json?: boole
   }
 }
 
+function printEvidence(dir: string, seen: { file: string; record: EvidenceRecord }[]) {
+  console.log(
+    `== unknown windows recorded in ${dir}: ${seen.length}` +
+      (seen.length ? " ('ibg-pilot inspect --suggest-rule' turns them into rules)" : ""),
+  );
+  for (const { file, record } of seen) {
+    const w = record.window;
+    console.log(
+      `${record.at} ${JSON.stringify(w.title)} (${w.className}${w.modal ? ", modal" : ""})`,
+    );
+    console.log(`  tree    ${file}`);
+    if (record.picture) console.log(`  picture ${join(dir, record.picture)}`);
+  }
+}
+
 /** Runs the command; resolves to the exit code. */
 export async function inspectCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("inspect", args, {
@@ -72,6 +98,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     all: { type: "boolean" },
     via: { type: "string" },
     pid: { type: "string" },
+    "suggest-rule": { type: "boolean" },
   });
   if (values.help) {
     console.log(HELP);
@@ -93,6 +120,24 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const mode = (values.mode ?? (c.TRADING_MODE === "live" ? "live" : "paper")) as "live" | "paper";
   if (mode !== "live" && mode !== "paper") {
     throw new ExitError(EXIT.USAGE, `--mode must be live or paper, not ${mode}`);
+  }
+  const evidenceDir = join(settingsDirFor(c, mode), EVIDENCE_DIR);
+  if (values["suggest-rule"]) {
+    const classify = makeClassifier(c, mode);
+    const froms = (await readEvidence(evidenceDir))
+      .filter(({ record }) =>
+        classify({ ...record.window, id: "", showing: true }, record.tree).intent.kind ===
+          "unknown"
+      )
+      .map(({ file, record }) => ({
+        title: record.window.title,
+        className: record.window.className,
+        tree: record.tree,
+        source: file,
+        at: record.at,
+      }));
+    console.log(suggestRulesYaml(froms).trimEnd());
+    return EXIT.OK;
   }
   const socket = agentSocketPath(c.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot", mode);
   let client;
@@ -116,5 +161,6 @@ export async function inspectCommand(args: string[]): Promise<number> {
   } finally {
     await client.close();
   }
+  if (!values.json) printEvidence(evidenceDir, await readEvidence(evidenceDir));
   return EXIT.OK;
 }

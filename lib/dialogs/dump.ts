@@ -34,6 +34,39 @@ function fieldValue(node: ComponentNode): string | undefined {
   return text.length ? quote(text) : undefined;
 }
 
+/** A component tree safe to store: see {@link redactTree}. */
+export type RedactedNode = Omit<ComponentNode, "children"> & {
+  /** Set instead of `text` on fields that hold what someone typed. */
+  textLength?: number;
+  children: RedactedNode[];
+};
+
+/** Whether a node holds what someone typed (its text is never stored; see {@link fieldValue}). */
+function typedIn(node: ComponentNode): boolean {
+  return node.role === "password" ||
+    ((node.role === "text" || node.role === "textarea") && node.editable !== false) ||
+    (node.role === "combo" && node.editable === true);
+}
+
+/**
+ * The tree with what someone typed left out (passwords keep only their length, editable fields
+ * only `textLength`) and account ids and registered secrets redacted from every other string,
+ * under the same rules as the text dump: safe to keep on disk and paste into an issue.
+ */
+export function redactTree(node: ComponentNode): RedactedNode {
+  const { children, text, name, accessibleName, items, ...rest } = node;
+  const out: RedactedNode = { ...rest, children: children.map(redactTree) };
+  if (name !== undefined) out.name = redactText(name);
+  if (typedIn(node)) {
+    if (node.role !== "password" && text) out.textLength = text.length;
+  } else if (text !== undefined) out.text = redactText(text);
+  if (accessibleName !== undefined && node.role !== "password") {
+    out.accessibleName = redactText(accessibleName);
+  }
+  if (items !== undefined) out.items = items.map(redactText);
+  return out;
+}
+
 /** One line for one component: `type role name="..." text "..." [flags]`. */
 function line(node: ComponentNode, depth: number): string {
   const parts = [`${"  ".repeat(depth)}${node.type}`, node.role];

@@ -42,6 +42,7 @@ export class PilotMetrics {
   readonly #loginAttempts: client.Counter<"mode" | "outcome">;
   readonly #twofa: client.Counter<"mode" | "outcome">;
   readonly #dialogs: client.Counter<"mode" | "kind">;
+  readonly #unknownWindows: client.Counter<"mode">;
   readonly #jvmStarts: client.Counter<"mode">;
   readonly #jvmExits: client.Counter<"mode" | "kind">;
   readonly #handshake: client.Histogram<"mode" | "outcome">;
@@ -150,6 +151,12 @@ export class PilotMetrics {
       labelNames: ["mode", "kind"],
       registers,
     });
+    this.#unknownWindows = new client.Counter({
+      name: "ibg_pilot_unknown_windows_total",
+      help: "Windows no catalogue row (built-in or user rule) matched, counted once per title.",
+      labelNames: ["mode"],
+      registers,
+    });
     this.#jvmStarts = new client.Counter({
       name: "ibg_pilot_jvm_starts_total",
       help: "Gateway JVMs started.",
@@ -222,6 +229,11 @@ export class PilotMetrics {
   /** A dialog of the catalogue was answered; `kind` is the catalogue entry's id. */
   dialogHandled(mode: SessionMode, kind: string): void {
     this.#dialogs.inc({ mode, kind });
+  }
+
+  /** A window no catalogue row matched was recorded (ALERT_UNKNOWN_WINDOW). */
+  unknownWindow(mode: SessionMode): void {
+    this.#unknownWindows.inc({ mode });
   }
 
   /** A Gateway JVM was started. */

@@ -15,7 +15,9 @@ import type { ActionResult, ControlTarget, SessionStatus } from "../servers/cont
 import { startServers } from "../servers/mod.ts";
 import { metrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
+import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "./unknown_windows.ts";
 import { maintenanceStatus } from "./clock.ts";
 import { applyPlan } from "./configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
@@ -69,6 +71,26 @@ const STATE_NAMES: Record<SessionSnapshot["state"], string> = {
   stopped: "STOPPED",
 };
 
+/**
+ * Where a person can see Gateway, for HALTED remediations: the console's address and the VNC
+ * port, when ibg-pilot serves them; undefined when it serves neither.
+ */
+export function screenAccess(config: Config, vncRunning: boolean): string | undefined {
+  const ways: string[] = [];
+  if (config.PILOT_CONSOLE && config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
+    const host = config.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1";
+    const shown = host === "0.0.0.0" || host === "::" ? "<this host>" : host;
+    ways.push(
+      `the console at http://${shown}:${config.CONTROLLER_HEALTH_SERVER_PORT}/console/` +
+        (config.PILOT_CONSOLE_CONTROL ? "" : " (view only: PILOT_CONSOLE_CONTROL=yes to act)"),
+    );
+  }
+  if (vncRunning && config.VNC_SERVER_PASSWORD !== undefined) {
+    ways.push(`a VNC client on port ${config.PILOT_VNC_PORT ?? 5900}`);
+  }
+  return ways.length ? ways.join(", or ") : undefined;
+}
+
 /** `run --attach`: attach to a running Gateway instead of launching one (attach_host.ts). */
 export interface AttachRequest {
   /** The JVM's PID; undefined: the only Gateway JVM of this user. */
@@ -97,7 +119,6 @@ export async function runPilot(
     ...opts.attach,
     target: await findAttachTarget({ config, env, agentJar, pid: opts.attach.pid }),
   };
-  const reporter = new UnknownWindowReporter();
   const window = config.PILOT_MAINTENANCE_WINDOW;
   const maintenance = window ? { timeZone: "America/New_York", ...window } : undefined;
 
@@ -135,6 +156,12 @@ export async function runPilot(
     // Attached: the running Gateway's own settings directory (its -DjtsConfigDir), if it names one.
     const settingsDir = attach?.target.jvm.settingsDir ?? settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
+    const reporter = new UnknownWindowReporter();
+    const evidence = new UnknownWindowEvidence({
+      dir: join(settingsDir, EVIDENCE_DIR),
+      mode,
+      onRecorded: () => metrics.unknownWindow(mode),
+    });
     const plan = attach ? [] : planSettings(config, mode);
     if (attach && planSettings(config, mode).length) {
       logger.warn(
@@ -167,6 +194,7 @@ export async function runPilot(
         hasConfigPlan: plan.length > 0,
         honourMaintenance: maintenance !== undefined && !attach,
         attached: attach !== undefined,
+        screenAccess: screenAccess(config, container.vnc !== undefined),
       },
       host: {
         launch: async () => {
@@ -197,7 +225,9 @@ export async function runPilot(
       },
       maintenance: (now) => maintenance ? maintenanceStatus(now, maintenance) : { inside: false },
       launcherLog: launcherLogPath(settingsDir),
-      reportUnknown: (w, tree) => reporter.report(w, tree),
+      reportUnknown: (w, tree, ui) => {
+        if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
+      },
     });
     return shell;
   });
@@ -273,9 +303,16 @@ export async function runPilot(
     pause: () => restartAll(true),
     reconnectAccount: () => uiAction("ctrl alt R"),
     reconnectData: () => uiAction("ctrl alt F"),
+    onChange: (listener) => {
+      const offs = shells.map((s) => s.onChange(() => listener()));
+      return () => offs.forEach((off) => off());
+    },
   };
 
-  const servers = await startServers(config, target).catch(async (e) => {
+  const vnc = container.vnc && container.vncTarget
+    ? { supervisor: container.vnc, target: container.vncTarget }
+    : undefined;
+  const servers = await startServers(config, target, { vnc }).catch(async (e) => {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
     await container.close();
     throw e;

@@ -119,8 +119,11 @@ export interface ShellDeps {
   ) => Promise<{ ok: boolean; error?: string }>;
   /** Gateway's launcher.log, followed for login signals (silent CCP timeouts). */
   launcherLog?: string;
-  /** Called once for each window the catalogue does not know (dumps it, redacted). */
-  reportUnknown?: (window: WindowInfo, tree: ComponentNode) => void;
+  /**
+   * Called for each window the catalogue does not know (logs it once, writes its evidence; `ui`
+   * paints its picture).
+   */
+  reportUnknown?: (window: WindowInfo, tree: ComponentNode, ui: UiPort) => void;
   clock?: Clock;
 }
 
@@ -507,7 +510,7 @@ export class SessionShell {
     }
     const { rule, intent } = this.#deps.classify(window, tree);
     this.#lastIntent.set(window.id, JSON.stringify(intent));
-    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree);
+    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree, ui);
     else this.#log.debug("window {title}: {rule}", { title: window.title, rule });
     this.dispatch({
       type: "window-opened",
