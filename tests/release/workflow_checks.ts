@@ -3,7 +3,10 @@
  * - schema: GitHub's own workflow schema and template reader (npm @actions/workflow-parser, what
  *   GitHub's editor tooling validates with). Its package entry imports a JSON file without an
  *   import attribute, which Deno refuses, so the schema file is read from the package's
- *   directory (found through `deno info --json`) and the reader's modules are used directly;
+ *   directory (found through `deno info --json`) and the reader's modules are used directly.
+ *   (@action-validator/core 0.6.0 runs offline under Deno too, but its built-in schema rejects
+ *   `permissions: attestations: write`, which actions/attest-build-provenance needs: measured;
+ *   the newer @actions/workflow-parser schema knows it);
  * - pinning: every `uses:` is a local path, or `owner/repo[/path]@<40 hex>` with the release tag
  *   in a comment beside it, or a docker:// image by sha256 digest;
  * - secrets: no `${{ }}` expression inside a `run:` script (secrets and tokens reach scripts only
