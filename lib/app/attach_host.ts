@@ -29,7 +29,7 @@ import {
   processExists,
   socketAnswers,
 } from "../gateway/mod.ts";
-import { settlesWithin } from "../gateway/deadline.ts";
+import { settlesWithin } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import type { UiPort } from "../ui/port.ts";
