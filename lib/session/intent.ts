@@ -150,7 +150,7 @@ function secondFactorIntent(match: Match, tree: ComponentNode): Intent {
 /** A classifier for the shell: catalogue row id and intent, for one mode and configuration. */
 export function makeClassifier(config: Config, mode: Mode) {
   const ctx = {
-    bypassWarning: config.BYPASS_WARNING ?? [],
+    bypassWarning: config.BYPASS_WARNING,
     settings: { ACCEPT_NON_BROKERAGE_WARNING: config.ACCEPT_NON_BROKERAGE_WARNING },
   };
   return (window: WindowInfo, tree: ComponentNode) => {
