@@ -8,6 +8,7 @@ import { doctorCommand } from "./doctor_cmd.ts";
 import { healthCommand } from "./health_cmd.ts";
 import { inspectCommand } from "./inspect_cmd.ts";
 import { installCommand } from "./install_cmd.ts";
+import { exportStateCommand } from "./export_state_cmd.ts";
 import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
@@ -34,6 +35,10 @@ export const COMMANDS: Record<string, [string, Command]> = {
     doctorCommand,
   ],
   install: ["install IB Gateway from IBKR's stable or latest channel", installCommand],
+  "export-state": [
+    "copy Gateway's settings and autorestart token to a folder for GATEWAY_WARM_STATE",
+    exportStateCommand,
+  ],
   selftest: [
     "launch Gateway, check its login frame against the catalogue, close it (no account)",
     selftestCommand,

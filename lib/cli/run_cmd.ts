@@ -11,6 +11,9 @@ import { ContainerError, planContainer } from "../container/mod.ts";
 import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
 import { installBeforeRun, InstallError } from "../installer/mod.ts";
+import { warmBeforeRun } from "../state/mod.ts";
+import { settingsDirFor } from "../session/host.ts";
+import { log } from "../log.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 
 /** PILOT_DIALOG_RULES, checked before anything starts: every problem at once, exit 2. */
@@ -123,11 +126,22 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   }
   const rules = await loadDialogRules(c.PILOT_DIALOG_RULES);
-  // PILOT_GATEWAY_INSTALL (missing, upgrade): before anything starts (docs/install.md).
+  // PILOT_GATEWAY_INSTALL (missing, upgrade) and GATEWAY_WARM_STATE: before anything starts
+  // (docs/install.md, docs/warm-state.md).
   if (!attach) {
     await installBeforeRun(c).catch((e) => {
       if (e instanceof InstallError) throw new ExitError(EXIT.FAILURE, `install: ${e.message}`);
       throw e;
+    });
+    await warmBeforeRun(
+      c.GATEWAY_WARM_STATE,
+      modes.map((mode) => ({ mode, settingsDir: settingsDirFor(c, mode) })),
+      (line) => log("state").info(line),
+    ).catch((e) => {
+      throw new ExitError(
+        EXIT.USAGE,
+        `${e instanceof Error ? e.message : e}\nNothing was started.`,
+      );
     });
   }
   return await runPilot(c, env, { attach, rules }).catch((e) => {

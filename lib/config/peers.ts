@@ -303,11 +303,11 @@ export const PEER_TABLE: readonly PeerRow[] = [
     "a true value (yes/true/1/on) means LOG_LEVEL=debug.",
     { convert: (v) => (truthy.test(v) ? { value: "debug" } : { skip: "" }) },
   ),
-  unsupported(
+  honoured(
     "GATEWAY_WARM_STATE",
     C,
     "/warm",
-    "not supported yet: mount the captured settings folder as TWS_SETTINGS_PATH instead.",
+    "same name: only files missing in the settings directory are copied, once (a marker file records it); TWS_COLD_RESTART does not skip it. `ibg-pilot export-state DIR` writes such a folder.",
   ),
   notNeeded(
     "GATEWAY_INPUT_AGENT_JAR",

@@ -238,6 +238,12 @@ export const SCHEMA = {
     group: "Gateway install",
     doc: "A download that receives nothing for this long is stopped (nothing is installed).",
   }),
+  GATEWAY_WARM_STATE: def({
+    type: t.path,
+    group: "Gateway install",
+    doc:
+      "A folder written by `ibg-pilot export-state`: before the first launch its files that are missing in the settings directory are copied there (jts.ini, the autorestart token), so a new host may skip 2FA until the weekly reset (docs/warm-state.md).",
+  }),
   // ---- Gateway settings
   TWS_SERVER: def({
     type: t.host,

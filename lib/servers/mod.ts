@@ -6,10 +6,13 @@
  */
 
 import type { Config } from "../config/mod.ts";
+import { log } from "../log.ts";
 import { CommandServer } from "./command.ts";
 import type { CommandServerLimits, ControlTarget } from "./control.ts";
 import { type HealthServer, startHealthServer } from "./health.ts";
 import { metrics as defaultMetrics, type PilotMetrics } from "./metrics.ts";
+import { type Console, createConsole } from "../console/mod.ts";
+import type { VncSupervisor, VncTarget } from "../container/mod.ts";
 
 export * from "./control.ts";
 export { CommandServer } from "./command.ts";
@@ -20,6 +23,8 @@ export { metrics, PilotMetrics } from "./metrics.ts";
 export interface Servers {
   command?: CommandServer;
   health?: HealthServer;
+  /** The browser console, when PILOT_CONSOLE=yes (served by the health server). */
+  console?: Console;
   metrics: PilotMetrics;
   /** Stops both servers. */
   close(): Promise<void>;
@@ -37,6 +42,10 @@ export async function startServers(
     metrics?: PilotMetrics;
     startedAt?: number;
     limits?: Partial<CommandServerLimits>;
+    /** ibg-pilot's x11vnc, for the console's screen. */
+    vnc?: { supervisor: VncSupervisor; target: VncTarget };
+    /** The console's failed-attempt penalty (tests). */
+    consoleFailureDelayMs?: (n: number) => number;
   } = {},
 ): Promise<Servers> {
   const m = opts.metrics ?? defaultMetrics;
@@ -48,6 +57,8 @@ export async function startServers(
     metrics: m,
     async close() {
       unsubscribe();
+      // Event streams and screen connections would hold the health server's shutdown open.
+      await servers.console?.close();
       await Promise.all([servers.command?.close(), servers.health?.close()]);
     },
   };
@@ -72,6 +83,16 @@ export async function startServers(
     servers.command = command;
   }
   if (config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
+    if (config.PILOT_CONSOLE) {
+      servers.console = createConsole({
+        config,
+        target,
+        mode,
+        startedAt,
+        vnc: opts.vnc,
+        failureDelayMs: opts.consoleFailureDelayMs,
+      });
+    }
     try {
       servers.health = await startHealthServer({
         hostname: config.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1",
@@ -80,7 +101,19 @@ export async function startServers(
         metrics: m,
         mode,
         startedAt,
+        console: servers.console,
       });
+      if (servers.console) {
+        log("console").info(
+          "console: http://{host}:{port}/console/ ({access}; {control})",
+          {
+            host: servers.health.addr.hostname,
+            port: servers.health.addr.port,
+            access: config.PILOT_CONSOLE_TOKEN ? "token required" : "loopback, no token",
+            control: config.PILOT_CONSOLE_CONTROL ? "control" : "view only",
+          },
+        );
+      }
     } catch (e) {
       await servers.close();
       throw e;

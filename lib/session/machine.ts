@@ -148,7 +148,11 @@ function info(ctx: Ctx, message: string) {
   ctx.fx.push({ do: "log", level: "info", message });
 }
 
-function halt(ctx: Ctx, reason: string, remediation: string) {
+function halt(ctx: Ctx, reason: string, why: string) {
+  // Where a person sees Gateway (the console, VNC): the remediation says it when there is one.
+  const remediation = ctx.cfg.screenAccess
+    ? `${why}; Gateway's screen: ${ctx.cfg.screenAccess}`
+    : why;
   cancel(
     ctx,
     "login-frame",

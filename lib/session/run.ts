@@ -72,6 +72,26 @@ const STATE_NAMES: Record<SessionSnapshot["state"], string> = {
   stopped: "STOPPED",
 };
 
+/**
+ * Where a person can see Gateway, for HALTED remediations: the console's address and the VNC
+ * port, when ibg-pilot serves them; undefined when it serves neither.
+ */
+export function screenAccess(config: Config, vncRunning: boolean): string | undefined {
+  const ways: string[] = [];
+  if (config.PILOT_CONSOLE && config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
+    const host = config.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1";
+    const shown = host === "0.0.0.0" || host === "::" ? "<this host>" : host;
+    ways.push(
+      `the console at http://${shown}:${config.CONTROLLER_HEALTH_SERVER_PORT}/console/` +
+        (config.PILOT_CONSOLE_CONTROL ? "" : " (view only: PILOT_CONSOLE_CONTROL=yes to act)"),
+    );
+  }
+  if (vncRunning && config.VNC_SERVER_PASSWORD !== undefined) {
+    ways.push(`a VNC client on port ${config.PILOT_VNC_PORT ?? 5900}`);
+  }
+  return ways.length ? ways.join(", or ") : undefined;
+}
+
 /** `run --attach`: attach to a running Gateway instead of launching one (attach_host.ts). */
 export interface AttachRequest {
   /** The JVM's PID; undefined: the only Gateway JVM of this user. */
@@ -184,6 +204,7 @@ export async function runPilot(
         hasConfigPlan: plan.length > 0,
         honourMaintenance: maintenance !== undefined && !attach,
         attached: attach !== undefined,
+        screenAccess: screenAccess(config, container.vnc !== undefined),
       },
       host: {
         launch: async () => {
@@ -292,9 +313,16 @@ export async function runPilot(
     pause: () => restartAll(true),
     reconnectAccount: () => uiAction("ctrl alt R"),
     reconnectData: () => uiAction("ctrl alt F"),
+    onChange: (listener) => {
+      const offs = shells.map((s) => s.onChange(() => listener()));
+      return () => offs.forEach((off) => off());
+    },
   };
 
-  const servers = await startServers(config, target).catch(async (e) => {
+  const vnc = container.vnc && container.vncTarget
+    ? { supervisor: container.vnc, target: container.vncTarget }
+    : undefined;
+  const servers = await startServers(config, target, { vnc }).catch(async (e) => {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
     await container.close();
     throw e;

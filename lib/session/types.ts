@@ -280,4 +280,9 @@ export type SessionSettings =
      * without a login).
      */
     attached?: boolean;
+    /**
+     * Where an operator sees Gateway's screen (the console's address, the VNC port), appended to
+     * HALTED remediations; undefined when ibg-pilot serves no view.
+     */
+    screenAccess?: string;
   };

@@ -173,7 +173,6 @@ Deno.test("ibg-pilot config prints the mapping warnings for an ibg-controller .e
   assert.equal(r.code, 0, r.stderr);
   for (
     const name of [
-      "GATEWAY_WARM_STATE",
       "TWS_COLD_RESTART",
       "CCP_LOCKOUT_MAX_JVM_RESTARTS",
       "CCP_MAINTENANCE_RECOVERY_DELAY_SECONDS",
@@ -191,6 +190,7 @@ Deno.test("ibg-pilot config prints the mapping warnings for an ibg-controller .e
   assert.match(r.stdout, /^LOG_LEVEL\s+debug\s+\[env\]$/m, "CONTROLLER_DEBUG=yes is debug");
   assert.match(r.stdout, /^TWOFACTOR_CODE\s+\*\*\*\s+\[file\]$/m);
   assert.match(r.stdout, /^VNC_SERVER_PASSWORD\s+\*\*\*\s+\[env\]$/m, "gnzsnz's VNC password");
+  assert.match(r.stdout, /^GATEWAY_WARM_STATE\s+\/warm\s+\[env\]$/m, "ibg-controller's warm state");
 });
 
 Deno.test("ibg-pilot config reads an IBGA compose environment", async () => {
