@@ -115,7 +115,10 @@ export async function doctorCommand(args: string[]): Promise<number> {
     checks.push({
       name: "gateway install",
       ok: true,
-      detail: `${install.version} in ${install.programDir}`,
+      detail: `${install.product === "tws" ? "TWS" : "IB Gateway"} ${install.version} in ` +
+        `${install.programDir} (main class ${install.mainClass}${
+          install.foundAs !== install.product ? `, from the ${install.foundAs} directory` : ""
+        })`,
     });
     try {
       const java = findJava({

@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { baseEnv, runCli } from "../support/cli.ts";
 import { find, freePort, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
 import { TWOFA_CODE_VERDICT_MS } from "../../lib/session/machine.ts";
@@ -113,6 +114,18 @@ Deno.test("TWS live (Mosaic menus), existing session continued: Live Trading, Lo
     assert.ok(find(ev, "setting-changed", { key: "masterClientId", value: "11" }));
     assert.ok(find(ev, "setting-changed", { key: "readOnlyApi", value: "false" }));
     assert.doesNotMatch(run.pilot.output(), /ALERT_CONFIG_NOT_APPLIED/);
+
+    // inspect reads the live TWS windows through the same agent.
+    const sock = join(run.dir, "rt", "agent-live.sock");
+    const env = baseEnv({ PILOT_RUNTIME_DIR: join(run.dir, "rt"), TRADING_MODE: "live" });
+    const r = await runCli(["inspect", "--json"], env, undefined, { extraUnixSockets: [sock] });
+    assert.equal(r.code, 0, r.stderr);
+    const windows = JSON.parse(r.stdout) as { window: { title: string } }[];
+    assert.ok(
+      windows.some((w) => w.window.title === "IBKR Trader Workstation"),
+      r.stdout.slice(0, 500),
+    );
+    assert.match(JSON.stringify(windows), /Lock Application/);
   });
 });
 
