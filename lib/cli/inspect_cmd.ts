@@ -6,14 +6,13 @@
  */
 
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
-import { inspectViaAtspi } from "../ui/atspi/inspect.ts";
 import { agentSocketPath } from "../gateway/mod.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { join } from "node:path";
-import { settingsDirFor } from "../session/host.ts";
+import { settingsDirFor } from "../app/host.ts";
 import { makeClassifier } from "../session/intent.ts";
 import { EVIDENCE_DIR, type EvidenceRecord, readEvidence } from "../session/unknown_windows.ts";
 import { suggestRulesYaml } from "../dialogs/suggest.ts";
@@ -114,6 +113,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     if (pid !== undefined && !Number.isInteger(pid)) {
       throw new ExitError(EXIT.USAGE, `--pid must be a number`);
     }
+    const { inspectViaAtspi } = await import("../ui/atspi/inspect.ts");
     const seen = await inspectViaAtspi(pid);
     print(seen.windows, values.json);
     return EXIT.OK;

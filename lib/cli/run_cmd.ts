@@ -5,14 +5,14 @@
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
-import { type AttachRequest, runPilot } from "../session/run.ts";
-import { apiPortFor } from "../session/ports.ts";
+import { type AttachRequest, runPilot } from "../app/mod.ts";
+import { apiPortFor } from "../config/ports.ts";
 import { ContainerError, planContainer } from "../container/mod.ts";
 import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
 import { installBeforeRun, InstallError } from "../installer/mod.ts";
 import { warmBeforeRun } from "../state/mod.ts";
-import { settingsDirFor } from "../session/host.ts";
+import { settingsDirFor } from "../app/host.ts";
 import { log } from "../log.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { isHeadless, pid1Advice, planContainer } from "../../lib/container/plan.ts";
-import { apiPortFor } from "../../lib/session/ports.ts";
+import { apiPortFor } from "../../lib/config/ports.ts";
 import type { Mode } from "../../lib/session/types.ts";
 
 function plan(settings: Record<string, string>, env: Record<string, string> = {}, pid = 4242) {

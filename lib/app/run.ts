@@ -13,22 +13,22 @@ import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
 import { startServers } from "../servers/mod.ts";
-import { metrics } from "../servers/metrics.ts";
+import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
-import { EVIDENCE_DIR, UnknownWindowEvidence } from "./unknown_windows.ts";
-import { maintenanceStatus } from "./clock.ts";
-import { applyPlan } from "./configure.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
+import { maintenanceStatus } from "../session/clock.ts";
+import { applyPlan } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { catchStrayRejections } from "./stray_errors.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
-import { makeClassifier } from "./intent.ts";
-import { DialogRuleSet } from "./dialog_rules.ts";
-import { lockAndExit, planSettings } from "./settings_plan.ts";
-import { apiPortFor } from "./ports.ts";
-import { SessionShell, type SessionSnapshot } from "./shell.ts";
-import type { Mode } from "./types.ts";
+import { makeClassifier } from "../session/intent.ts";
+import { lockAndExit, planSettings } from "../session/settings_plan.ts";
+import { apiPortFor } from "../config/ports.ts";
+import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
+import type { Mode } from "../session/types.ts";
+import { DialogRuleSet } from "../session/dialog_rules.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -126,6 +126,8 @@ export async function runPilot(
   // Signal handlers before anything is started: as PID 1 an unhandled SIGTERM is ignored, and a
   // signal during Xvfb's start must still end in an orderly shutdown (docs/container.md).
   let shells: SessionShell[] = [];
+  // Set once the servers run (before any session starts); absent without the health server.
+  const observed: { metrics?: PilotMetrics } = {};
   let stopping: string | undefined;
   const stopAll = (reason: string) => {
     stopping ??= reason;
@@ -170,7 +172,7 @@ export async function runPilot(
     const evidence = new UnknownWindowEvidence({
       dir: join(settingsDir, EVIDENCE_DIR),
       mode,
-      onRecorded: () => metrics.unknownWindow(mode),
+      onRecorded: () => observed.metrics?.unknownWindow(mode),
     });
     const plan = attach ? [] : planSettings(config, mode);
     if (attach && planSettings(config, mode).length) {
@@ -209,11 +211,14 @@ export async function runPilot(
       host: {
         launch: async () => {
           const r = await host.launch();
-          metrics.jvmStarted(mode);
+          observed.metrics?.jvmStarted(mode);
           r.exited.then((e) => {
             // A detach is not an exit: the attached Gateway keeps running.
             if ("detached" in e && e.detached) return;
-            metrics.jvmExited(mode, e.code === 0 ? "clean" : e.signal ? "killed" : "crash");
+            observed.metrics?.jvmExited(
+              mode,
+              e.code === 0 ? "clean" : e.signal ? "killed" : "crash",
+            );
           });
           return r;
         },
@@ -222,7 +227,7 @@ export async function runPilot(
       },
       probe: async () => {
         const r = await probeApi({ port, timeoutMs: PROBE_TIMEOUT_MS });
-        metrics.apiHandshake(mode, r.latencyMs / 1000, r.ok);
+        observed.metrics?.apiHandshake(mode, r.latencyMs / 1000, r.ok);
         return { ok: r.ok, serverVersion: r.serverVersion, error: r.error?.message };
       },
       classify: makeClassifier(config, mode, rules),
@@ -328,6 +333,7 @@ export async function runPilot(
     throw e;
   });
 
+  observed.metrics = servers.metrics;
   // From here on the sessions run: a bug of ours must not take them down (stray_errors.ts).
   const releaseStrayRejections = catchStrayRejections();
   logger.info("ibg-pilot running {modes} (settings: {dirs})", {
