@@ -120,6 +120,14 @@ export async function runPilot(
     ...opts.attach,
     target: await findAttachTarget({ config, env, agentJar, pid: opts.attach.pid }),
   };
+  const running = attach?.target.jvm.product;
+  if (running && running !== config.GATEWAY_OR_TWS) {
+    // The JVM says what it is (its main class): its defaults (API ports) follow it.
+    logger.info("the JVM runs {product}: GATEWAY_OR_TWS={product} for this run", {
+      product: running,
+    });
+    config = { ...config, GATEWAY_OR_TWS: running };
+  }
   const window = config.PILOT_MAINTENANCE_WINDOW;
   const maintenance = window ? { timeZone: "America/New_York", ...window } : undefined;
 

@@ -103,7 +103,13 @@ export function bridgeToVnc(
       })();
       const toServer = (async () => {
         for (let c = await client.chunk(); c && !closed; c = await client.chunk()) {
+          const before = filter.dropped;
           const pass = filter.push(c);
+          if (before === 0 && filter.dropped > 0) {
+            logger.info("view only: input from {who} dropped (PILOT_CONSOLE_CONTROL=no)", {
+              who: opts.who,
+            });
+          }
           if (pass.length) await writer.write(pass);
         }
       })();

@@ -9,7 +9,7 @@
  *   when authenticated and from the console's own Origin; otherwise 401/403 and no WebSocket.
  *
  * Every answer carries a strict Content-Security-Policy, no framing (clickjacking would turn
- * control mode into someone else's clicks), no referrer, no caching.
+ * control mode into someone else's clicks), no referrer to other sites, no caching.
  */
 
 import type { VncTarget } from "../container/mod.ts";
@@ -30,7 +30,7 @@ const SECURITY_HEADERS: Record<string, string> = {
     "frame-ancestors 'none'; base-uri 'none'",
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  "referrer-policy": "same-origin",
   "cache-control": "no-store",
 };
 

@@ -110,15 +110,11 @@ export async function startServers(
         console: servers.console,
       });
       if (servers.console) {
-        log("console").info(
-          "console: http://{host}:{port}/console/ ({access}; {control})",
-          {
-            host: servers.health.addr.hostname,
-            port: servers.health.addr.port,
-            access: config.PILOT_CONSOLE_TOKEN ? "token required" : "loopback, no token",
-            control: config.PILOT_CONSOLE_CONTROL ? "control" : "view only",
-          },
-        );
+        log("console").info("console at {url} ({access}, {control})", {
+          url: `http://${servers.health.addr.hostname}:${servers.health.addr.port}/console/`,
+          access: config.PILOT_CONSOLE_TOKEN ? "token required" : "loopback, no token",
+          control: config.PILOT_CONSOLE_CONTROL ? "control" : "view only",
+        });
       }
     } catch (e) {
       await servers.close();

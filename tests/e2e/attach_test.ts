@@ -89,7 +89,6 @@ async function withAttachedSim(
     await event((e) => e.event === "phase" && e.name === opts.waitFor, `sim ${opts.waitFor}`);
     const env = baseEnv({
       TWS_PATH: install.twsPath,
-      ...(opts.product === "tws" ? { GATEWAY_OR_TWS: "tws" } : {}),
       TWS_USERID: SECRETS.user,
       TWS_PASSWORD: SECRETS.password,
       TWOFACTOR_CODE: SECRETS.totp,
@@ -314,6 +313,8 @@ Deno.test("attach to a running TWS (jclient.LoginFrame) at its login frame: logi
     const pilot = run.attach();
     await pilot.waitForLine(READY, STEP_DEADLINE_MS);
     assert.match(pilot.output(), /attached to JVM \d+/);
+    // GATEWAY_OR_TWS is not set: the JVM's main class says it is TWS.
+    assert.match(pilot.output(), /the JVM runs "tws": GATEWAY_OR_TWS="tws" for this run/);
     const ev = await run.events();
     assert.equal(find(ev, "sim-start")?.product, "tws");
     assert.ok(find(ev, "click", { button: "Paper Log In" }));
