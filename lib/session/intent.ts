@@ -16,7 +16,8 @@ import {
 import { firstButton, messages } from "../dialogs/tree.ts";
 import type { Config } from "../config/mod.ts";
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
-import type { Intent, Mode } from "./types.ts";
+import type { Intent } from "./types.ts";
+import type { Mode } from "../config/mod.ts";
 
 const DISMISS = ["OK", "Close", "Continue", "Acknowledge"];
 /** How a code-entry dialog says the last code was refused. */

@@ -17,13 +17,13 @@ import {
   SECOND_FACTOR,
   STUCK_CONNECTING_PATTERNS,
 } from "../dialogs/catalogue.ts";
+import type { Mode } from "../config/mod.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
   Effect,
   Intent,
   LockoutEvidence,
-  Mode,
   SeenWindow,
   SessionEvent,
   SessionSettings,
