@@ -5,8 +5,7 @@
  */
 
 import { agentSocketPath, ensureRuntimeDir, findInstall, findJava } from "../gateway/mod.ts";
-import { atspiDoctor } from "../ui/atspi/doctor.ts";
-import { apiPortFor } from "../session/ports.ts";
+import { apiPortFor } from "../config/ports.ts";
 import type { Mode } from "../session/types.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
@@ -115,7 +114,10 @@ export async function doctorCommand(args: string[]): Promise<number> {
     checks.push({
       name: "gateway install",
       ok: true,
-      detail: `${install.version} in ${install.programDir}`,
+      detail: `${install.product === "tws" ? "TWS" : "IB Gateway"} ${install.version} in ` +
+        `${install.programDir} (main class ${install.mainClass}${
+          install.foundAs !== install.product ? `, from the ${install.foundAs} directory` : ""
+        })`,
     });
     try {
       const java = findJava({
@@ -189,6 +191,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
     });
   }
   if (c.UI_DRIVER !== "agent") {
+    const { atspiDoctor } = await import("../ui/atspi/doctor.ts");
     for (const r of await atspiDoctor({ env: (n) => env[n] })) {
       checks.push({ name: `a11y: ${r.name}`, ok: r.ok, detail: r.detail, fix: r.fix });
     }

@@ -4,7 +4,7 @@ import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from ".
 import { loadForCommand } from "./context.ts";
 import { EXIT, usageError } from "./exit.ts";
 import { exportState } from "../state/mod.ts";
-import { settingsDirFor } from "../session/host.ts";
+import { settingsDirFor } from "../app/host.ts";
 
 export const HELP = `Usage: ibg-pilot export-state DIR [--set NAME=VALUE ...]
 

@@ -84,7 +84,7 @@ export function pid1Advice(pid: number): string | undefined {
 
 /**
  * Plans the container support for `modes`. `apiPort` gives each mode's Gateway API port
- * (lib/session/ports.ts apiPortFor).
+ * (lib/config/ports.ts apiPortFor).
  */
 export function planContainer(
   config: Config,

@@ -148,7 +148,11 @@ function info(ctx: Ctx, message: string) {
   ctx.fx.push({ do: "log", level: "info", message });
 }
 
-function halt(ctx: Ctx, reason: string, remediation: string) {
+function halt(ctx: Ctx, reason: string, why: string) {
+  // Where a person sees Gateway (the console, VNC): the remediation says it when there is one.
+  const remediation = ctx.cfg.screenAccess
+    ? `${why}; Gateway's screen: ${ctx.cfg.screenAccess}`
+    : why;
   cancel(
     ctx,
     "login-frame",
@@ -688,6 +692,9 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
       return click(ctx, w, intent.button ?? EXISTING_SESSION.relogin[0], "relogin");
     case "click":
       return click(ctx, w, intent.button);
+    case "close":
+      ctx.fx.push({ do: "ui", step: w.rule, windowId: w.id, ops: [{ op: "close" }] });
+      return;
     case "login-failed": {
       const dismiss = intent.dismiss;
       if (intent.reason === "token-rejected" || s.resumed) {

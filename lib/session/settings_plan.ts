@@ -9,7 +9,7 @@
 import type { Config, SettingName } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import type { Target } from "../ui/port.ts";
-import { configuredApiPort } from "./ports.ts";
+import { configuredApiPort } from "../config/ports.ts";
 import type { Mode } from "./types.ts";
 
 /** One change inside a section of the dialog. */

@@ -17,7 +17,7 @@ import { totpAt } from "../../lib/totp/mod.ts";
 import { freePort } from "../support/net.ts";
 import { type A11yStack, startA11yStack } from "../support/a11y.ts";
 import { socketPathOf } from "../../lib/ui/atspi/dbus.ts";
-import { STRAY_ERROR_MARK } from "../../lib/session/stray_errors.ts";
+import { STRAY_ERROR_MARK } from "../../lib/app/stray_errors.ts";
 
 export { freePort };
 
@@ -71,6 +71,11 @@ export interface Run {
   readyFileWritten(deadlineMs?: number): Promise<void>;
   /** One trading mode's Gateway (in both mode each has its own settings, port and event log). */
   side(mode: "live" | "paper"): Side;
+  /**
+   * Moves the simulators' wall clock (TOTP windows, Lock and Exit) to `epochMs` from now on;
+   * the event log keeps real timestamps. Instead of waiting for a real window or minute.
+   */
+  setSimClock(epochMs: number): Promise<void>;
 }
 
 /** One simulated Gateway of a run. */
@@ -128,6 +133,8 @@ export async function withScenario(
     const runtimeDir = join(dir, "rt");
     const readyBase = join(dir, "ready");
     const sides = new Map<"live" | "paper", Omit<Side, "event" | "events">>();
+    // Every sim of the run reads its clock offset from here (tests/gateway-sim SimClock.java).
+    const clockFile = join(dir, "sim-clock-offset");
     for (const mode of modes) {
       const settingsDir = both ? `${settingsBase}_${mode}` : settingsBase;
       sides.set(mode, {
@@ -148,7 +155,7 @@ export async function withScenario(
       if (both) {
         await Deno.writeTextFile(
           join(settingsDir, "sim-scenario.json"),
-          scenarioJson(opts.scenario, opts.scenarioFor?.[mode]),
+          scenarioJson({ clock: { file: clockFile } }, opts.scenario, opts.scenarioFor?.[mode]),
         );
       }
     }
@@ -159,7 +166,7 @@ export async function withScenario(
     if (!both) {
       await Deno.writeTextFile(
         scenarioPath,
-        scenarioJson(opts.scenario, opts.scenarioFor?.[modes[0]]),
+        scenarioJson({ clock: { file: clockFile } }, opts.scenario, opts.scenarioFor?.[modes[0]]),
       );
     }
     const env = baseEnv({
@@ -214,6 +221,8 @@ export async function withScenario(
         };
       },
       line: (re, deadlineMs = STEP_DEADLINE_MS) => p.waitForLine(re, deadlineMs),
+      setSimClock: (epochMs) =>
+        Deno.writeTextFile(clockFile, String(Math.round(epochMs - Date.now()))),
       readyFileWritten: async (deadlineMs = 5_000) => {
         const end = Date.now() + deadlineMs;
         // The file is written by an effect just after the transition is logged: a short poll.
@@ -225,7 +234,7 @@ export async function withScenario(
         }
       },
     });
-    // A bug of ours that the supervisor survived (lib/session/stray_errors.ts) still fails here.
+    // A bug of ours that the supervisor survived (lib/app/stray_errors.ts) still fails here.
     await p.stop(60_000);
     const stray = p.output().split("\n").filter((l) => l.includes(STRAY_ERROR_MARK));
     assert.deepEqual(stray, [], "ibg-pilot logged a promise rejection nobody handled");

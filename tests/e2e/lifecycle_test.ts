@@ -193,12 +193,18 @@ Deno.test("a rejected token: Login failed, one relaunch, one full login with 2FA
   });
 });
 
+/** The crash backoff of the relaunch tests: short, and still long enough to measure. */
+const CRASH_BACKOFF_S = 1;
+
 // Mid-login: before the password is checked to the end, while the 2FA dialog is up, and after
 // login while the API port is still closed (ibg-pilot is applying settings or probing then).
 for (const phase of ["authenticating", "twofa", "api"]) {
-  Deno.test(`a crash in phase ${phase}: relaunch after the 5 s backoff, full login, READY`, async () => {
+  Deno.test(`a crash in phase ${phase}: relaunch after the backoff, full login, READY`, async () => {
     await withScenario(
-      { scenario: { faults: { crash: { phase, exitCode: 1 } } } },
+      {
+        env: { PILOT_CRASH_BACKOFF_INITIAL: String(CRASH_BACKOFF_S) },
+        scenario: { faults: { crash: { phase, exitCode: 1 } } },
+      },
       async (run) => {
         await run.event((e) => e.event === "sim-start", "first JVM");
         await nextJvmScenario(run, (sc) => delete sc.faults.crash);
@@ -209,7 +215,10 @@ for (const phase of ["authenticating", "twofa", "api"]) {
         const crashed = find(jvms[0], "exit", { cause: "crash", phase });
         assert.ok(crashed, `the first JVM crashed in ${phase}`);
         const relaunched = find(jvms[1], "sim-start")!;
-        assert.ok(relaunched.ts - crashed.ts >= 5_000, "the first backoff (5 s) was honoured");
+        assert.ok(
+          relaunched.ts - crashed.ts >= CRASH_BACKOFF_S * 1000,
+          `the first backoff (PILOT_CRASH_BACKOFF_INITIAL=${CRASH_BACKOFF_S} s) was honoured`,
+        );
         assert.equal(find(jvms[1], "sim-start")?.restart, false, "no token after a crash");
         assert.equal(find(jvms[1], "twofa-result")?.ok, true, "2FA again in the new JVM");
         assert.ok(find(jvms[1], "api-client"), "READY from a handshake on the new JVM");
@@ -221,6 +230,7 @@ for (const phase of ["authenticating", "twofa", "api"]) {
 Deno.test("a crash while READY: ready file removed, relaunch after backoff, READY again", async () => {
   // The crash fires when Gateway enters its auto-restart phase, before the token is written.
   await withScenario({
+    env: { PILOT_CRASH_BACKOFF_INITIAL: String(CRASH_BACKOFF_S) },
     scenario: {
       faults: { autoRestartAfterMs: 1000, crash: { phase: "auto-restart", exitCode: 1 } },
     },

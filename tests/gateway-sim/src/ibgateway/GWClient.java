@@ -8,8 +8,10 @@ import ibgateway.sim.Driver;
 import ibgateway.sim.EventLog;
 import ibgateway.sim.Flow;
 import ibgateway.sim.LauncherLog;
+import ibgateway.sim.Rec;
 import ibgateway.sim.Scenario;
 import ibgateway.sim.Settings;
+import ibgateway.sim.SimClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -60,9 +62,11 @@ public final class GWClient {
             System.exit(2);
             return;
         }
+        SimClock.configure(sc);
         String events = setting("sim.events", "IBG_SIM_EVENTS");
         Path eventsPath = events != null ? Path.of(events) : settingsDir.resolve("sim-events.jsonl");
         EventLog.open(eventsPath, sc.secrets(), sc.str("twofa.secret", null));
+        Rec.mouse();
         LauncherLog.open(settingsDir);
         String restart = System.getProperty("restart");
         if (restart != null && restart.isEmpty()) restart = null;

@@ -249,10 +249,12 @@ public final class Driver extends Thread {
             if (mode.equals("none") || !onEdt(field::getText).isEmpty()) return;
             if (twofaAnswers >= sc.num("drive.maxTwofaAnswers", 3) || System.currentTimeMillis() - lastAnswer < 200) return;
             long now = System.currentTimeMillis();
+            // Codes follow the sim's clock (the one the dialog checks them against).
+            long clock = SimClock.now();
             // Never submit a code in the last 1.5 s of its window: it could be stale on arrival.
-            if (mode.equals("auto") && 30000 - now % 30000 < 1500) return;
+            if (mode.equals("auto") && 30000 - Math.floorMod(clock, 30000L) < 1500) return;
             String secret = opt("secret", sc.str("twofa.secret", ""));
-            long step = Totp.step(now);
+            long step = Totp.step(clock);
             String code = Totp.code(secret, mode.equals("stale") ? step - 2 : step);
             if (code == null) return;
             if (mode.equals("wrong")) code = String.format("%06d", (Integer.parseInt(code) + 500000) % 1000000);

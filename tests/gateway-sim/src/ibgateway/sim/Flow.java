@@ -122,11 +122,16 @@ public final class Flow implements MainWindow.Actions {
         Ui.edt(() -> main = new MainWindow(this, tws ? new TwsMenus(this, mosaic) : null));
         Ui.sleep(sc.delay("startMs"));
         if (restartDir != null) {
+            // The JVM an auto-restart started does not restart again in the minute it began.
+            LocalTime now = SimClock.localTime();
+            lastAutoMinute = now.getHour() + ":" + now.getMinute();
             worker.submit(this::resume);
         } else {
             showLogin();
         }
-        timers.scheduleAtFixedRate(this::checkAutoTime, 15, 15, TimeUnit.SECONDS);
+        // Gateway looks at the Lock and Exit time every 15 s; tests may look more often.
+        long autoCheckMs = Math.max(50, sc.num("lockAndExit.checkMs", 15_000));
+        timers.scheduleAtFixedRate(this::checkAutoTime, autoCheckMs, autoCheckMs, TimeUnit.MILLISECONDS);
     }
 
     private void showLogin() {
@@ -401,7 +406,7 @@ public final class Flow implements MainWindow.Actions {
 
     private long matchStep(String text) {
         String secret = sc.str("twofa.secret", "");
-        long now = Totp.step(System.currentTimeMillis());
+        long now = Totp.step(SimClock.now());
         String t = text.trim();
         for (long step = now; step >= now - (sc.bool("twofa.acceptPreviousStep") ? 1 : 0); step--) {
             if (step <= lastAcceptedStep) continue; // a code is accepted once, like IBKR's server
@@ -488,7 +493,7 @@ public final class Flow implements MainWindow.Actions {
                         return null;
                     }
                     String secret = sc.str("twofa.secret", "");
-                    long now = Totp.step(System.currentTimeMillis());
+                    long now = Totp.step(SimClock.now());
                     boolean stale = false;
                     for (long k = now - 3; k <= now; k++) if (code.trim().equals(Totp.code(secret, k))) stale = true;
                     EventLog.emit("twofa-result", "ok", false, "method", "totp", "reason", stale ? "stale" : "wrong", "length", code.length());
@@ -633,7 +638,7 @@ public final class Flow implements MainWindow.Actions {
         api.listen(effectivePort());
     }
 
-    /** Lock and Exit at the configured time (checked every 15 s). */
+    /** Lock and Exit at the configured time (checked every lockAndExit.checkMs, 15 s by default). */
     private void checkAutoTime() {
         if (!loggedIn || exiting || user == null) return;
         Properties p = configValues();
@@ -642,7 +647,7 @@ public final class Flow implements MainWindow.Actions {
         try {
             int h = Integer.parseInt(hm[0].trim()) % 12 + ("PM".equals(p.getProperty("autoAmPm")) ? 12 : 0);
             int m = Integer.parseInt(hm[1].trim());
-            LocalTime now = LocalTime.now();
+            LocalTime now = SimClock.localTime();
             String key = now.getHour() + ":" + now.getMinute();
             if (now.getHour() == h && now.getMinute() == m && !key.equals(lastAutoMinute)) {
                 lastAutoMinute = key;

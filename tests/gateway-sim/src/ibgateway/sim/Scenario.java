@@ -30,7 +30,8 @@ public final class Scenario {
         "             \"passwordExpiry\": null, \"disclaimers\": [\"paper-warning\"], \"edtFreeze\": null,",
         "             \"crash\": null, \"laterDialogs\": [], \"slowApiPortMs\": 0,",
         "             \"restartTokenRejected\": false, \"autoRestartAfterMs\": null},",
-        "  \"lockAndExit\": {\"mode\": \"logoff\", \"time\": \"11:45\", \"ampm\": \"PM\"},",
+        "  \"lockAndExit\": {\"mode\": \"logoff\", \"time\": \"11:45\", \"ampm\": \"PM\", \"checkMs\": 15000},",
+        "  \"clock\": {\"offsetMs\": 0, \"file\": null},",
         "  \"api\": {\"maxServerVersion\": 178, \"nextValidId\": 1, \"maxClients\": 32},",
         "  \"drive\": null",
         "}");

@@ -26,13 +26,12 @@ import {
 import { log } from "../log.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import { atkBridgeJavaOptions } from "../ui/atspi/bridge.ts";
-import { openAtspiPort } from "../ui/atspi/port.ts";
 import { selectUiPort } from "../ui/select.ts";
 import { dirname } from "node:path";
 import type { UiPort } from "../ui/port.ts";
-import { crossedWeeklyReset } from "./clock.ts";
-import type { GatewayHost } from "./shell.ts";
-import type { Mode } from "./types.ts";
+import { crossedWeeklyReset } from "../session/clock.ts";
+import type { GatewayHost } from "../session/shell.ts";
+import type { Mode } from "../session/types.ts";
 
 /** Inputs of {@link createGatewayHost}. */
 export interface HostOptions {
@@ -167,7 +166,11 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
         agent: () => connectAgent(socket, { helloDeadlineMs: deadline }),
         // AT-SPI sees Gateway only when its JVM loaded the bridge, i.e. with UI_DRIVER=atspi.
         atspi: driver === "atspi"
-          ? () => openAtspiPort({ pid: p?.pid, appDeadlineMs: deadline })
+          ? async () => {
+            // Loaded only when chosen: dbus-next alone costs ~28 MB of memory (docs/atspi.md).
+            const { openAtspiPort } = await import("../ui/atspi/port.ts");
+            return openAtspiPort({ pid: p?.pid, appDeadlineMs: deadline });
+          }
           : undefined,
       });
       // A JVM that dies while we wait is reported with its log, not as a silent timeout.
