@@ -45,6 +45,8 @@ export interface HostOptions {
   agentJar: string;
   /** The environment Gateway's JVM starts from (secrets are removed). */
   env: Record<string, string>;
+  /** Installed versions not to launch (rolled back: lib/installer/versions.ts). */
+  skipVersions?: () => readonly string[];
   /** Called with every line of the JVM's output (launcher.log style signals). */
   onOutput?: (line: string) => void;
   /** Clock, for the weekly token expiry. */
@@ -84,6 +86,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
         home: opts.env.HOME,
         product: config.GATEWAY_OR_TWS,
         majorVersion: config.TWS_MAJOR_VRSN,
+        skipVersions: opts.skipVersions?.(),
       });
       const java = findJava({
         programDir: install.programDir,
@@ -157,8 +160,8 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
 
     async connectUi(): Promise<UiPort> {
       const p = proc;
-      const deadline = (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000;
-      const driver = config.UI_DRIVER ?? "agent";
+      const deadline = (config.PILOT_AGENT_TIMEOUT) * 1000;
+      const driver = config.UI_DRIVER;
       const selection = selectUiPort(driver, {
         agent: () => connectAgent(socket, { helloDeadlineMs: deadline }),
         // AT-SPI sees Gateway only when its JVM loaded the bridge, i.e. with UI_DRIVER=atspi.
@@ -188,7 +191,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
       const r = await p.stop({
         closeGracefully: noSession ? undefined : closeGracefully,
         noSession,
-        graceMs: (config.PILOT_CLEAN_LOGOUT_TIMEOUT ?? 20) * 1000,
+        graceMs: (config.PILOT_CLEAN_LOGOUT_TIMEOUT) * 1000,
         reason: "shutdown",
       });
       return {

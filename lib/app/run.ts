@@ -29,6 +29,7 @@ import { apiPortFor } from "../config/ports.ts";
 import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../session/types.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
+import { VersionHealth, VersionWatch } from "../installer/versions.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -79,7 +80,7 @@ const STATE_NAMES: Record<SessionSnapshot["state"], string> = {
 export function screenAccess(config: Config, vncRunning: boolean): string | undefined {
   const ways: string[] = [];
   if (config.PILOT_CONSOLE && config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
-    const host = config.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1";
+    const host = config.CONTROLLER_HEALTH_SERVER_HOST;
     const shown = host === "0.0.0.0" || host === "::" ? "<this host>" : host;
     ways.push(
       `the console at http://${shown}:${config.CONTROLLER_HEALTH_SERVER_PORT}/console/` +
@@ -87,7 +88,7 @@ export function screenAccess(config: Config, vncRunning: boolean): string | unde
     );
   }
   if (vncRunning && config.VNC_SERVER_PASSWORD !== undefined) {
-    ways.push(`a VNC client on port ${config.PILOT_VNC_PORT ?? 5900}`);
+    ways.push(`a VNC client on port ${config.PILOT_VNC_PORT}`);
   }
   return ways.length ? ways.join(", or ") : undefined;
 }
@@ -107,11 +108,9 @@ export async function runPilot(
   opts: { attach?: AttachRequest; rules?: DialogRuleSet } = {},
 ): Promise<number> {
   const logger = log("run");
-  const modes: Mode[] = config.TRADING_MODE === "both"
-    ? ["live", "paper"]
-    : [config.TRADING_MODE ?? "paper"];
+  const modes: Mode[] = config.TRADING_MODE === "both" ? ["live", "paper"] : [config.TRADING_MODE];
   const runtimeDir = await ensureRuntimeDir(
-    config.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot",
+    config.PILOT_RUNTIME_DIR,
     Deno.uid() ?? 0,
   );
   const agentJar = await writeAgentJar(runtimeDir);
@@ -177,6 +176,11 @@ export async function runPilot(
     const settingsDir = attach?.target.jvm.settingsDir ?? settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
     const reporter = new UnknownWindowReporter();
+    // PILOT_GATEWAY_INSTALL=upgrade: a new version that cannot start is rolled back (versions.ts).
+    const versions = !attach && config.PILOT_GATEWAY_INSTALL === "upgrade" &&
+        !config.TWS_MAJOR_VRSN && config.TWS_PATH
+      ? new VersionHealth(config.TWS_PATH)
+      : undefined;
     const evidence = new UnknownWindowEvidence({
       dir: join(settingsDir, EVIDENCE_DIR),
       mode,
@@ -205,7 +209,9 @@ export async function runPilot(
         runtimeDir,
         agentJar,
         env: jvmEnv,
+        skipVersions: versions && (() => versions.badVersions()),
       });
+    const versionWatch = versions && new VersionWatch(versions, mode);
     const shell: SessionShell = new SessionShell({
       mode,
       config,
@@ -220,6 +226,7 @@ export async function runPilot(
         launch: async () => {
           const r = await host.launch();
           observed.metrics?.jvmStarted(mode);
+          if (r.version) versionWatch?.launched(r.version, r.exited);
           r.exited.then((e) => {
             // A detach is not an exit: the attached Gateway keeps running.
             if ("detached" in e && e.detached) return;
@@ -252,6 +259,7 @@ export async function runPilot(
         if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
       },
     });
+    if (versionWatch) shell.onChange((snap) => versionWatch.phase(snap.state));
     return shell;
   });
 
