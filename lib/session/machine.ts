@@ -13,11 +13,15 @@
  */
 
 import {
+  CONFIRM,
   EXISTING_SESSION,
+  LOGIN,
   SECOND_FACTOR,
+  STARTING_APPLICATION,
   STUCK_CONNECTING_PATTERNS,
 } from "../dialogs/catalogue.ts";
 import type { Mode } from "../config/mod.ts";
+import { containsText } from "../dialogs/tree.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
@@ -54,6 +58,8 @@ export const LOGIN_STEP_FAILURES = 5;
 /** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (sources.md peers A4). */
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
+/** The step that watches a TWS login frame turn into the second-factor screen in place. */
+export const TWS_LOGIN_IN_PLACE = "tws-login-in-place";
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
 export const RESTART_DEADLINE_MS = 180_000;
 /**
@@ -343,7 +349,7 @@ export function loginOps(intent: Extract<Intent, { kind: "login-frame" }>, mode:
     op: "click-first",
     texts: intent.loginButtons.length
       ? intent.loginButtons
-      : [mode === "paper" ? "Paper Log In" : "Log In"],
+      : [mode === "paper" ? LOGIN.paperButton[0] : LOGIN.liveButton[0]],
   });
   return ops;
 }
@@ -358,6 +364,16 @@ function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "l
   cancel(ctx, "login-frame");
   go(ctx, "login", `login attempt ${ctx.s.loginAttempts} on "${w.title}"`);
   ctx.fx.push({ do: "ui", step: "login", windowId: w.id, ops: loginOps(intent, ctx.s.mode) });
+  if (w.rule === "tws-login") {
+    // TWS 1016+ turns its login frame into the second-factor screen in place (IBC polls for
+    // that): the frame is read again until it shows something else (or closes).
+    ctx.fx.push({
+      do: "await-change",
+      step: TWS_LOGIN_IN_PLACE,
+      windowId: w.id,
+      deadlineMs: ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000,
+    });
+  }
   // After Log In, Gateway either asks for a second factor or logs in; the API port proves it.
   timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
 }
@@ -609,7 +625,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
   if (s.phase === "stopped" || s.phase === "idle") return;
   if (s.phase === "stopping") {
     // Only the exit confirmation matters now; answering it releases IBKR's session slot.
-    if (intent.kind === "exit-confirm") click(ctx, w, intent.yes ?? "Yes", "exit-confirm");
+    if (intent.kind === "exit-confirm") click(ctx, w, intent.yes ?? CONFIRM[0], "exit-confirm");
     return;
   }
   switch (intent.kind) {
@@ -810,7 +826,7 @@ function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
     ctx.fx.push({ do: "probe" });
     return;
   }
-  if (/starting application/i.test(title)) {
+  if (containsText(title, STARTING_APPLICATION)) {
     onLoggedIn(ctx, "Gateway finished starting the application");
     return;
   }
@@ -1188,7 +1204,7 @@ export function step(
       onWindowClosed(ctx, event.windowId, event.title);
       break;
     case "ui-done":
-      if (!event.ok) {
+      if (!event.ok && event.step !== TWS_LOGIN_IN_PLACE) {
         ctx.fx.push({
           do: "log",
           level: "warning",
@@ -1227,7 +1243,9 @@ export function step(
         } else if (!event.ok) {
           failTwofa(
             ctx,
-            `Gateway's "Change security device" link could not be clicked (${event.error})`,
+            `Gateway's "${
+              SECOND_FACTOR.changeDevice[0]
+            }" link could not be clicked (${event.error})`,
             "choose the device by hand, or make the Mobile Authenticator app the account's only second factor",
           );
         }
@@ -1235,7 +1253,7 @@ export function step(
       if (event.step === "twofa-change-device-switch" && !event.ok && s.phase === "second-factor") {
         failTwofa(
           ctx,
-          'clicking "Change security device" did not show the device list',
+          `clicking "${SECOND_FACTOR.changeDevice[0]}" did not show the device list`,
           "choose the device by hand (VNC), then report the dialog with 'ibg-pilot inspect'",
         );
       }
