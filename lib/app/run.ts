@@ -28,6 +28,7 @@ import { lockAndExit, planSettings } from "../session/settings_plan.ts";
 import { apiPortFor } from "../config/ports.ts";
 import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../session/types.ts";
+import { DialogRuleSet } from "../session/dialog_rules.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -103,7 +104,7 @@ export interface AttachRequest {
 export async function runPilot(
   config: Config,
   env: Record<string, string>,
-  opts: { attach?: AttachRequest } = {},
+  opts: { attach?: AttachRequest; rules?: DialogRuleSet } = {},
 ): Promise<number> {
   const logger = log("run");
   const modes: Mode[] = config.TRADING_MODE === "both"
@@ -144,10 +145,19 @@ export async function runPilot(
     logger.info("{sig} received: logging out of Gateway cleanly", { sig });
     stopAll(sig);
   };
-  const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onSignal("SIGTERM")], [
-    "SIGINT",
-    onSignal("SIGINT"),
-  ]];
+  const rules = opts.rules ?? new DialogRuleSet(undefined);
+  // SIGHUP: the dialog rules file again; windows nothing handled yet are offered to the new rules.
+  const onHangup = () => {
+    logger.info("SIGHUP received: reloading PILOT_DIALOG_RULES");
+    void rules.reload().then((ok) => {
+      if (ok) { for (const s of shells) s.reclassify(); }
+    });
+  };
+  const handlers: [Deno.Signal, () => void][] = [
+    ["SIGTERM", onSignal("SIGTERM")],
+    ["SIGINT", onSignal("SIGINT")],
+    ["SIGHUP", onHangup],
+  ];
   for (const [sig, h] of handlers) Deno.addSignalListener(sig, h);
   // Xvfb when headless, and the API forwarders (lib/container): env gains our DISPLAY. An
   // attached Gateway already has its display and its user's network: none of that applies.
@@ -228,7 +238,7 @@ export async function runPilot(
         observed.metrics?.apiHandshake(mode, r.latencyMs / 1000, r.ok);
         return { ok: r.ok, serverVersion: r.serverVersion, error: r.error?.message };
       },
-      classify: makeClassifier(config, mode),
+      classify: makeClassifier(config, mode, rules),
       configure: (ui, mainWindowId) => applyPlan(ui, mainWindowId, plan, mode),
       scheduleRestart: (ui, mainWindowId, at) =>
         applyPlan(ui, mainWindowId, [lockAndExit("restart", at)], mode),

@@ -16,6 +16,7 @@ import { settingsDirFor } from "../app/host.ts";
 import { makeClassifier } from "../session/intent.ts";
 import { EVIDENCE_DIR, type EvidenceRecord, readEvidence } from "../session/unknown_windows.ts";
 import { suggestRulesYaml } from "../dialogs/suggest.ts";
+import { loadDialogRules } from "./run_cmd.ts";
 
 export const HELP =
   `Usage: ibg-pilot inspect [--mode live|paper] [--via agent|atspi] [--pid PID] [--json] [--all]
@@ -123,7 +124,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
   }
   const evidenceDir = join(settingsDirFor(c, mode), EVIDENCE_DIR);
   if (values["suggest-rule"]) {
-    const classify = makeClassifier(c, mode);
+    const classify = makeClassifier(c, mode, await loadDialogRules(c.PILOT_DIALOG_RULES));
     const froms = (await readEvidence(evidenceDir))
       .filter(({ record }) =>
         classify({ ...record.window, id: "", showing: true }, record.tree).intent.kind ===

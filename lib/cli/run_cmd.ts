@@ -14,6 +14,18 @@ import { installBeforeRun, InstallError } from "../installer/mod.ts";
 import { warmBeforeRun } from "../state/mod.ts";
 import { settingsDirFor } from "../app/host.ts";
 import { log } from "../log.ts";
+import { DialogRuleSet } from "../session/dialog_rules.ts";
+
+/** PILOT_DIALOG_RULES, checked before anything starts: every problem at once, exit 2. */
+export async function loadDialogRules(path: string | undefined): Promise<DialogRuleSet> {
+  const r = await DialogRuleSet.load(path);
+  if (r instanceof DialogRuleSet) return r;
+  throw new ExitError(
+    EXIT.USAGE,
+    `PILOT_DIALOG_RULES: ${r.problems.length} problem(s) in ${path}:\n  ` +
+      `${r.problems.join("\n  ")}\nSee docs/dialogs.md, "Your own rules". Nothing was started.`,
+  );
+}
 
 export const HELP = `Usage: ibg-pilot run [--set NAME=VALUE ...]
        ibg-pilot run --attach [PID] [--close-gateway] [--set NAME=VALUE ...]
@@ -113,6 +125,7 @@ export async function runCommand(args: string[]): Promise<number> {
       `cannot run here:\n  ${container.join("\n  ")}\nNothing was started.`,
     );
   }
+  const rules = await loadDialogRules(c.PILOT_DIALOG_RULES);
   // PILOT_GATEWAY_INSTALL (missing, upgrade) and GATEWAY_WARM_STATE: before anything starts
   // (docs/install.md, docs/warm-state.md).
   if (!attach) {
@@ -131,7 +144,7 @@ export async function runCommand(args: string[]): Promise<number> {
       );
     });
   }
-  return await runPilot(c, env, { attach }).catch((e) => {
+  return await runPilot(c, env, { attach, rules }).catch((e) => {
     // Xvfb or a forward port could not start: one clear line, not a stack trace.
     if (e instanceof ContainerError) throw new ExitError(EXIT.FAILURE, e.message);
     // --attach found no JVM to attach to (a wrong PID, no Gateway, several): bad input.

@@ -582,6 +582,12 @@ export const SCHEMA = {
     doc:
       "Private directory (0700) for the agent jar and sockets (the compiled binary may only use the default; see docs/permissions.md).",
   }),
+  PILOT_DIALOG_RULES: def({
+    type: t.path,
+    group: "Controller",
+    doc:
+      "YAML or JSON file of extra dialog rules (same rows as the built-in catalogue, docs/dialogs.md): tried after the safety rows, before the catch-alls; a rule may replace a built-in row by id. Checked at start (exit 2 on any problem); SIGHUP reloads it.",
+  }),
   LOG_LEVEL: def({
     type: t.oneOf("trace", "debug", "info", "warning", "error", "fatal"),
     default: "info",

@@ -114,6 +114,8 @@ export type Action =
    * the list is the disclaimer allowlist extended by that setting (see {@link disclaimerLabels}).
    */
   | { kind: "click"; buttons: readonly string[]; extendedBy?: "BYPASS_WARNING" }
+  /** Close the window the way its close box does (WINDOW_CLOSING): user rules only, so far. */
+  | { kind: "close" }
   /** Leave the window alone: touching it would do harm (why says what). */
   | { kind: "wait"; why: string; dump?: boolean }
   /** Watch the window: its opening (or closing, with `on: "close"`) is a signal. */
@@ -358,6 +360,27 @@ export function disclaimerLabels(bypassWarning: readonly string[]): DisclaimerLa
 
 // ---------------------------------------------------------------------------------------------
 // The catalogue
+
+/**
+ * Rows a user rule (PILOT_DIALOG_RULES, rules.ts) may never replace: they guard the login itself
+ * (the connecting modal whose OK cancels it, the login frame, the second factor, the main window).
+ */
+export const SAFETY_ROW_IDS: readonly string[] = [
+  "main-window",
+  "second-factor",
+  "passkey-window",
+  "passkey-authenticate",
+  "stuck-connecting",
+  "connecting-modal",
+  "login",
+];
+
+/**
+ * User rows that replace no built-in row are tried right after this row: after every row above
+ * it (the safety rows and the login flows' own windows), before the rows below it (notices,
+ * confirmations, disclaimers and the catch-alls).
+ */
+export const USER_ROWS_AFTER = "login";
 
 const STARTING_APPLICATION = "Starting application...";
 

@@ -5,7 +5,14 @@
  * from it, for the mode it runs.
  */
 
-import { classify, EXISTING_SESSION, LOGIN, type Match, TWS } from "../dialogs/mod.ts";
+import {
+  classify,
+  type DialogRule,
+  EXISTING_SESSION,
+  LOGIN,
+  type Match,
+  TWS,
+} from "../dialogs/mod.ts";
 import { firstButton, messages } from "../dialogs/tree.ts";
 import type { Config } from "../config/mod.ts";
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
@@ -24,6 +31,8 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
       return match.button
         ? { kind: "click", button: match.button }
         : { kind: "wait", why: "no listed button present" };
+    case "close":
+      return { kind: "close" };
     case "wait":
       return match.id === "connecting-modal" || match.id === "stuck-connecting"
         ? { kind: "connecting" }
@@ -147,14 +156,21 @@ function secondFactorIntent(match: Match, tree: ComponentNode): Intent {
   }
 }
 
-/** A classifier for the shell: catalogue row id and intent, for one mode and configuration. */
-export function makeClassifier(config: Config, mode: Mode) {
+/**
+ * A classifier for the shell: catalogue row id and intent, for one mode and configuration.
+ * `rules` (the user's rules composed in, SIGHUP-reloadable) is read at every call.
+ */
+export function makeClassifier(
+  config: Config,
+  mode: Mode,
+  rules?: { readonly catalogue: readonly DialogRule[] },
+) {
   const ctx = {
     bypassWarning: config.BYPASS_WARNING ?? [],
     settings: { ACCEPT_NON_BROKERAGE_WARNING: config.ACCEPT_NON_BROKERAGE_WARNING },
   };
   return (window: WindowInfo, tree: ComponentNode) => {
-    const match = classify(window, tree, ctx);
+    const match = classify(window, tree, { ...ctx, catalogue: rules?.catalogue });
     return { rule: match?.id ?? "unknown", intent: intentOf(match, tree, mode) };
   };
 }

@@ -692,6 +692,9 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
       return click(ctx, w, intent.button ?? EXISTING_SESSION.relogin[0], "relogin");
     case "click":
       return click(ctx, w, intent.button);
+    case "close":
+      ctx.fx.push({ do: "ui", step: w.rule, windowId: w.id, ops: [{ op: "close" }] });
+      return;
     case "login-failed": {
       const dismiss = intent.dismiss;
       if (intent.reason === "token-rejected" || s.resumed) {

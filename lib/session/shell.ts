@@ -485,6 +485,18 @@ export class SessionShell {
   }
 
   /**
+   * Offers again every open window that nothing handled (unknown, or left alone) to the
+   * classifier: the dialog rules changed (SIGHUP) and may know it now.
+   */
+  reclassify(): void {
+    for (const [id, window] of this.#windows) {
+      const last = this.#lastIntent.get(id);
+      const kind = last ? (JSON.parse(last) as SeenWindow["intent"]).kind : "unknown";
+      if (kind === "unknown" || kind === "wait") void this.#classifyAndDispatch(window);
+    }
+  }
+
+  /**
    * Reads a window and offers it to the machine. A window that closed while it was being read is
    * dropped: its close has already been dispatched, and offering it afterwards would leave the
    * machine holding a window that is gone (a connecting modal closed within one snapshot kept

@@ -53,6 +53,8 @@ export type Intent =
   | { kind: "existing-session"; continueButton?: string; giveWayButton?: string }
   | { kind: "relogin"; button?: string }
   | { kind: "click"; button: string }
+  /** Close the window (WINDOW_CLOSING), as a user rule says. */
+  | { kind: "close" }
   | {
     kind: "login-failed";
     reason: "bad-credentials" | "token-rejected" | "other";

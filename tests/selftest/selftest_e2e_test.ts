@@ -133,6 +133,15 @@ Deno.test("selftest: a renamed Log In button exits 1 naming the button", async (
   closedByItself(r.events);
 });
 
+Deno.test("selftest: a renamed title is found by the password field and reported", async () => {
+  const r = await selftestOn({ renames: { "IBKR Gateway": "IBKR Desktop" } });
+  assert.equal(r.code, 1, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /MISSING {2}title: none of "IBKR Gateway", "IBKR-Gateway"/);
+  assert.match(r.stderr, /missing: title$/m);
+  assert.match(r.stderr, /ok {7}paper Log In button: "Paper Log In"/);
+  closedByItself(r.events);
+});
+
 Deno.test("selftest: a Gateway that dies before its login frame is a failure that says so", async () => {
   const r = await selftestOn({ faults: { crash: { phase: "starting", exitCode: 3 } } });
   assert.equal(r.code, 1, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
