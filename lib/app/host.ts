@@ -157,8 +157,8 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
 
     async connectUi(): Promise<UiPort> {
       const p = proc;
-      const deadline = (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000;
-      const driver = config.UI_DRIVER ?? "agent";
+      const deadline = (config.PILOT_AGENT_TIMEOUT) * 1000;
+      const driver = config.UI_DRIVER;
       const selection = selectUiPort(driver, {
         agent: () => connectAgent(socket, { helloDeadlineMs: deadline }),
         // AT-SPI sees Gateway only when its JVM loaded the bridge, i.e. with UI_DRIVER=atspi.
@@ -188,7 +188,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
       const r = await p.stop({
         closeGracefully: noSession ? undefined : closeGracefully,
         noSession,
-        graceMs: (config.PILOT_CLEAN_LOGOUT_TIMEOUT ?? 20) * 1000,
+        graceMs: (config.PILOT_CLEAN_LOGOUT_TIMEOUT) * 1000,
         reason: "shutdown",
       });
       return {

@@ -79,7 +79,7 @@ const STATE_NAMES: Record<SessionSnapshot["state"], string> = {
 export function screenAccess(config: Config, vncRunning: boolean): string | undefined {
   const ways: string[] = [];
   if (config.PILOT_CONSOLE && config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
-    const host = config.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1";
+    const host = config.CONTROLLER_HEALTH_SERVER_HOST;
     const shown = host === "0.0.0.0" || host === "::" ? "<this host>" : host;
     ways.push(
       `the console at http://${shown}:${config.CONTROLLER_HEALTH_SERVER_PORT}/console/` +
@@ -87,7 +87,7 @@ export function screenAccess(config: Config, vncRunning: boolean): string | unde
     );
   }
   if (vncRunning && config.VNC_SERVER_PASSWORD !== undefined) {
-    ways.push(`a VNC client on port ${config.PILOT_VNC_PORT ?? 5900}`);
+    ways.push(`a VNC client on port ${config.PILOT_VNC_PORT}`);
   }
   return ways.length ? ways.join(", or ") : undefined;
 }
@@ -107,11 +107,9 @@ export async function runPilot(
   opts: { attach?: AttachRequest; rules?: DialogRuleSet } = {},
 ): Promise<number> {
   const logger = log("run");
-  const modes: Mode[] = config.TRADING_MODE === "both"
-    ? ["live", "paper"]
-    : [config.TRADING_MODE ?? "paper"];
+  const modes: Mode[] = config.TRADING_MODE === "both" ? ["live", "paper"] : [config.TRADING_MODE];
   const runtimeDir = await ensureRuntimeDir(
-    config.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot",
+    config.PILOT_RUNTIME_DIR,
     Deno.uid() ?? 0,
   );
   const agentJar = await writeAgentJar(runtimeDir);

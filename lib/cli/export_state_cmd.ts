@@ -38,9 +38,7 @@ export async function exportStateCommand(args: string[]): Promise<number> {
     throw usageError("export-state takes one folder: ibg-pilot export-state DIR");
   }
   const c = loadForCommand(settingOverrides(values)).values;
-  const modes = c.TRADING_MODE === "both"
-    ? ["live", "paper"] as const
-    : [c.TRADING_MODE ?? "paper"];
+  const modes = c.TRADING_MODE === "both" ? ["live", "paper"] as const : [c.TRADING_MODE];
   const out = await exportState(
     modes.map((mode) => ({ mode, settingsDir: settingsDirFor(c, mode) })),
     positionals[0],

@@ -140,7 +140,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     console.log(suggestRulesYaml(froms).trimEnd());
     return EXIT.OK;
   }
-  const socket = agentSocketPath(c.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot", mode);
+  const socket = agentSocketPath(c.PILOT_RUNTIME_DIR, mode);
   let client;
   try {
     client = await connectAgent(socket, { helloDeadlineMs: 3_000, subscribe: false });

@@ -111,9 +111,7 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   }
   const env = Deno.env.toObject();
-  const modes = c.TRADING_MODE === "both"
-    ? ["live", "paper"] as const
-    : [c.TRADING_MODE ?? "paper"];
+  const modes = c.TRADING_MODE === "both" ? ["live", "paper"] as const : [c.TRADING_MODE];
   // An attached Gateway has its own display and network: no container duties (attach_host.ts).
   const container = [
     ...(attach ? [] : planContainer(c, env, [...modes], (m) => apiPortFor(c, m)).problems),

@@ -42,6 +42,8 @@ export const GROUPS = [
 ] as const;
 export type Group = (typeof GROUPS)[number];
 
+function def<T>(d: SettingDef<T> & { default: NoInfer<T> }): SettingDef<T> & { default: T };
+function def<T>(d: SettingDef<T>): SettingDef<T>;
 function def<T>(d: SettingDef<T>): SettingDef<T> {
   return d;
 }
@@ -610,8 +612,18 @@ export type ValueOf<N extends SettingName> = ReturnType<(typeof SCHEMA)[N]["type
   { ok: true; value: infer T } | { ok: false } ? T
   : never;
 
-/** The effective configuration: every setting, undefined when unset and without default. */
-export type Config = { [N in SettingName]: ValueOf<N> | undefined };
+/** The settings that have a default: never undefined in a loaded configuration. */
+export type DefaultedName = {
+  [N in SettingName]: (typeof SCHEMA)[N] extends { default: unknown } ? N : never;
+}[SettingName];
+
+/**
+ * The effective configuration: a setting with a default always has a value; any other is
+ * undefined when unset.
+ */
+export type Config =
+  & { [N in DefaultedName]: ValueOf<N> }
+  & { [N in Exclude<SettingName, DefaultedName>]: ValueOf<N> | undefined };
 
 /** All setting names, in table order. */
 export const SETTING_NAMES = Object.keys(SCHEMA) as SettingName[];

@@ -34,7 +34,7 @@ export interface Console extends ConsoleRoutes {
 
 /** Builds the console (the health server serves its routes). */
 export function createConsole(opts: ConsoleOptions): Console {
-  const control = opts.config.PILOT_CONSOLE_CONTROL ?? false;
+  const control = opts.config.PILOT_CONSOLE_CONTROL;
   const sup = opts.vnc?.supervisor;
   const feed = new ConsoleFeed({
     status: () => opts.target.status(),

@@ -10,7 +10,7 @@
 
 import { join } from "node:path";
 import { GatewayError } from "./errors.ts";
-import { isDir, isFile, listDir, readTextOrUndefined } from "./fsutil.ts";
+import { isDir, isFile, listDir, readTextOrUndefined } from "../util/fsutil.ts";
 
 /** Which IBKR product to run. A TWS install contains Gateway and vice versa (sources.md IBC 4.3). */
 export type Product = "gateway" | "tws";

@@ -65,7 +65,7 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
   const config: Config = { ...opts.config, TRADING_MODE: mode, PILOT_API_FORWARD: "no" };
   const result: SelftestResult = { ok: false, checks: [], problems: [] };
   const runtimeDir = await ensureRuntimeDir(
-    config.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot",
+    config.PILOT_RUNTIME_DIR,
     Deno.uid() ?? 0,
   );
   const agentJar = await writeAgentJar(runtimeDir);

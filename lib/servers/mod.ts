@@ -53,7 +53,7 @@ export async function startServers(
       ? (await import("./metrics.ts")).metrics
       : undefined);
   const startedAt = opts.startedAt ?? performance.timeOrigin;
-  const mode = config.TRADING_MODE ?? "paper";
+  const mode = config.TRADING_MODE;
   m?.setStatusSource(() => target.status());
   const unsubscribe = m?.subscribeAlerts();
   const servers: Servers = {
@@ -69,12 +69,12 @@ export async function startServers(
     const { CommandServer } = await import("./command.ts");
     const command = new CommandServer({
       port: config.CONTROLLER_COMMAND_SERVER_PORT,
-      hostname: config.CONTROLLER_COMMAND_SERVER_HOST ?? "127.0.0.1",
+      hostname: config.CONTROLLER_COMMAND_SERVER_HOST,
       target,
       mode,
-      controlFrom: config.CONTROL_FROM ?? [],
+      controlFrom: config.CONTROL_FROM,
       authToken: config.CONTROLLER_COMMAND_SERVER_AUTH_TOKEN,
-      infoMessages: config.PILOT_COMMAND_SERVER_INFO ?? false,
+      infoMessages: config.PILOT_COMMAND_SERVER_INFO,
       prompt: config.PILOT_COMMAND_PROMPT,
       limits: opts.limits,
       startedAt,
@@ -101,7 +101,7 @@ export async function startServers(
     try {
       const { startHealthServer } = await import("./health.ts");
       servers.health = await startHealthServer({
-        hostname: config.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1",
+        hostname: config.CONTROLLER_HEALTH_SERVER_HOST,
         port: config.CONTROLLER_HEALTH_SERVER_PORT,
         target,
         metrics: m,

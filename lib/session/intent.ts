@@ -166,7 +166,7 @@ export function makeClassifier(
   rules?: { readonly catalogue: readonly DialogRule[] },
 ) {
   const ctx = {
-    bypassWarning: config.BYPASS_WARNING ?? [],
+    bypassWarning: config.BYPASS_WARNING,
     settings: { ACCEPT_NON_BROKERAGE_WARNING: config.ACCEPT_NON_BROKERAGE_WARNING },
   };
   return (window: WindowInfo, tree: ComponentNode) => {

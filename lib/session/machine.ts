@@ -66,8 +66,8 @@ export function crashBackoffMs(
 ): number {
   return backoffMs(
     crashes,
-    cfg.PILOT_CRASH_BACKOFF_INITIAL! * 1000,
-    cfg.PILOT_CRASH_BACKOFF_MAX! * 1000,
+    cfg.PILOT_CRASH_BACKOFF_INITIAL * 1000,
+    cfg.PILOT_CRASH_BACKOFF_MAX * 1000,
   );
 }
 
@@ -264,7 +264,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
     });
   }
   cancel(ctx, "login-progress");
-  if (streak >= cfg.PILOT_CCP_MAX_RELOGINS!) {
+  if (streak >= cfg.PILOT_CCP_MAX_RELOGINS) {
     const reason = `IBKR left ${streak} logins in a row unanswered`;
     if (!cfg.PILOT_CCP_COOLDOWN) {
       const remediation =
@@ -277,7 +277,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
       return halt(ctx, reason, remediation);
     }
     const cooldowns = ctx.s.ccp.cooldowns + 1;
-    if (cooldowns > cfg.PILOT_CRASH_MAX_RESTARTS!) {
+    if (cooldowns > cfg.PILOT_CRASH_MAX_RESTARTS) {
       ctx.fx.push({
         do: "alert",
         token: "ALERT_JVM_RESTART_EXHAUSTED",
@@ -294,7 +294,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
       do: "log",
       level: "warning",
       message: `${reason}: stopping Gateway for a ${Math.round(delayMs / 1000)} s cool-down ` +
-        `(${cooldowns} of ${cfg.PILOT_CRASH_MAX_RESTARTS!})`,
+        `(${cooldowns} of ${cfg.PILOT_CRASH_MAX_RESTARTS})`,
     });
     // The JVM goes first: a live Gateway keeps retrying and re-arms IBKR's limiter.
     requestStop(ctx, reason, "relaunch", delayMs);
@@ -302,8 +302,8 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
   }
   const wait = backoffMs(
     streak,
-    cfg.PILOT_CCP_BACKOFF_INITIAL! * 1000,
-    cfg.PILOT_CCP_BACKOFF_MAX! * 1000,
+    cfg.PILOT_CCP_BACKOFF_INITIAL * 1000,
+    cfg.PILOT_CCP_BACKOFF_MAX * 1000,
   );
   go(
     ctx,
@@ -318,7 +318,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
 function startProbing(ctx: Ctx, cause: string) {
   go(ctx, "post-login", cause);
   cancel(ctx, "login-progress", "twofa", "twofa-exit");
-  timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+  timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
   ctx.fx.push({ do: "probe" });
 }
 
@@ -359,7 +359,7 @@ function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "l
   go(ctx, "login", `login attempt ${ctx.s.loginAttempts} on "${w.title}"`);
   ctx.fx.push({ do: "ui", step: "login", windowId: w.id, ops: loginOps(intent, ctx.s.mode) });
   // After Log In, Gateway either asks for a second factor or logs in; the API port proves it.
-  timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+  timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
 }
 
 function click(ctx: Ctx, w: SeenWindow, button: string, step = w.rule) {
@@ -436,7 +436,7 @@ function onSecondFactor(
           ctx,
           "Gateway asks for a second-factor code and TWOFACTOR_CODE is not set: enter it by hand",
         );
-        timer(ctx, "twofa", cfg.TWOFA_TIMEOUT! * 1000);
+        timer(ctx, "twofa", cfg.TWOFA_TIMEOUT * 1000);
         return;
       }
       if (ctx.s.twofa.codeTries >= 2) {
@@ -476,7 +476,7 @@ function onSecondFactor(
         return;
       }
       info(ctx, "waiting for the IB Key push notification to be approved on the phone");
-      timer(ctx, "twofa", cfg.TWOFA_TIMEOUT! * 1000);
+      timer(ctx, "twofa", cfg.TWOFA_TIMEOUT * 1000);
       return;
     }
     default:
@@ -580,7 +580,7 @@ function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
     );
   }
   const crashes = ctx.s.crashes + 1;
-  const then = crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit";
+  const then = crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS ? "relaunch" : "exit";
   // The exit code says how the run ends: 1 only when this failure ends it.
   ctx.s = { ...ctx.s, crashes, exitCode: then === "exit" ? 1 : ctx.s.exitCode };
   requestStop(ctx, reason, then);
@@ -685,7 +685,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
           twofa: { ...ctx.s.twofa, switched: false, windowId: undefined },
         };
         go(ctx, "login", "Re-login is required after the 2FA device switch: logging in again");
-        timer(ctx, "login-progress", cfg.PILOT_API_READY_TIMEOUT! * 1000);
+        timer(ctx, "login-progress", cfg.PILOT_API_READY_TIMEOUT * 1000);
       } else {
         info(ctx, "Re-login is required: clicking Re-login");
       }
@@ -804,9 +804,9 @@ function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
     ctx.s = { ...ctx.s, twofa: { ...s.twofa, windowId: undefined, answered: true } };
     cancel(ctx, "twofa");
     // IBC: after 2FA is answered, login must complete within the exit interval.
-    timer(ctx, "twofa-exit", ctx.cfg.TWOFA_EXIT_INTERVAL! * 1000);
+    timer(ctx, "twofa-exit", ctx.cfg.TWOFA_EXIT_INTERVAL * 1000);
     go(ctx, "post-login", "second factor answered");
-    timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+    timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
     ctx.fx.push({ do: "probe" });
     return;
   }
@@ -853,7 +853,7 @@ function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
       }
       return becomeReady(ctx, `API answered the handshake (server version ${e.serverVersion})`);
     }
-    if (s.phase === "ready") timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
+    if (s.phase === "ready") timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL * 1000);
     return;
   }
   ctx.s = { ...ctx.s, lastProbeOk: false, probeFailures: s.probeFailures + 1 };
@@ -926,7 +926,7 @@ function becomeReady(ctx: Ctx, cause: string) {
     twofa: { ...ctx.s.twofa, switched: false },
   };
   ctx.fx.push({ do: "ready-file", present: true });
-  timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
+  timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL * 1000);
 }
 
 function onTimer(ctx: Ctx, name: TimerName) {
@@ -1091,7 +1091,7 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
     level: "error",
     message: `Gateway's JVM exited unexpectedly (code ${e.code}${e.signal ? `, ${e.signal}` : ""})`,
   });
-  if (crashes > ctx.cfg.PILOT_CRASH_MAX_RESTARTS!) {
+  if (crashes > ctx.cfg.PILOT_CRASH_MAX_RESTARTS) {
     ctx.fx.push({
       do: "alert",
       token: "ALERT_JVM_RESTART_EXHAUSTED",
@@ -1135,7 +1135,7 @@ export function step(
         `JVM ${event.pid} started${event.resumed ? " (resuming with the restart token)" : ""}`,
       );
       ctx.fx.push({ do: "connect-agent" });
-      timer(ctx, "agent", cfg.PILOT_AGENT_TIMEOUT! * 1000);
+      timer(ctx, "agent", cfg.PILOT_AGENT_TIMEOUT * 1000);
       break;
     case "jvm-start-failed": {
       ctx.s = { ...ctx.s, crashes: s.crashes + 1 };
@@ -1144,7 +1144,7 @@ export function step(
         level: "error",
         message: `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`,
       });
-      if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS! || cfg.attached) {
+      if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS || cfg.attached) {
         ctx.s = { ...ctx.s, exitCode: 1 };
         go(ctx, "stopped", "Gateway could not be started");
         ctx.fx.push({ do: "exit", code: 1 });
@@ -1165,7 +1165,7 @@ export function step(
         startProbing(ctx, "agent connected; Gateway resumes its session by itself");
       } else {
         go(ctx, "login", "agent connected; waiting for the login window");
-        timer(ctx, "login-frame", cfg.PILOT_LOGIN_FRAME_TIMEOUT! * 1000);
+        timer(ctx, "login-frame", cfg.PILOT_LOGIN_FRAME_TIMEOUT * 1000);
         // Attached: Gateway may be logged in already; the handshake says so (READY, no clicks).
         if (cfg.attached) ctx.fx.push({ do: "probe" });
       }
@@ -1292,7 +1292,7 @@ export function step(
       }
       // Settings may have moved the API port: prove readiness again on the new one.
       go(ctx, "post-login", "settings applied; proving the API again");
-      timer(ctx, "api-deadline", cfg.PILOT_API_READY_TIMEOUT! * 1000);
+      timer(ctx, "api-deadline", cfg.PILOT_API_READY_TIMEOUT * 1000);
       ctx.fx.push({ do: "probe" });
       break;
     case "probe":

@@ -651,7 +651,7 @@ export class SessionShell {
         error: "no UI channel or no TOTP secret",
       });
     }
-    const margin = this.#deps.config.PILOT_TOTP_MARGIN_SECONDS ?? 3;
+    const margin = this.#deps.config.PILOT_TOTP_MARGIN_SECONDS;
     try {
       // The fresh-code rule: wait for the next window rather than send a code about to expire.
       for (;;) {
