@@ -45,6 +45,8 @@ export interface HostOptions {
   agentJar: string;
   /** The environment Gateway's JVM starts from (secrets are removed). */
   env: Record<string, string>;
+  /** Installed versions not to launch (rolled back: lib/installer/versions.ts). */
+  skipVersions?: () => readonly string[];
   /** Called with every line of the JVM's output (launcher.log style signals). */
   onOutput?: (line: string) => void;
   /** Clock, for the weekly token expiry. */
@@ -84,6 +86,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
         home: opts.env.HOME,
         product: config.GATEWAY_OR_TWS,
         majorVersion: config.TWS_MAJOR_VRSN,
+        skipVersions: opts.skipVersions?.(),
       });
       const java = findJava({
         programDir: install.programDir,

@@ -29,6 +29,7 @@ import { apiPortFor } from "../config/ports.ts";
 import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../session/types.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
+import { VersionHealth, VersionWatch } from "../installer/versions.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -175,6 +176,11 @@ export async function runPilot(
     const settingsDir = attach?.target.jvm.settingsDir ?? settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
     const reporter = new UnknownWindowReporter();
+    // PILOT_GATEWAY_INSTALL=upgrade: a new version that cannot start is rolled back (versions.ts).
+    const versions = !attach && config.PILOT_GATEWAY_INSTALL === "upgrade" &&
+        !config.TWS_MAJOR_VRSN && config.TWS_PATH
+      ? new VersionHealth(config.TWS_PATH)
+      : undefined;
     const evidence = new UnknownWindowEvidence({
       dir: join(settingsDir, EVIDENCE_DIR),
       mode,
@@ -203,7 +209,9 @@ export async function runPilot(
         runtimeDir,
         agentJar,
         env: jvmEnv,
+        skipVersions: versions && (() => versions.badVersions()),
       });
+    const versionWatch = versions && new VersionWatch(versions, mode);
     const shell: SessionShell = new SessionShell({
       mode,
       config,
@@ -218,6 +226,7 @@ export async function runPilot(
         launch: async () => {
           const r = await host.launch();
           observed.metrics?.jvmStarted(mode);
+          if (r.version) versionWatch?.launched(r.version, r.exited);
           r.exited.then((e) => {
             // A detach is not an exit: the attached Gateway keeps running.
             if ("detached" in e && e.detached) return;
@@ -250,6 +259,7 @@ export async function runPilot(
         if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
       },
     });
+    if (versionWatch) shell.onChange((snap) => versionWatch.phase(snap.state));
     return shell;
   });
 

@@ -10,7 +10,14 @@ import { apiPortFor } from "../config/ports.ts";
 import { ContainerError, planContainer } from "../container/mod.ts";
 import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
-import { installBeforeRun, InstallError } from "../installer/mod.ts";
+import {
+  installBeforeRun,
+  InstallError,
+  installRequest,
+  startUpgrader,
+  VersionHealth,
+} from "../installer/mod.ts";
+import { maintenanceStatus } from "../session/clock.ts";
 import { warmBeforeRun } from "../state/mod.ts";
 import { settingsDirFor } from "../app/host.ts";
 import { log } from "../log.ts";
@@ -142,7 +149,20 @@ export async function runCommand(args: string[]): Promise<number> {
       );
     });
   }
-  return await runPilot(c, env, { attach, rules }).catch((e) => {
+  // PILOT_GATEWAY_INSTALL=upgrade: newer builds are installed in the background (upgrade.ts).
+  const window = c.PILOT_MAINTENANCE_WINDOW;
+  const upgrader = !attach && c.PILOT_GATEWAY_INSTALL === "upgrade"
+    ? startUpgrader({
+      request: installRequest(c),
+      health: new VersionHealth(c.TWS_PATH!),
+      intervalMs: (c.PILOT_GATEWAY_UPGRADE_INTERVAL ?? 21600) * 1000,
+      insideMaintenance: () =>
+        window
+          ? maintenanceStatus(Date.now(), { timeZone: "America/New_York", ...window }).inside
+          : false,
+    })
+    : undefined;
+  return await runPilot(c, env, { attach, rules }).finally(() => upgrader?.stop()).catch((e) => {
     // Xvfb or a forward port could not start: one clear line, not a stack trace.
     if (e instanceof ContainerError) throw new ExitError(EXIT.FAILURE, e.message);
     // --attach found no JVM to attach to (a wrong PID, no Gateway, several): bad input.

@@ -240,6 +240,13 @@ export const SCHEMA = {
     group: "Gateway install",
     doc: "A download that receives nothing for this long is stopped (nothing is installed).",
   }),
+  PILOT_GATEWAY_UPGRADE_INTERVAL: def({
+    type: t.int(1, 604800, "seconds"),
+    default: 21600,
+    group: "Gateway install",
+    doc:
+      "With PILOT_GATEWAY_INSTALL=upgrade, how often the channel is checked while Gateway runs; a newer build is installed in the background and runs from the next restart.",
+  }),
   GATEWAY_WARM_STATE: def({
     type: t.path,
     group: "Gateway install",

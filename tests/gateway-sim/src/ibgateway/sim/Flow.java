@@ -578,6 +578,14 @@ public final class Flow implements MainWindow.Actions {
         if (ar instanceof Double) {
             timers.schedule(() -> worker.submit(this::autoRestart), ((Double) ar).longValue(), TimeUnit.MILLISECONDS);
         }
+        // A test says when: the auto-restart path runs once the file exists (it is removed).
+        Object arf = sc.get("faults.autoRestartWhenFile");
+        if (arf instanceof String) {
+            Path trigger = Path.of((String) arf);
+            timers.scheduleWithFixedDelay(() -> {
+                if (trigger.toFile().delete()) worker.submit(this::autoRestart);
+            }, 100, 100, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void later(String kind) {
