@@ -431,6 +431,8 @@ export const CATALOGUE: readonly DialogRule[] = [
       // over the catch-all: recognised by its content.
       { anyText: [SECOND_FACTOR.selectDevice, SECOND_FACTOR.passkeyText] },
       { anyPattern: [/^Enter .+ code$/im], anyRole: ["text", "password"] },
+      // TWS 1016+: the login frame itself turns into the second-factor screen.
+      { titleEquals: TWS.loginTitles, anyText: [SECOND_FACTOR.titles[0]] },
     ],
     action: { kind: "flow", flow: "second-factor" },
     fact: "sources.md IBC 5 #18, 5.2; sources.md peers A4 (2FA dialog, prompt, selector, passkey)",

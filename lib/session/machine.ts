@@ -54,6 +54,8 @@ export const LOGIN_STEP_FAILURES = 5;
 /** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (sources.md peers A4). */
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
+/** The step that watches a TWS login frame turn into the second-factor screen in place. */
+export const TWS_LOGIN_IN_PLACE = "tws-login-in-place";
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
 export const RESTART_DEADLINE_MS = 180_000;
 /**
@@ -358,6 +360,16 @@ function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "l
   cancel(ctx, "login-frame");
   go(ctx, "login", `login attempt ${ctx.s.loginAttempts} on "${w.title}"`);
   ctx.fx.push({ do: "ui", step: "login", windowId: w.id, ops: loginOps(intent, ctx.s.mode) });
+  if (w.rule === "tws-login") {
+    // TWS 1016+ turns its login frame into the second-factor screen in place (IBC polls for
+    // that): the frame is read again until it shows something else (or closes).
+    ctx.fx.push({
+      do: "await-change",
+      step: TWS_LOGIN_IN_PLACE,
+      windowId: w.id,
+      deadlineMs: ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000,
+    });
+  }
   // After Log In, Gateway either asks for a second factor or logs in; the API port proves it.
   timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
 }
@@ -1188,7 +1200,7 @@ export function step(
       onWindowClosed(ctx, event.windowId, event.title);
       break;
     case "ui-done":
-      if (!event.ok) {
+      if (!event.ok && event.step !== TWS_LOGIN_IN_PLACE) {
         ctx.fx.push({
           do: "log",
           level: "warning",

@@ -92,13 +92,15 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
   });
 });
 
-Deno.test("TWS live (Mosaic menus), existing session continued: Live Trading, Log In, settings through File > Global Configuration...", async () => {
+Deno.test("TWS live (Mosaic menus): Live Trading, Log In, the login frame turned into the 2FA screen, existing session continued, settings through File > Global Configuration..., inspect", async () => {
   await withScenario({
     product: "tws",
     mode: "live",
     scenario: {
       twsLayout: "mosaic",
       initialTradingMode: "paper",
+      // TWS 1016+: the login frame turns into the 2FA screen in place.
+      twofa: { inPlace: true },
       faults: { existingSession: true },
     },
     env: { TWS_MASTER_CLIENT_ID: "11", READ_ONLY_API: "no" },
@@ -108,6 +110,8 @@ Deno.test("TWS live (Mosaic menus), existing session continued: Live Trading, Lo
     assert.ok(find(ev, "toggle", { toggle: "Live Trading", selected: true }));
     assert.ok(find(ev, "click", { button: "Log In" }));
     assert.ok(!find(ev, "click", { button: "Paper Log In" }), "never the paper button live");
+    assert.equal(find(ev, "field-set", { field: "2fa-code" })?.window, "Login", "2FA in place");
+    assert.ok(!find(ev, "window-shown", { title: "Second Factor Authentication" }));
     assert.ok(find(ev, "click", { button: "Continue Login" }), "existing session: primary");
     assert.equal(ev.filter(menu("File", "Global Configuration...")).length, 2);
     assert.ok(!ev.some(menu("Edit", "Global Configuration...")), "Mosaic has no Edit item");
