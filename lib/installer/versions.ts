@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { listInstalledVersions, productRoot } from "../gateway/install.ts";
-import { readTextOrUndefined } from "../gateway/fsutil.ts";
+import { readTextOrUndefined } from "../util/fsutil.ts";
 import { alert, log } from "../log.ts";
 
 /** Failures before a version is rolled back. */
