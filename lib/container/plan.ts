@@ -10,7 +10,7 @@
  */
 
 import type { Config, SettingName } from "../config/mod.ts";
-import type { Mode } from "../session/types.ts";
+import type { Mode } from "../config/mod.ts";
 import { SCREEN_PATTERN } from "./xvfb.ts";
 import { isLoopbackHost } from "../console/config.ts";
 
