@@ -120,4 +120,13 @@ Deno.test("VNC: on our own display only; loopback when only the console uses it;
     clash.problems.join("\n"),
     /PILOT_VNC_PORT=8080 is also CONTROLLER_HEALTH_SERVER_PORT/,
   );
+  const unreachable = plan({
+    VNC_SERVER_PASSWORD: "vncpass",
+    PILOT_VNC_HOST: "10.1.2.3",
+    PILOT_CONSOLE: "yes",
+  });
+  assert.match(
+    unreachable.problems.join("\n"),
+    /PILOT_VNC_HOST=10\.1\.2\.3 with PILOT_CONSOLE=yes/,
+  );
 });
