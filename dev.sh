@@ -15,6 +15,9 @@ APT_PACKAGES=(xvfb at-spi2-core libatk-wrapper-java libatk-wrapper-java-jni dbus
   python3-pyatspi oathtool x11-utils imagemagick openjdk-17-jdk-headless openjfx procps x11vnc
   chromium)
 
+# `./dev.sh packages`: the Debian packages above on one line (the GitHub CI workflow installs them).
+if [ "${1:-}" = "packages" ]; then echo "${APT_PACKAGES[*]}"; exit 0; fi
+
 find_deno() {
   if command -v deno >/dev/null 2>&1; then command -v deno; return; fi
   for d in ./.tools/node_modules/.bin/deno "$HOME/.deno/bin/deno"; do

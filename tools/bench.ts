@@ -6,9 +6,11 @@
  */
 
 import { buildJava } from "./build_java.ts";
+import { buildConsole } from "./build_console.ts";
 
 const wanted = Deno.args;
 await buildJava("agent");
+await buildConsole();
 await buildJava("sim");
 const dir = new URL("../tests/bench/", import.meta.url);
 const names = [...Deno.readDirSync(dir)]

@@ -15,6 +15,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { buildJava } from "./build_java.ts";
+import { buildConsole } from "./build_console.ts";
 
 const root = dirname(dirname(fromFileUrl(import.meta.url)));
 
@@ -136,6 +137,7 @@ export async function npmExcludes(): Promise<string[]> {
 export async function compile(targets: string[], output?: string): Promise<string[]> {
   if (output && targets.length !== 1) throw new Error("--output needs exactly one --target");
   await buildJava("agent");
+  await buildConsole();
   await run(["cache", join(root, "main.ts")], "deno cache");
   const exclude = await npmExcludes();
   const outputs: string[] = [];

@@ -3,12 +3,17 @@
  * starts Xvfb when there is no display, installs the simulator in a temporary directory, runs the
  * real `ibg-pilot run` under its permission set with a demo TOTP secret, prints the state
  * timeline and the health URL, and cleans everything up on Ctrl-C (or after --seconds N).
+ *
+ * With VNC_SERVER_PASSWORD (or _FILE) in the environment, ibg-pilot owns the display as in a
+ * container: it starts Xvfb and x11vnc itself, and the browser console is on; the demo prints
+ * where to point a VNC client and the console's address.
  */
 
 import { join } from "node:path";
 import { freePort } from "../tests/support/net.ts";
 import { parseArgs } from "node:util";
 import { buildJava } from "./build_java.ts";
+import { buildConsole } from "./build_console.ts";
 import { startXvfb, type Xvfb } from "../tests/support/xvfb.ts";
 import { installSimGateway } from "../tests/gateway-sim/install.ts";
 import { baseEnv } from "../tests/support/cli.ts";
@@ -24,11 +29,16 @@ const DEMO_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 console.log("building the agent and the simulator ...");
 await buildJava("agent");
+await buildConsole();
 await buildJava("sim");
 const dir = await Deno.makeTempDir({ prefix: "ibg-pilot-demo-" });
+const vncPassword = Deno.env.get("VNC_SERVER_PASSWORD");
+const vncPasswordFile = Deno.env.get("VNC_SERVER_PASSWORD_FILE");
+const withVnc = vncPassword !== undefined || vncPasswordFile !== undefined;
+const vncPort = Number(Deno.env.get("PILOT_VNC_PORT") ?? 5900);
 let xvfb: Xvfb | undefined;
-let display = Deno.env.get("DISPLAY");
-if (!display) {
+let display = withVnc ? undefined : Deno.env.get("DISPLAY");
+if (!display && !withVnc) {
   xvfb = await startXvfb();
   display = xvfb.display;
   console.log(`no display: started Xvfb on ${display} (pid ${xvfb.pid})`);
@@ -49,7 +59,17 @@ await Deno.writeTextFile(
   }),
 );
 const env = baseEnv({
-  DISPLAY: display,
+  ...(display ? { DISPLAY: display } : {}),
+  ...(vncPassword !== undefined ? { VNC_SERVER_PASSWORD: vncPassword } : {}),
+  ...(vncPasswordFile !== undefined ? { VNC_SERVER_PASSWORD_FILE: vncPasswordFile } : {}),
+  ...(withVnc
+    ? {
+      PILOT_VNC_PORT: String(vncPort),
+      PILOT_VNC_HOST: "127.0.0.1",
+      PILOT_CONSOLE: "yes",
+      PILOT_API_FORWARD: "no",
+    }
+    : {}),
   TWS_PATH: install.twsPath,
   TWS_SETTINGS_PATH: settingsDir,
   TWS_USERID: "demo",
@@ -65,6 +85,16 @@ const env = baseEnv({
 });
 console.log(`simulated Gateway ${install.version} installed in ${install.twsPath}`);
 console.log(`health:  curl -s http://127.0.0.1:${healthPort}/health   (metrics: /metrics)`);
+if (withVnc) {
+  console.log(
+    `VNC:     point a VNC client at 127.0.0.1:${vncPort} (password: VNC_SERVER_PASSWORD), ` +
+      `e.g. vncviewer 127.0.0.1::${vncPort}`,
+  );
+  console.log(
+    `console: http://127.0.0.1:${healthPort}/console/   (loopback: no token needed; ` +
+      `view only)`,
+  );
+}
 console.log("state timeline:");
 const started = Date.now();
 const pilot = startPilot(["run"], env, {

@@ -14,6 +14,7 @@
 
 import { join, relative } from "node:path";
 import { buildJava } from "./build_java.ts";
+import { buildConsole } from "./build_console.ts";
 
 const NEEDED: [cmd: string, pkg: string][] = [
   ["java", "openjdk-17-jdk-headless"],
@@ -153,6 +154,7 @@ if (missing.length) {
 }
 
 await buildJava("agent");
+await buildConsole();
 await buildJava("sim");
 
 const { jobs, files, passThrough } = parseArgs(Deno.args);

@@ -24,8 +24,8 @@ export function loadForCommand(overrides: Record<string, string>): LoadedConfig 
   }
   for (const s of secretValues(loaded.values)) addSecret(s);
   setupLogging({
-    level: loaded.values.LOG_LEVEL ?? "info",
-    format: loaded.values.LOG_FORMAT ?? "text",
+    level: loaded.values.LOG_LEVEL,
+    format: loaded.values.LOG_FORMAT,
   });
   for (const w of loaded.warnings) log("config").warn(w);
   return loaded;

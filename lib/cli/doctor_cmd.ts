@@ -5,8 +5,7 @@
  */
 
 import { agentSocketPath, ensureRuntimeDir, findInstall, findJava } from "../gateway/mod.ts";
-import { atspiDoctor } from "../ui/atspi/doctor.ts";
-import { apiPortFor } from "../session/ports.ts";
+import { apiPortFor } from "../config/ports.ts";
 import type { Mode } from "../session/types.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
@@ -47,7 +46,7 @@ function vncChecks(c: Config, env: Record<string, string>): Check[] {
   }
   const ownsDisplay = c.PILOT_XVFB === "yes" || (c.PILOT_XVFB !== "no" && isHeadless(env));
   const x11vnc = searchPath(env.PATH ?? "/usr/local/bin:/usr/bin:/bin", "x11vnc");
-  const port = c.PILOT_VNC_PORT ?? 5900;
+  const port = c.PILOT_VNC_PORT;
   if (!ownsDisplay) {
     checks.push({
       name: "vnc",
@@ -76,9 +75,7 @@ function vncChecks(c: Config, env: Record<string, string>): Check[] {
       name: "console",
       ok: problems.length === 0,
       detail: problems.join("; ") ||
-        `on http://${
-          c.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1"
-        }:${c.CONTROLLER_HEALTH_SERVER_PORT}/console/ (${
+        `on http://${c.CONTROLLER_HEALTH_SERVER_HOST}:${c.CONTROLLER_HEALTH_SERVER_PORT}/console/ (${
           c.PILOT_CONSOLE_CONTROL ? "control" : "view only"
         })`,
       fix: problems.length ? "see docs/console.md" : undefined,
@@ -115,7 +112,10 @@ export async function doctorCommand(args: string[]): Promise<number> {
     checks.push({
       name: "gateway install",
       ok: true,
-      detail: `${install.version} in ${install.programDir}`,
+      detail: `${install.product === "tws" ? "TWS" : "IB Gateway"} ${install.version} in ` +
+        `${install.programDir} (main class ${install.mainClass}${
+          install.foundAs !== install.product ? `, from the ${install.foundAs} directory` : ""
+        })`,
     });
     try {
       const java = findJava({
@@ -160,7 +160,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
       : "start Xvfb (for example: Xvfb :1 -screen 0 1024x768x24 &) and set DISPLAY=:1",
   });
   checks.push(...vncChecks(c, env));
-  const runtime = c.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot";
+  const runtime = c.PILOT_RUNTIME_DIR;
   try {
     await ensureRuntimeDir(runtime, Deno.uid() ?? 0);
     agentSocketPath(runtime, "paper");
@@ -173,7 +173,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
       fix: "use the default /tmp/ibg-pilot",
     });
   }
-  const modes: Mode[] = c.TRADING_MODE === "both" ? ["live", "paper"] : [c.TRADING_MODE ?? "paper"];
+  const modes: Mode[] = c.TRADING_MODE === "both" ? ["live", "paper"] : [c.TRADING_MODE];
   for (const m of modes) {
     const port = apiPortFor(c, m);
     const free = portFree(port);
@@ -189,6 +189,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
     });
   }
   if (c.UI_DRIVER !== "agent") {
+    const { atspiDoctor } = await import("../ui/atspi/doctor.ts");
     for (const r of await atspiDoctor({ env: (n) => env[n] })) {
       checks.push({ name: `a11y: ${r.name}`, ok: r.ok, detail: r.detail, fix: r.fix });
     }

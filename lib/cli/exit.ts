@@ -14,8 +14,6 @@ export const EXIT = {
   FAILURE: 1,
   /** Bad usage or configuration: nothing was started. */
   USAGE: 2,
-  /** The command exists but is not available yet in this build. */
-  UNAVAILABLE: 3,
   /** `send`: the command server answered "ERROR", or could not be reached. */
   NOT_OK: 4,
   /** Login did not complete after second factor (IBC's 1111, as its scripts see it). */

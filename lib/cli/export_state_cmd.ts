@@ -4,7 +4,7 @@ import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from ".
 import { loadForCommand } from "./context.ts";
 import { EXIT, usageError } from "./exit.ts";
 import { exportState } from "../state/mod.ts";
-import { settingsDirFor } from "../session/host.ts";
+import { settingsDirFor } from "../app/host.ts";
 
 export const HELP = `Usage: ibg-pilot export-state DIR [--set NAME=VALUE ...]
 
@@ -38,9 +38,7 @@ export async function exportStateCommand(args: string[]): Promise<number> {
     throw usageError("export-state takes one folder: ibg-pilot export-state DIR");
   }
   const c = loadForCommand(settingOverrides(values)).values;
-  const modes = c.TRADING_MODE === "both"
-    ? ["live", "paper"] as const
-    : [c.TRADING_MODE ?? "paper"];
+  const modes = c.TRADING_MODE === "both" ? ["live", "paper"] as const : [c.TRADING_MODE];
   const out = await exportState(
     modes.map((mode) => ({ mode, settingsDir: settingsDirFor(c, mode) })),
     positionals[0],

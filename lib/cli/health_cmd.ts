@@ -98,7 +98,7 @@ export async function healthCommand(args: string[]): Promise<number> {
         "Set it for 'ibg-pilot run' and here, or pass --port",
     );
   }
-  let host = values.host ?? cfg.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1";
+  let host = values.host ?? cfg.CONTROLLER_HEALTH_SERVER_HOST;
   if (host === "0.0.0.0") host = "127.0.0.1";
   if (host === "::" || host === "[::]") host = "::1";
   const hostPart = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;

@@ -6,17 +6,17 @@
  */
 
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
-import { inspectViaAtspi } from "../ui/atspi/inspect.ts";
 import { agentSocketPath } from "../gateway/mod.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { join } from "node:path";
-import { settingsDirFor } from "../session/host.ts";
+import { settingsDirFor } from "../app/host.ts";
 import { makeClassifier } from "../session/intent.ts";
 import { EVIDENCE_DIR, type EvidenceRecord, readEvidence } from "../session/unknown_windows.ts";
 import { suggestRulesYaml } from "../dialogs/suggest.ts";
+import { loadDialogRules } from "./run_cmd.ts";
 
 export const HELP =
   `Usage: ibg-pilot inspect [--mode live|paper] [--via agent|atspi] [--pid PID] [--json] [--all]
@@ -113,6 +113,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     if (pid !== undefined && !Number.isInteger(pid)) {
       throw new ExitError(EXIT.USAGE, `--pid must be a number`);
     }
+    const { inspectViaAtspi } = await import("../ui/atspi/inspect.ts");
     const seen = await inspectViaAtspi(pid);
     print(seen.windows, values.json);
     return EXIT.OK;
@@ -123,7 +124,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
   }
   const evidenceDir = join(settingsDirFor(c, mode), EVIDENCE_DIR);
   if (values["suggest-rule"]) {
-    const classify = makeClassifier(c, mode);
+    const classify = makeClassifier(c, mode, await loadDialogRules(c.PILOT_DIALOG_RULES));
     const froms = (await readEvidence(evidenceDir))
       .filter(({ record }) =>
         classify({ ...record.window, id: "", showing: true }, record.tree).intent.kind ===
@@ -139,7 +140,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     console.log(suggestRulesYaml(froms).trimEnd());
     return EXIT.OK;
   }
-  const socket = agentSocketPath(c.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot", mode);
+  const socket = agentSocketPath(c.PILOT_RUNTIME_DIR, mode);
   let client;
   try {
     client = await connectAgent(socket, { helloDeadlineMs: 3_000, subscribe: false });

@@ -3,51 +3,64 @@
  * module with its own `--help`; errors become one message on stderr and a documented exit code.
  */
 
-import { configCommand } from "./config_cmd.ts";
-import { doctorCommand } from "./doctor_cmd.ts";
-import { healthCommand } from "./health_cmd.ts";
-import { inspectCommand } from "./inspect_cmd.ts";
-import { installCommand } from "./install_cmd.ts";
-import { exportStateCommand } from "./export_state_cmd.ts";
-import { convertCommand } from "./convert_cmd.ts";
 import { closest } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
-import { runCommand } from "./run_cmd.ts";
-import { selftestCommand } from "./selftest_cmd.ts";
-import { sendCommand } from "./send_cmd.ts";
-import { PLANNED, stubCommand } from "./stubs.ts";
-import { totpCommand } from "./totp_cmd.ts";
-import { VERSION, versionCommand } from "./version.ts";
+import { VERSION } from "./version_info.ts";
 
 type Command = (args: string[]) => number | Promise<number>;
 
-/** Every subcommand: name -> [one-line description, implementation]. */
-export const COMMANDS: Record<string, [string, Command]> = {
-  run: ["launch Gateway with the agent, log in, keep it alive (default)", runCommand],
-  config: ["print the effective configuration, secrets redacted", configCommand],
-  totp: ["print the current TOTP code for the configured secret", totpCommand],
-  send: ["send a command to the IBC-compatible command server (replaces telnet/nc)", sendCommand],
-  health: ["exit 0 when the local health server says ready (Docker HEALTHCHECK)", healthCommand],
-  "convert-ibc": ["convert an IBC config.ini into ibg-pilot environment variables", convertCommand],
-  inspect: ["print the live window and component tree of a running Gateway", inspectCommand],
+/**
+ * Every subcommand: name -> [one-line description, its implementation]. Each module is imported
+ * only when its command runs (literal specifiers, so `deno compile` still embeds them): `version`
+ * does not pay for the controller, nor `send` for the AT-SPI client.
+ */
+export const COMMANDS: Record<string, [string, () => Promise<Command>]> = {
+  run: [
+    "launch Gateway with the agent, log in, keep it alive (default)",
+    async () => (await import("./run_cmd.ts")).runCommand,
+  ],
+  config: [
+    "print the effective configuration, secrets redacted",
+    async () => (await import("./config_cmd.ts")).configCommand,
+  ],
+  totp: [
+    "print the current TOTP code for the configured secret",
+    async () => (await import("./totp_cmd.ts")).totpCommand,
+  ],
+  send: [
+    "send a command to the IBC-compatible command server (replaces telnet/nc)",
+    async () => (await import("./send_cmd.ts")).sendCommand,
+  ],
+  health: [
+    "exit 0 when the local health server says ready (Docker HEALTHCHECK)",
+    async () => (await import("./health_cmd.ts")).healthCommand,
+  ],
+  "convert-ibc": [
+    "convert an IBC config.ini into ibg-pilot environment variables",
+    async () => (await import("./convert_cmd.ts")).convertCommand,
+  ],
+  inspect: [
+    "print the live window and component tree of a running Gateway",
+    async () => (await import("./inspect_cmd.ts")).inspectCommand,
+  ],
   doctor: [
     "check Java, the Gateway install, display, runtime dir, ports, a11y stack",
-    doctorCommand,
+    async () => (await import("./doctor_cmd.ts")).doctorCommand,
   ],
-  install: ["install IB Gateway from IBKR's stable or latest channel", installCommand],
+  install: [
+    "install IB Gateway from IBKR's stable or latest channel",
+    async () => (await import("./install_cmd.ts")).installCommand,
+  ],
   "export-state": [
     "copy Gateway's settings and autorestart token to a folder for GATEWAY_WARM_STATE",
-    exportStateCommand,
+    async () => (await import("./export_state_cmd.ts")).exportStateCommand,
   ],
   selftest: [
     "launch Gateway, check its login frame against the catalogue, close it (no account)",
-    selftestCommand,
+    async () => (await import("./selftest_cmd.ts")).selftestCommand,
   ],
-  version: ["print the version", versionCommand],
+  version: ["print the version", async () => (await import("./version.ts")).versionCommand],
 };
-for (const [name, what] of Object.entries(PLANNED)) {
-  if (!COMMANDS[name]) COMMANDS[name] = [what, (args) => stubCommand(name, args)];
-}
 
 /** The top-level help. */
 export function topHelp(): string {
@@ -63,7 +76,7 @@ ${lines.join("\n")}
 Configuration comes from environment variables (NAME_FILE for every secret); see
 docs/configuration.md. 'ibg-pilot COMMAND --help' describes each command.
 Exit codes: 0 ok, 1 failure (health: not ready), 2 usage or configuration error,
-3 not available, 4 not ok (send), 87 login not completed after 2FA. See docs/cli.md.`;
+4 not ok (send), 87 login not completed after 2FA. See docs/cli.md.`;
 }
 
 /** Runs ibg-pilot with `argv` (without the program name); resolves to the exit code. */
@@ -73,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(topHelp());
     return EXIT.OK;
   }
-  if (first === "--version" || first === "-V") return versionCommand([]);
+  if (first === "--version" || first === "-V") return (await COMMANDS.version[1]())([]);
   // No subcommand, or flags first: `run` is the default, like a container entrypoint.
   const [name, args] = first === undefined || first.startsWith("-") ? ["run", argv] : [first, rest];
   const entry = COMMANDS[name];
@@ -86,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
           `See: ibg-pilot --help`,
       );
     }
-    return await entry[1](args);
+    return await (await entry[1]())(args);
   } catch (e) {
     if (e instanceof ExitError) {
       console.error(`ibg-pilot: ${e.message}`);

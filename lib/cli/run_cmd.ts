@@ -5,15 +5,34 @@
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
-import { type AttachRequest, runPilot } from "../session/run.ts";
-import { apiPortFor } from "../session/ports.ts";
+import { type AttachRequest, runPilot } from "../app/mod.ts";
+import { apiPortFor } from "../config/ports.ts";
 import { ContainerError, planContainer } from "../container/mod.ts";
 import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
-import { installBeforeRun, InstallError } from "../installer/mod.ts";
+import {
+  installBeforeRun,
+  InstallError,
+  installRequest,
+  startUpgrader,
+  VersionHealth,
+} from "../installer/mod.ts";
+import { maintenanceStatus } from "../session/clock.ts";
 import { warmBeforeRun } from "../state/mod.ts";
-import { settingsDirFor } from "../session/host.ts";
+import { settingsDirFor } from "../app/host.ts";
 import { log } from "../log.ts";
+import { DialogRuleSet } from "../session/dialog_rules.ts";
+
+/** PILOT_DIALOG_RULES, checked before anything starts: every problem at once, exit 2. */
+export async function loadDialogRules(path: string | undefined): Promise<DialogRuleSet> {
+  const r = await DialogRuleSet.load(path);
+  if (r instanceof DialogRuleSet) return r;
+  throw new ExitError(
+    EXIT.USAGE,
+    `PILOT_DIALOG_RULES: ${r.problems.length} problem(s) in ${path}:\n  ` +
+      `${r.problems.join("\n  ")}\nSee docs/dialogs.md, "Your own rules". Nothing was started.`,
+  );
+}
 
 export const HELP = `Usage: ibg-pilot run [--set NAME=VALUE ...]
        ibg-pilot run --attach [PID] [--close-gateway] [--set NAME=VALUE ...]
@@ -99,9 +118,7 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   }
   const env = Deno.env.toObject();
-  const modes = c.TRADING_MODE === "both"
-    ? ["live", "paper"] as const
-    : [c.TRADING_MODE ?? "paper"];
+  const modes = c.TRADING_MODE === "both" ? ["live", "paper"] as const : [c.TRADING_MODE];
   // An attached Gateway has its own display and network: no container duties (attach_host.ts).
   const container = [
     ...(attach ? [] : planContainer(c, env, [...modes], (m) => apiPortFor(c, m)).problems),
@@ -113,6 +130,7 @@ export async function runCommand(args: string[]): Promise<number> {
       `cannot run here:\n  ${container.join("\n  ")}\nNothing was started.`,
     );
   }
+  const rules = await loadDialogRules(c.PILOT_DIALOG_RULES);
   // PILOT_GATEWAY_INSTALL (missing, upgrade) and GATEWAY_WARM_STATE: before anything starts
   // (docs/install.md, docs/warm-state.md).
   if (!attach) {
@@ -131,7 +149,20 @@ export async function runCommand(args: string[]): Promise<number> {
       );
     });
   }
-  return await runPilot(c, env, { attach }).catch((e) => {
+  // PILOT_GATEWAY_INSTALL=upgrade: newer builds are installed in the background (upgrade.ts).
+  const window = c.PILOT_MAINTENANCE_WINDOW;
+  const upgrader = !attach && c.PILOT_GATEWAY_INSTALL === "upgrade"
+    ? startUpgrader({
+      request: installRequest(c),
+      health: new VersionHealth(c.TWS_PATH!),
+      intervalMs: (c.PILOT_GATEWAY_UPGRADE_INTERVAL ?? 21600) * 1000,
+      insideMaintenance: () =>
+        window
+          ? maintenanceStatus(Date.now(), { timeZone: "America/New_York", ...window }).inside
+          : false,
+    })
+    : undefined;
+  return await runPilot(c, env, { attach, rules }).finally(() => upgrader?.stop()).catch((e) => {
     // Xvfb or a forward port could not start: one clear line, not a stack trace.
     if (e instanceof ContainerError) throw new ExitError(EXIT.FAILURE, e.message);
     // --attach found no JVM to attach to (a wrong PID, no Gateway, several): bad input.

@@ -81,7 +81,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   const timeoutS = timeoutSeconds(values.timeout, 30);
 
   const cfg = loadClientSettings(KEYS);
-  let host = values.host ?? cfg.CONTROLLER_COMMAND_SERVER_HOST ?? "127.0.0.1";
+  let host = values.host ?? cfg.CONTROLLER_COMMAND_SERVER_HOST;
   if (host === "0.0.0.0") host = "127.0.0.1";
   if (host === "::" || host === "[::]") host = "::1";
   const port = values.port !== undefined

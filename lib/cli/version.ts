@@ -1,10 +1,9 @@
 /** `ibg-pilot version`: the program's version and what it runs on. */
 
-import meta from "../../deno.json" with { type: "json" };
 import { COMMON_OPTIONS, parseFlags } from "./args.ts";
+import { VERSION } from "./version_info.ts";
 
-/** ibg-pilot's version, from deno.json. */
-export const VERSION: string = meta.version;
+export { VERSION };
 
 export const HELP = `Usage: ibg-pilot version [--json]
 

@@ -42,6 +42,8 @@ export const GROUPS = [
 ] as const;
 export type Group = (typeof GROUPS)[number];
 
+function def<T>(d: SettingDef<T> & { default: NoInfer<T> }): SettingDef<T> & { default: T };
+function def<T>(d: SettingDef<T>): SettingDef<T>;
 function def<T>(d: SettingDef<T>): SettingDef<T> {
   return d;
 }
@@ -237,6 +239,13 @@ export const SCHEMA = {
     default: 60,
     group: "Gateway install",
     doc: "A download that receives nothing for this long is stopped (nothing is installed).",
+  }),
+  PILOT_GATEWAY_UPGRADE_INTERVAL: def({
+    type: t.int(1, 604800, "seconds"),
+    default: 21600,
+    group: "Gateway install",
+    doc:
+      "With PILOT_GATEWAY_INSTALL=upgrade, how often the channel is checked while Gateway runs; a newer build is installed in the background and runs from the next restart.",
   }),
   GATEWAY_WARM_STATE: def({
     type: t.path,
@@ -582,6 +591,12 @@ export const SCHEMA = {
     doc:
       "Private directory (0700) for the agent jar and sockets (the compiled binary may only use the default; see docs/permissions.md).",
   }),
+  PILOT_DIALOG_RULES: def({
+    type: t.path,
+    group: "Controller",
+    doc:
+      "YAML or JSON file of extra dialog rules (same rows as the built-in catalogue, docs/dialogs.md): tried after the safety rows, before the catch-alls; a rule may replace a built-in row by id. Checked at start (exit 2 on any problem); SIGHUP reloads it.",
+  }),
   LOG_LEVEL: def({
     type: t.oneOf("trace", "debug", "info", "warning", "error", "fatal"),
     default: "info",
@@ -604,8 +619,18 @@ export type ValueOf<N extends SettingName> = ReturnType<(typeof SCHEMA)[N]["type
   { ok: true; value: infer T } | { ok: false } ? T
   : never;
 
-/** The effective configuration: every setting, undefined when unset and without default. */
-export type Config = { [N in SettingName]: ValueOf<N> | undefined };
+/** The settings that have a default: never undefined in a loaded configuration. */
+export type DefaultedName = {
+  [N in SettingName]: (typeof SCHEMA)[N] extends { default: unknown } ? N : never;
+}[SettingName];
+
+/**
+ * The effective configuration: a setting with a default always has a value; any other is
+ * undefined when unset.
+ */
+export type Config =
+  & { [N in DefaultedName]: ValueOf<N> }
+  & { [N in Exclude<SettingName, DefaultedName>]: ValueOf<N> | undefined };
 
 /** All setting names, in table order. */
 export const SETTING_NAMES = Object.keys(SCHEMA) as SettingName[];

@@ -22,7 +22,7 @@ export function consoleProblems(c: Config): string[] {
         "health server's port (for example CONTROLLER_HEALTH_SERVER_PORT=8080)",
     );
   }
-  const host = c.CONTROLLER_HEALTH_SERVER_HOST ?? "127.0.0.1";
+  const host = c.CONTROLLER_HEALTH_SERVER_HOST;
   if (!c.PILOT_CONSOLE_TOKEN && !isLoopbackHost(host)) {
     problems.push(
       `PILOT_CONSOLE=yes with CONTROLLER_HEALTH_SERVER_HOST=${host} needs PILOT_CONSOLE_TOKEN ` +

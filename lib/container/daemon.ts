@@ -8,7 +8,7 @@
  */
 
 import { allowedProgram } from "../gateway/programs.ts";
-import { settlesWithin, withDeadline } from "../gateway/deadline.ts";
+import { settlesWithin, withDeadline } from "../util/deadline.ts";
 import type { Logger } from "../log.ts";
 
 /** Lines of stderr kept for error messages. */

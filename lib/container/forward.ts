@@ -17,7 +17,7 @@
  * {@link ApiForwarder.close} (shutdown) ends everything.
  */
 
-import { settlesWithin } from "../gateway/deadline.ts";
+import { settlesWithin } from "../util/deadline.ts";
 import { alert, log } from "../log.ts";
 
 /** While the session is READY but the port cannot be bound, retry this often. */

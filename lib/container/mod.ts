@@ -140,7 +140,7 @@ export async function startContainer(
     const v = plan.vnc;
     const password = config.VNC_SERVER_PASSWORD ?? randomVncPassword();
     const runtimeDir = opts.runtimeDir ??
-      await ensureRuntimeDir(config.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot", Deno.uid() ?? 0);
+      await ensureRuntimeDir(config.PILOT_RUNTIME_DIR, Deno.uid() ?? 0);
     const display = xvfb.display;
     vnc = new VncSupervisor({
       display,

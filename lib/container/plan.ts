@@ -62,8 +62,8 @@ function planVnc(
     return undefined;
   }
   return {
-    port: config.PILOT_VNC_PORT ?? 5900,
-    host: password ? config.PILOT_VNC_HOST ?? "0.0.0.0" : "127.0.0.1",
+    port: config.PILOT_VNC_PORT,
+    host: password ? config.PILOT_VNC_HOST : "127.0.0.1",
     reason: password ? "VNC_SERVER_PASSWORD is set" : "PILOT_CONSOLE=yes (loopback only)",
   };
 }
@@ -84,7 +84,7 @@ export function pid1Advice(pid: number): string | undefined {
 
 /**
  * Plans the container support for `modes`. `apiPort` gives each mode's Gateway API port
- * (lib/session/ports.ts apiPortFor).
+ * (lib/config/ports.ts apiPortFor).
  */
 export function planContainer(
   config: Config,
@@ -95,9 +95,9 @@ export function planContainer(
 ): ContainerPlan {
   const problems: string[] = [];
   const headless = isHeadless(env);
-  const xvfbSetting = config.PILOT_XVFB ?? "auto";
+  const xvfbSetting = config.PILOT_XVFB;
   let xvfb: ContainerPlan["xvfb"];
-  const screen = config.PILOT_XVFB_SCREEN ?? "1280x1024x24";
+  const screen = config.PILOT_XVFB_SCREEN;
   if (xvfbSetting === "yes" || (xvfbSetting === "auto" && headless)) {
     xvfb = {
       screen,
@@ -116,10 +116,10 @@ export function planContainer(
     );
   }
 
-  const forwardSetting = config.PILOT_API_FORWARD ?? "auto";
+  const forwardSetting = config.PILOT_API_FORWARD;
   const forwards: ForwardPlan[] = [];
   if (forwardSetting === "yes" || (forwardSetting === "auto" && headless)) {
-    const listenHost = config.PILOT_API_FORWARD_HOST ?? "0.0.0.0";
+    const listenHost = config.PILOT_API_FORWARD_HOST;
     for (const mode of modes) {
       const portSetting: SettingName = mode === "live"
         ? "PILOT_API_FORWARD_PORT"

@@ -121,6 +121,9 @@ export class VncSupervisor {
     this.#stopping = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#current?.stop();
+    const vnc = this.#current;
+    if (!vnc) return;
+    await vnc.stop();
+    this.#log.info("x11vnc on display {display} ended", { display: this.#opts.display });
   }
 }

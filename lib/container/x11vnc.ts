@@ -11,7 +11,7 @@
 
 import { join } from "node:path";
 import { searchPath } from "../gateway/jre.ts";
-import { DeadlineError } from "../gateway/deadline.ts";
+import { DeadlineError } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { type DaemonExit, spawnDaemon } from "./daemon.ts";
 

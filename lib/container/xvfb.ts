@@ -12,7 +12,7 @@
  */
 
 import { searchPath } from "../gateway/jre.ts";
-import { DeadlineError } from "../gateway/deadline.ts";
+import { DeadlineError } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { type Daemon, type DaemonExit, spawnDaemon } from "./daemon.ts";
 

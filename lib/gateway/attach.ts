@@ -28,7 +28,7 @@ import { basename, resolve } from "node:path";
 import { log } from "../log.ts";
 import { allowedProgram } from "./programs.ts";
 import { GatewayError } from "./errors.ts";
-import { DeadlineError, pollUntil, withDeadline } from "./deadline.ts";
+import { DeadlineError, pollUntil, withDeadline } from "../util/deadline.ts";
 import { sendSignal } from "./signals.ts";
 import { MAIN_CLASS, type Product } from "./install.ts";
 

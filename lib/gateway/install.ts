@@ -10,7 +10,7 @@
 
 import { join } from "node:path";
 import { GatewayError } from "./errors.ts";
-import { isDir, isFile, listDir, readTextOrUndefined } from "./fsutil.ts";
+import { isDir, isFile, listDir, readTextOrUndefined } from "../util/fsutil.ts";
 
 /** Which IBKR product to run. A TWS install contains Gateway and vice versa (sources.md IBC 4.3). */
 export type Product = "gateway" | "tws";
@@ -31,6 +31,8 @@ export interface InstallOptions {
   product?: Product;
   /** TWS_MAJOR_VRSN: `1045` or `10.45.1j`; unset means the newest installed version. */
   majorVersion?: string;
+  /** Versions not to pick when `majorVersion` is unset (rolled back: lib/installer/versions.ts). */
+  skipVersions?: readonly string[];
 }
 
 /** A usable install, everything the command builder needs. */
@@ -143,9 +145,10 @@ export function matchVersion(
   twsPath: string,
   product: Product,
   wanted: string | undefined,
+  skip: readonly string[] = [],
 ): string | undefined {
   const installed = listInstalledVersions(twsPath, product);
-  if (wanted === undefined || wanted === "") return installed[0];
+  if (wanted === undefined || wanted === "") return installed.find((v) => !skip.includes(v));
   if (installed.includes(wanted)) return wanted;
   const compact = compactVersion(wanted);
   return installed.find((v) => compactVersion(v) === compact);
@@ -195,7 +198,7 @@ export function findInstall(opts: InstallOptions): GatewayInstall {
   }
 
   let foundAs: Product = product;
-  let version = matchVersion(twsPath, product, wanted);
+  let version = matchVersion(twsPath, product, wanted, opts.skipVersions);
   if (version === undefined) {
     const other = matchVersion(twsPath, OTHER[product], wanted);
     if (other !== undefined) {

@@ -11,7 +11,7 @@
 import { basename, delimiter, dirname, join } from "node:path";
 import { GatewayError } from "./errors.ts";
 import { compareVersions } from "./install.ts";
-import { isDir, isExecutable, listDir, readTextOrUndefined } from "./fsutil.ts";
+import { isDir, isExecutable, listDir, readTextOrUndefined } from "../util/fsutil.ts";
 
 /** Where the chosen `java` came from. */
 export type JreSource =

@@ -17,4 +17,3 @@ export * from "./attach.ts";
 export * from "./restart.ts";
 export * from "./launcher_log.ts";
 export { canReadProc, isAlive, processExists, sendSignal } from "./signals.ts";
-export { DeadlineError } from "./deadline.ts";

@@ -19,7 +19,7 @@
 import { alert, log } from "../log.ts";
 import { GatewayError, isGatewayError } from "./errors.ts";
 import type { JavaCommand } from "./command.ts";
-import { settlesWithin, withDeadline } from "./deadline.ts";
+import { settlesWithin, withDeadline } from "../util/deadline.ts";
 import { canReadProc, readProcStat, sendSignal } from "./signals.ts";
 import { allowedProgram, withoutLoaderVariables } from "./programs.ts";
 

@@ -16,7 +16,7 @@
  */
 
 import { dirname } from "node:path";
-import { isExecutable } from "./fsutil.ts";
+import { isExecutable } from "../util/fsutil.ts";
 import { searchPath } from "./jre.ts";
 
 /**

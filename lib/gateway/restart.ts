@@ -12,7 +12,7 @@
 
 import { join } from "node:path";
 import { log } from "../log.ts";
-import { listDir } from "./fsutil.ts";
+import { listDir } from "../util/fsutil.ts";
 
 const logger = log("gateway");
 

@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { log } from "../log.ts";
 import { GatewayError } from "./errors.ts";
-import { withDeadline } from "./deadline.ts";
+import { withDeadline } from "../util/deadline.ts";
 
 const logger = log("gateway");
 

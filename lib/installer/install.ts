@@ -9,7 +9,7 @@
 
 import { join } from "node:path";
 import { listInstalledVersions, productRoot } from "../gateway/install.ts";
-import { isDir, isFile, listDir } from "../gateway/fsutil.ts";
+import { isDir, isFile, listDir } from "../util/fsutil.ts";
 import { allowedProgram } from "../gateway/programs.ts";
 import { sendSignal } from "../gateway/signals.ts";
 import {

@@ -8,3 +8,5 @@ export * from "./errors.ts";
 export * from "./channel.ts";
 export * from "./install.ts";
 export * from "./policy.ts";
+export * from "./versions.ts";
+export * from "./upgrade.ts";

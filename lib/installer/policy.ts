@@ -21,13 +21,13 @@ export function installRequest(
   const pinned = config.PILOT_GATEWAY_INSTALLER_URL;
   return {
     twsPath: config.TWS_PATH!,
-    channel: flags.channel ?? config.PILOT_GATEWAY_CHANNEL ?? "stable",
+    channel: flags.channel ?? config.PILOT_GATEWAY_CHANNEL,
     // A pinned installer may take its version's name from TWS_MAJOR_VRSN; a channel has its own.
     version: flags.version ?? (pinned ? config.TWS_MAJOR_VRSN : undefined),
-    downloadUrl: config.PILOT_GATEWAY_DOWNLOAD_URL!,
+    downloadUrl: config.PILOT_GATEWAY_DOWNLOAD_URL,
     installerUrl: pinned,
     sha256: config.PILOT_GATEWAY_INSTALLER_SHA256,
-    stallMs: (config.PILOT_GATEWAY_DOWNLOAD_TIMEOUT ?? 60) * 1000,
+    stallMs: (config.PILOT_GATEWAY_DOWNLOAD_TIMEOUT) * 1000,
     progress: (label) =>
       progress({
         label,
@@ -45,7 +45,7 @@ export function installRequest(
  * newer channel build (a failure is a warning: the installed version keeps running).
  */
 export async function installBeforeRun(config: Config): Promise<InstallResult | undefined> {
-  const policy = config.PILOT_GATEWAY_INSTALL ?? "never";
+  const policy = config.PILOT_GATEWAY_INSTALL;
   if (policy === "never") return undefined;
   const installed = listInstalledVersions(config.TWS_PATH!, "gateway");
   if (policy === "missing" && installed.length > 0) return undefined;

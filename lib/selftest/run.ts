@@ -11,9 +11,10 @@ import type { Config } from "../config/mod.ts";
 import { type ContainerSupport, startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir } from "../gateway/mod.ts";
 import { log } from "../log.ts";
-import { createGatewayHost, settingsDirFor } from "../session/host.ts";
+import { createGatewayHost, settingsDirFor } from "../app/host.ts";
+import type { GatewayHost } from "../session/shell.ts";
 import { makeClassifier } from "../session/intent.ts";
-import { apiPortFor } from "../session/ports.ts";
+import { apiPortFor } from "../config/ports.ts";
 import type { Mode } from "../session/types.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
@@ -64,29 +65,28 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
   const config: Config = { ...opts.config, TRADING_MODE: mode, PILOT_API_FORWARD: "no" };
   const result: SelftestResult = { ok: false, checks: [], problems: [] };
   const runtimeDir = await ensureRuntimeDir(
-    config.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot",
+    config.PILOT_RUNTIME_DIR,
     Deno.uid() ?? 0,
   );
   const agentJar = await writeAgentJar(runtimeDir);
+  const classify = makeClassifier(config, mode);
   let container: ContainerSupport | undefined;
   let ui: UiPort | undefined;
-  const host = () =>
-    createGatewayHost({
-      mode,
-      config,
-      settingsDir: settingsDirFor(config, mode),
-      runtimeDir,
-      agentJar,
-      env: container!.env,
-    });
-  let gateway: ReturnType<typeof host> | undefined;
+  let gateway: GatewayHost | undefined;
   try {
     container = await startContainer(config, opts.env, {
       modes: [mode],
       apiPort: (m) => apiPortFor(config, m),
       onFailure: (reason) => result.problems.push(reason),
     });
-    gateway = host();
+    gateway = createGatewayHost({
+      mode,
+      config,
+      settingsDir: settingsDirFor(config, mode),
+      runtimeDir,
+      agentJar,
+      env: container.env,
+    });
     const started = Date.now();
     const launched = await gateway.launch();
     result.gatewayPid = launched.pid;
@@ -96,8 +96,12 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
     );
     ui = await gateway.connectUi();
     const frame = await waitForLoginFrame(ui, died, started + opts.deadlineMs);
-    if (typeof frame === "string") {
-      result.problems.push(frame);
+    if ("problem" in frame) {
+      result.problems.push(frame.problem);
+      // What did show is the evidence of a changed login frame: its trees, for whoever adapts.
+      if (frame.seen.length) {
+        result.written = await writeArtifacts(opts.outDir, frame.seen, [], new Map());
+      }
       return result;
     }
     result.loginFrameMs = Date.now() - started;
@@ -125,7 +129,6 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
     for (const v of views) if (v.png) pictures.set(v.mode, v.png);
     if (!ui.paint) result.pictureNote = `the ${ui.channel} channel cannot paint windows: tree only`;
     result.written = await writeArtifacts(opts.outDir, views, result.checks, pictures);
-    const classify = makeClassifier(config, mode);
     const closed = await gateway.stop(() => closeThroughGateway(ui!, classify, frame.window.id));
     result.closed = closed.status === "clean"
       ? "clean"
@@ -143,7 +146,6 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
   } finally {
     // Whatever happened, no JVM and no Xvfb of ours outlive the self-test.
     if (gateway && !result.closed) {
-      const classify = makeClassifier(config, mode);
       await gateway.stop(async () => ui ? await closeThroughGateway(ui, classify) : false)
         .catch(() => {});
     }
@@ -164,7 +166,7 @@ async function waitForLoginFrame(
   ui: UiPort,
   died: Promise<string>,
   deadline: number,
-): Promise<{ window: WindowInfo; tree: ComponentNode } | string> {
+): Promise<{ window: WindowInfo; tree: ComponentNode } | { problem: string; seen: FrameView[] }> {
   let wake: () => void = () => {};
   const unsubscribe = ui.onEvent((e) => {
     if (e.type === "window-opened" || e.type === "window-activated") wake();
@@ -174,7 +176,7 @@ async function waitForLoginFrame(
     gone = why;
     wake();
   });
-  const seen = new Set<string>();
+  const seen = new Map<string, FrameView>();
   try {
     while (true) {
       // Armed before looking, so a window that opens while we look wakes the next round.
@@ -182,15 +184,21 @@ async function waitForLoginFrame(
       for (const w of await ui.windows().catch(() => [])) {
         const tree = await ui.snapshot(w.id).catch(() => undefined);
         if (!tree) continue;
-        seen.add(`${JSON.stringify(w.title)} (${w.className})`);
+        seen.set(w.id, { mode: "unknown", window: w, tree });
         if (looksLikeLoginFrame(w, tree)) return { window: w, tree };
       }
-      if (gone) return gone;
+      if (gone) return { problem: gone, seen: [...seen.values()] };
       const left = deadline - Date.now();
       if (left <= 0) {
-        return `no login frame within the deadline (--timeout); windows seen: ${
-          seen.size ? [...seen].join(", ") : "none"
-        }`;
+        const names = [...seen.values()].map((v) =>
+          `${JSON.stringify(v.window.title)} (${v.window.className})`
+        );
+        return {
+          problem: `no login frame within the deadline (--timeout); windows seen: ${
+            names.length ? names.join(", ") : "none"
+          }`,
+          seen: [...seen.values()],
+        };
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([next, new Promise<void>((r) => (timer = setTimeout(r, left)))]);

@@ -80,6 +80,11 @@ export interface ControlTarget {
   reconnectAccount(): ActionResult | Promise<ActionResult>;
   /** Reconnect the market-data farms (Gateway's Ctrl+Alt+F). */
   reconnectData(): ActionResult | Promise<ActionResult>;
+  /**
+   * Calls `listener` whenever a session's state changed (the console's live panel); returns the
+   * unsubscribe. Optional: a target without it is read on a timer only.
+   */
+  onChange?(listener: () => void): () => void;
 }
 
 /** Limits of the command server (defaults in command.ts). */

@@ -12,6 +12,7 @@ import { log } from "../log.ts";
 import type { ControlTarget, SessionMode } from "./control.ts";
 import type { PilotMetrics } from "./metrics.ts";
 import { healthReport } from "./report.ts";
+import type { ConsoleRoutes } from "../console/handler.ts";
 
 /** What the handler needs. */
 export interface HealthDeps {
@@ -21,6 +22,8 @@ export interface HealthDeps {
   mode: SessionMode | "both";
   startedAt: number;
   now?: () => number;
+  /** The browser console's routes (PILOT_CONSOLE=yes), served under /console/. */
+  console?: ConsoleRoutes;
 }
 
 const JSON_HEADERS = {
@@ -36,12 +39,20 @@ function json(status: number, body: unknown, head: boolean): Response {
   });
 }
 
-/** Builds the request handler. */
-export function healthHandler(deps: HealthDeps): (req: Request) => Promise<Response> {
+/** Builds the request handler; `remote` is the client's address (the console slows failures). */
+export function healthHandler(
+  deps: HealthDeps,
+): (req: Request, remote?: string) => Promise<Response> {
   const now = deps.now ?? Date.now;
-  return async (req) => {
+  return async (req, remote = "unknown") => {
     const head = req.method === "HEAD";
-    const path = new URL(req.url).pathname.replace(/\/+$/, "") || "/";
+    const raw = new URL(req.url).pathname;
+    if (raw === "/console" || raw.startsWith("/console/")) {
+      return deps.console
+        ? await deps.console.handle(req, remote)
+        : json(404, { error: "not_found", hint: "the console is off (PILOT_CONSOLE)" }, head);
+    }
+    const path = raw.replace(/\/+$/, "") || "/";
     if (req.method !== "GET" && !head) {
       return new Response(JSON.stringify({ error: "method_not_allowed" }) + "\n", {
         status: 405,
@@ -105,7 +116,7 @@ export function startHealthServer(
           log("servers", "health").error("health request failed: {error}", { error: String(e) });
           return json(500, { error: "internal" }, false);
         },
-      }, handler);
+      }, (req, info) => handler(req, (info.remoteAddr as Deno.NetAddr).hostname));
     } catch (e) {
       reject(e);
     }

@@ -5,8 +5,8 @@
  * keep it. A mismatch emits ALERT_CONFIG_NOT_APPLIED. Waits are for windows, with deadlines.
  */
 
-import { CONFIG } from "../dialogs/catalogue.ts";
-import { sameText } from "../dialogs/tree.ts";
+import { CONFIG, MAIN_WINDOW_TITLE_PARTS } from "../dialogs/catalogue.ts";
+import { containsText, sameText } from "../dialogs/tree.ts";
 import { alert, log } from "../log.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import type { Edit, Section } from "./settings_plan.ts";
@@ -16,8 +16,6 @@ import type { Mode } from "./types.ts";
 export const CONFIG_DIALOG_DEADLINE_MS = 15_000;
 /** How long the dialog may take to close after OK or Cancel. */
 export const CONFIG_CLOSE_DEADLINE_MS = 10_000;
-
-const CONFIG_TITLE = /configuration/i;
 
 /** Waits for a window matching `pred` (already showing, or opening later) within `ms`. */
 export async function waitForWindow(
@@ -152,14 +150,15 @@ async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise
   const windows = await ui.windows();
   const main = windows.find((w) => w.id === mainWindowId) ??
     windows.find((w) =>
-      w.kind === "frame" && /gateway|trader workstation/i.test(w.title) && w.showing
+      w.kind === "frame" && w.showing &&
+      MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
     );
   if (!main) throw new Error("Gateway's main window is not showing");
   const path = configMenuPath(await ui.snapshot(main.id));
   return await afterAction(
     waitForWindow(
       ui,
-      (w) => CONFIG_TITLE.test(w.title) && w.id !== main.id,
+      (w) => containsText(w.title, CONFIG.title) && w.id !== main.id,
       CONFIG_DIALOG_DEADLINE_MS,
       "the configuration dialog",
     ),
@@ -167,7 +166,7 @@ async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise
   );
 }
 
-async function closeDialog(ui: UiPort, dialog: WindowInfo, button: "OK" | "Cancel"): Promise<void> {
+async function closeDialog(ui: UiPort, dialog: WindowInfo, button: string): Promise<void> {
   await afterAction(
     waitForClose(ui, dialog.id, CONFIG_CLOSE_DEADLINE_MS),
     () => ui.click(dialog.id, { text: button }),
@@ -204,9 +203,9 @@ export async function applyPlan(
         settings: [...new Set(section.edits.map((e) => e.setting))].join(", "),
       });
     }
-    await closeDialog(ui, dialog, "OK");
+    await closeDialog(ui, dialog, CONFIG.apply[0]);
   } catch (e) {
-    await closeDialog(ui, dialog, "Cancel").catch(() => {});
+    await closeDialog(ui, dialog, CONFIG.cancel[0]).catch(() => {});
     throw e;
   }
   // Read back in a freshly opened dialog.
@@ -221,7 +220,7 @@ export async function applyPlan(
       }
     }
   } finally {
-    await closeDialog(ui, dialog, "Cancel");
+    await closeDialog(ui, dialog, CONFIG.cancel[0]);
   }
   for (const setting of mismatches) {
     alert("ALERT_CONFIG_NOT_APPLIED", {

@@ -13,10 +13,14 @@
  */
 
 import {
+  CONFIRM,
   EXISTING_SESSION,
+  LOGIN,
   SECOND_FACTOR,
+  STARTING_APPLICATION,
   STUCK_CONNECTING_PATTERNS,
 } from "../dialogs/catalogue.ts";
+import { containsText } from "../dialogs/tree.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
@@ -54,6 +58,8 @@ export const LOGIN_STEP_FAILURES = 5;
 /** CCP cool-downs grow by this factor, up to COOLDOWN_CAP_MS (sources.md peers A4). */
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
+/** The step that watches a TWS login frame turn into the second-factor screen in place. */
+export const TWS_LOGIN_IN_PLACE = "tws-login-in-place";
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
 export const RESTART_DEADLINE_MS = 180_000;
 /**
@@ -66,8 +72,8 @@ export function crashBackoffMs(
 ): number {
   return backoffMs(
     crashes,
-    cfg.PILOT_CRASH_BACKOFF_INITIAL! * 1000,
-    cfg.PILOT_CRASH_BACKOFF_MAX! * 1000,
+    cfg.PILOT_CRASH_BACKOFF_INITIAL * 1000,
+    cfg.PILOT_CRASH_BACKOFF_MAX * 1000,
   );
 }
 
@@ -148,7 +154,11 @@ function info(ctx: Ctx, message: string) {
   ctx.fx.push({ do: "log", level: "info", message });
 }
 
-function halt(ctx: Ctx, reason: string, remediation: string) {
+function halt(ctx: Ctx, reason: string, why: string) {
+  // Where a person sees Gateway (the console, VNC): the remediation says it when there is one.
+  const remediation = ctx.cfg.screenAccess
+    ? `${why}; Gateway's screen: ${ctx.cfg.screenAccess}`
+    : why;
   cancel(
     ctx,
     "login-frame",
@@ -260,7 +270,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
     });
   }
   cancel(ctx, "login-progress");
-  if (streak >= cfg.PILOT_CCP_MAX_RELOGINS!) {
+  if (streak >= cfg.PILOT_CCP_MAX_RELOGINS) {
     const reason = `IBKR left ${streak} logins in a row unanswered`;
     if (!cfg.PILOT_CCP_COOLDOWN) {
       const remediation =
@@ -273,7 +283,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
       return halt(ctx, reason, remediation);
     }
     const cooldowns = ctx.s.ccp.cooldowns + 1;
-    if (cooldowns > cfg.PILOT_CRASH_MAX_RESTARTS!) {
+    if (cooldowns > cfg.PILOT_CRASH_MAX_RESTARTS) {
       ctx.fx.push({
         do: "alert",
         token: "ALERT_JVM_RESTART_EXHAUSTED",
@@ -290,7 +300,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
       do: "log",
       level: "warning",
       message: `${reason}: stopping Gateway for a ${Math.round(delayMs / 1000)} s cool-down ` +
-        `(${cooldowns} of ${cfg.PILOT_CRASH_MAX_RESTARTS!})`,
+        `(${cooldowns} of ${cfg.PILOT_CRASH_MAX_RESTARTS})`,
     });
     // The JVM goes first: a live Gateway keeps retrying and re-arms IBKR's limiter.
     requestStop(ctx, reason, "relaunch", delayMs);
@@ -298,8 +308,8 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
   }
   const wait = backoffMs(
     streak,
-    cfg.PILOT_CCP_BACKOFF_INITIAL! * 1000,
-    cfg.PILOT_CCP_BACKOFF_MAX! * 1000,
+    cfg.PILOT_CCP_BACKOFF_INITIAL * 1000,
+    cfg.PILOT_CCP_BACKOFF_MAX * 1000,
   );
   go(
     ctx,
@@ -314,7 +324,7 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
 function startProbing(ctx: Ctx, cause: string) {
   go(ctx, "post-login", cause);
   cancel(ctx, "login-progress", "twofa", "twofa-exit");
-  timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+  timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
   ctx.fx.push({ do: "probe" });
 }
 
@@ -339,7 +349,7 @@ export function loginOps(intent: Extract<Intent, { kind: "login-frame" }>, mode:
     op: "click-first",
     texts: intent.loginButtons.length
       ? intent.loginButtons
-      : [mode === "paper" ? "Paper Log In" : "Log In"],
+      : [mode === "paper" ? LOGIN.paperButton[0] : LOGIN.liveButton[0]],
   });
   return ops;
 }
@@ -354,8 +364,18 @@ function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "l
   cancel(ctx, "login-frame");
   go(ctx, "login", `login attempt ${ctx.s.loginAttempts} on "${w.title}"`);
   ctx.fx.push({ do: "ui", step: "login", windowId: w.id, ops: loginOps(intent, ctx.s.mode) });
+  if (w.rule === "tws-login") {
+    // TWS 1016+ turns its login frame into the second-factor screen in place (IBC polls for
+    // that): the frame is read again until it shows something else (or closes).
+    ctx.fx.push({
+      do: "await-change",
+      step: TWS_LOGIN_IN_PLACE,
+      windowId: w.id,
+      deadlineMs: ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000,
+    });
+  }
   // After Log In, Gateway either asks for a second factor or logs in; the API port proves it.
-  timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+  timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
 }
 
 function click(ctx: Ctx, w: SeenWindow, button: string, step = w.rule) {
@@ -432,7 +452,7 @@ function onSecondFactor(
           ctx,
           "Gateway asks for a second-factor code and TWOFACTOR_CODE is not set: enter it by hand",
         );
-        timer(ctx, "twofa", cfg.TWOFA_TIMEOUT! * 1000);
+        timer(ctx, "twofa", cfg.TWOFA_TIMEOUT * 1000);
         return;
       }
       if (ctx.s.twofa.codeTries >= 2) {
@@ -472,7 +492,7 @@ function onSecondFactor(
         return;
       }
       info(ctx, "waiting for the IB Key push notification to be approved on the phone");
-      timer(ctx, "twofa", cfg.TWOFA_TIMEOUT! * 1000);
+      timer(ctx, "twofa", cfg.TWOFA_TIMEOUT * 1000);
       return;
     }
     default:
@@ -576,7 +596,7 @@ function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
     );
   }
   const crashes = ctx.s.crashes + 1;
-  const then = crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS! ? "relaunch" : "exit";
+  const then = crashes <= ctx.cfg.PILOT_CRASH_MAX_RESTARTS ? "relaunch" : "exit";
   // The exit code says how the run ends: 1 only when this failure ends it.
   ctx.s = { ...ctx.s, crashes, exitCode: then === "exit" ? 1 : ctx.s.exitCode };
   requestStop(ctx, reason, then);
@@ -605,7 +625,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
   if (s.phase === "stopped" || s.phase === "idle") return;
   if (s.phase === "stopping") {
     // Only the exit confirmation matters now; answering it releases IBKR's session slot.
-    if (intent.kind === "exit-confirm") click(ctx, w, intent.yes ?? "Yes", "exit-confirm");
+    if (intent.kind === "exit-confirm") click(ctx, w, intent.yes ?? CONFIRM[0], "exit-confirm");
     return;
   }
   switch (intent.kind) {
@@ -681,13 +701,16 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
           twofa: { ...ctx.s.twofa, switched: false, windowId: undefined },
         };
         go(ctx, "login", "Re-login is required after the 2FA device switch: logging in again");
-        timer(ctx, "login-progress", cfg.PILOT_API_READY_TIMEOUT! * 1000);
+        timer(ctx, "login-progress", cfg.PILOT_API_READY_TIMEOUT * 1000);
       } else {
         info(ctx, "Re-login is required: clicking Re-login");
       }
       return click(ctx, w, intent.button ?? EXISTING_SESSION.relogin[0], "relogin");
     case "click":
       return click(ctx, w, intent.button);
+    case "close":
+      ctx.fx.push({ do: "ui", step: w.rule, windowId: w.id, ops: [{ op: "close" }] });
+      return;
     case "login-failed": {
       const dismiss = intent.dismiss;
       if (intent.reason === "token-rejected" || s.resumed) {
@@ -797,13 +820,13 @@ function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
     ctx.s = { ...ctx.s, twofa: { ...s.twofa, windowId: undefined, answered: true } };
     cancel(ctx, "twofa");
     // IBC: after 2FA is answered, login must complete within the exit interval.
-    timer(ctx, "twofa-exit", ctx.cfg.TWOFA_EXIT_INTERVAL! * 1000);
+    timer(ctx, "twofa-exit", ctx.cfg.TWOFA_EXIT_INTERVAL * 1000);
     go(ctx, "post-login", "second factor answered");
-    timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000);
+    timer(ctx, "api-deadline", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
     ctx.fx.push({ do: "probe" });
     return;
   }
-  if (/starting application/i.test(title)) {
+  if (containsText(title, STARTING_APPLICATION)) {
     onLoggedIn(ctx, "Gateway finished starting the application");
     return;
   }
@@ -846,7 +869,7 @@ function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
       }
       return becomeReady(ctx, `API answered the handshake (server version ${e.serverVersion})`);
     }
-    if (s.phase === "ready") timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
+    if (s.phase === "ready") timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL * 1000);
     return;
   }
   ctx.s = { ...ctx.s, lastProbeOk: false, probeFailures: s.probeFailures + 1 };
@@ -919,7 +942,7 @@ function becomeReady(ctx: Ctx, cause: string) {
     twofa: { ...ctx.s.twofa, switched: false },
   };
   ctx.fx.push({ do: "ready-file", present: true });
-  timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL! * 1000);
+  timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL * 1000);
 }
 
 function onTimer(ctx: Ctx, name: TimerName) {
@@ -1084,7 +1107,7 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
     level: "error",
     message: `Gateway's JVM exited unexpectedly (code ${e.code}${e.signal ? `, ${e.signal}` : ""})`,
   });
-  if (crashes > ctx.cfg.PILOT_CRASH_MAX_RESTARTS!) {
+  if (crashes > ctx.cfg.PILOT_CRASH_MAX_RESTARTS) {
     ctx.fx.push({
       do: "alert",
       token: "ALERT_JVM_RESTART_EXHAUSTED",
@@ -1128,7 +1151,7 @@ export function step(
         `JVM ${event.pid} started${event.resumed ? " (resuming with the restart token)" : ""}`,
       );
       ctx.fx.push({ do: "connect-agent" });
-      timer(ctx, "agent", cfg.PILOT_AGENT_TIMEOUT! * 1000);
+      timer(ctx, "agent", cfg.PILOT_AGENT_TIMEOUT * 1000);
       break;
     case "jvm-start-failed": {
       ctx.s = { ...ctx.s, crashes: s.crashes + 1 };
@@ -1137,7 +1160,7 @@ export function step(
         level: "error",
         message: `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`,
       });
-      if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS! || cfg.attached) {
+      if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS || cfg.attached) {
         ctx.s = { ...ctx.s, exitCode: 1 };
         go(ctx, "stopped", "Gateway could not be started");
         ctx.fx.push({ do: "exit", code: 1 });
@@ -1158,7 +1181,7 @@ export function step(
         startProbing(ctx, "agent connected; Gateway resumes its session by itself");
       } else {
         go(ctx, "login", "agent connected; waiting for the login window");
-        timer(ctx, "login-frame", cfg.PILOT_LOGIN_FRAME_TIMEOUT! * 1000);
+        timer(ctx, "login-frame", cfg.PILOT_LOGIN_FRAME_TIMEOUT * 1000);
         // Attached: Gateway may be logged in already; the handshake says so (READY, no clicks).
         if (cfg.attached) ctx.fx.push({ do: "probe" });
       }
@@ -1181,7 +1204,7 @@ export function step(
       onWindowClosed(ctx, event.windowId, event.title);
       break;
     case "ui-done":
-      if (!event.ok) {
+      if (!event.ok && event.step !== TWS_LOGIN_IN_PLACE) {
         ctx.fx.push({
           do: "log",
           level: "warning",
@@ -1220,7 +1243,9 @@ export function step(
         } else if (!event.ok) {
           failTwofa(
             ctx,
-            `Gateway's "Change security device" link could not be clicked (${event.error})`,
+            `Gateway's "${
+              SECOND_FACTOR.changeDevice[0]
+            }" link could not be clicked (${event.error})`,
             "choose the device by hand, or make the Mobile Authenticator app the account's only second factor",
           );
         }
@@ -1228,7 +1253,7 @@ export function step(
       if (event.step === "twofa-change-device-switch" && !event.ok && s.phase === "second-factor") {
         failTwofa(
           ctx,
-          'clicking "Change security device" did not show the device list',
+          `clicking "${SECOND_FACTOR.changeDevice[0]}" did not show the device list`,
           "choose the device by hand (VNC), then report the dialog with 'ibg-pilot inspect'",
         );
       }
@@ -1285,7 +1310,7 @@ export function step(
       }
       // Settings may have moved the API port: prove readiness again on the new one.
       go(ctx, "post-login", "settings applied; proving the API again");
-      timer(ctx, "api-deadline", cfg.PILOT_API_READY_TIMEOUT! * 1000);
+      timer(ctx, "api-deadline", cfg.PILOT_API_READY_TIMEOUT * 1000);
       ctx.fx.push({ do: "probe" });
       break;
     case "probe":

@@ -9,8 +9,8 @@ import type { Config } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import { time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
-import { BLOCKER_DISMISS, TWS } from "../dialogs/catalogue.ts";
-import { firstButton, nodes } from "../dialogs/tree.ts";
+import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
+import { containsText, firstButton, nodes } from "../dialogs/tree.ts";
 import { hasMenuPath } from "./configure.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
@@ -485,6 +485,18 @@ export class SessionShell {
   }
 
   /**
+   * Offers again every open window that nothing handled (unknown, or left alone) to the
+   * classifier: the dialog rules changed (SIGHUP) and may know it now.
+   */
+  reclassify(): void {
+    for (const [id, window] of this.#windows) {
+      const last = this.#lastIntent.get(id);
+      const kind = last ? (JSON.parse(last) as SeenWindow["intent"]).kind : "unknown";
+      if (kind === "unknown" || kind === "wait") void this.#classifyAndDispatch(window);
+    }
+  }
+
+  /**
    * Reads a window and offers it to the machine. A window that closed while it was being read is
    * dropped: its close has already been dispatched, and offering it afterwards would leave the
    * machine holding a window that is gone (a connecting modal closed within one snapshot kept
@@ -639,7 +651,7 @@ export class SessionShell {
         error: "no UI channel or no TOTP secret",
       });
     }
-    const margin = this.#deps.config.PILOT_TOTP_MARGIN_SECONDS ?? 3;
+    const margin = this.#deps.config.PILOT_TOTP_MARGIN_SECONDS;
     try {
       // The fresh-code rule: wait for the next window rather than send a code about to expire.
       for (;;) {
@@ -735,7 +747,9 @@ export class SessionShell {
       await this.#clearBlockers(ui, "stop");
       const windows = await ui.windows();
       const main = windows.find((w) => w.id === this.#state.mainWindowId) ??
-        windows.find((w) => w.kind === "frame" && /gateway|trader workstation/i.test(w.title));
+        windows.find((w) =>
+          w.kind === "frame" && MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
+        );
       if (!main) return false;
       // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path. The
       // "Are you sure" dialog is answered by the machine (exit-confirm while stopping).

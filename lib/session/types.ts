@@ -53,6 +53,8 @@ export type Intent =
   | { kind: "existing-session"; continueButton?: string; giveWayButton?: string }
   | { kind: "relogin"; button?: string }
   | { kind: "click"; button: string }
+  /** Close the window (WINDOW_CLOSING), as a user rule says. */
+  | { kind: "close" }
   | {
     kind: "login-failed";
     reason: "bad-credentials" | "token-rejected" | "other";
@@ -278,4 +280,9 @@ export type SessionSettings =
      * without a login).
      */
     attached?: boolean;
+    /**
+     * Where an operator sees Gateway's screen (the console's address, the VNC port), appended to
+     * HALTED remediations; undefined when ibg-pilot serves no view.
+     */
+    screenAccess?: string;
   };

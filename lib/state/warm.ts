@@ -9,7 +9,7 @@
  */
 
 import { join } from "node:path";
-import { isDir, isFile } from "../gateway/fsutil.ts";
+import { isDir, isFile } from "../util/fsutil.ts";
 import { copyState, stateFiles, WARM_MARKER } from "./files.ts";
 
 /** What applying warm state did for one settings directory. */

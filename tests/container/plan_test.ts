@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { isHeadless, pid1Advice, planContainer } from "../../lib/container/plan.ts";
-import { apiPortFor } from "../../lib/session/ports.ts";
+import { apiPortFor } from "../../lib/config/ports.ts";
 import type { Mode } from "../../lib/session/types.ts";
 
 function plan(settings: Record<string, string>, env: Record<string, string> = {}, pid = 4242) {
@@ -97,4 +97,31 @@ Deno.test("PID 1 gets advice naming init: true / tini; any other PID none", () =
   assert.equal(pid1Advice(7), undefined);
   assert.ok(plan({}, {}, 1).pid1Warning);
   assert.equal(plan({}, {}, 2).pid1Warning, undefined);
+});
+
+Deno.test("VNC: on our own display only; loopback when only the console uses it; port clashes", () => {
+  const gnzsnz = plan({ VNC_SERVER_PASSWORD: "vncpass" });
+  assert.deepEqual(gnzsnz.vnc, {
+    port: 5900,
+    host: "0.0.0.0",
+    reason: "VNC_SERVER_PASSWORD is set",
+  });
+  assert.deepEqual(gnzsnz.warnings, []);
+  const consoleOnly = plan({ PILOT_CONSOLE: "yes", CONTROLLER_HEALTH_SERVER_PORT: "8080" });
+  assert.equal(consoleOnly.vnc?.host, "127.0.0.1", "x11vnc for the console alone is loopback");
+  assert.equal(plan({}).vnc, undefined, "no VNC unless asked for");
+
+  const desktop = plan({ VNC_SERVER_PASSWORD: "vncpass" }, { DISPLAY: ":0" });
+  assert.equal(desktop.vnc, undefined, "never on a display ibg-pilot does not own");
+  assert.match(desktop.warnings.join("\n"), /does not start the display here/);
+
+  const clash = plan({
+    VNC_SERVER_PASSWORD: "vncpass",
+    PILOT_VNC_PORT: "8080",
+    CONTROLLER_HEALTH_SERVER_PORT: "8080",
+  });
+  assert.match(
+    clash.problems.join("\n"),
+    /PILOT_VNC_PORT=8080 is also CONTROLLER_HEALTH_SERVER_PORT/,
+  );
 });

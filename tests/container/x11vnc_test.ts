@@ -2,7 +2,8 @@
  * x11vnc as ibg-pilot runs it, against a real Xvfb and a real x11vnc: the password is on no
  * command line and its file is gone once x11vnc listens; a VNC client completes the RFB handshake
  * (version line, VNC authentication with the DES challenge) with the right password and is
- * refused with a wrong one; a killed x11vnc is restarted with ALERT_VNC_EXITED.
+ * refused with a wrong one; a killed x11vnc is restarted with ALERT_VNC_EXITED; `doctor` reports
+ * it.
  */
 
 import assert from "node:assert/strict";
@@ -13,6 +14,7 @@ import { VncSupervisor } from "../../lib/container/vnc_supervise.ts";
 import { ByteReader, desEcb, vncAuthResponse } from "../../lib/console/rfb.ts";
 import { type AlertEvent, onAlert } from "../../lib/log.ts";
 import { freePort } from "../support/net.ts";
+import { baseEnv, runCli } from "../support/cli.ts";
 
 const PASSWORD = "vnc-Secr3t";
 
@@ -136,4 +138,28 @@ Deno.test("a killed x11vnc is started again, with ALERT_VNC_EXITED", async () =>
     await xvfb.stop();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("doctor reports x11vnc and the console: ready, port taken, settings missing", async () => {
+  const port = freePort();
+  const doctor = async (env: Record<string, string>) => {
+    const r = await runCli(["doctor", "--json"], baseEnv(env));
+    const checks = JSON.parse(r.stdout) as { name: string; ok: boolean; detail: string }[];
+    return (name: string) => checks.find((c) => c.name === name);
+  };
+  const free = await doctor({ VNC_SERVER_PASSWORD: PASSWORD, PILOT_VNC_PORT: String(port) });
+  assert.equal(free("vnc")?.ok, true, free("vnc")?.detail);
+  assert.match(free("vnc")!.detail, new RegExp(`x11vnc will serve the display on port ${port}`));
+
+  const holder = Deno.listen({ hostname: "127.0.0.1", port });
+  try {
+    const taken = await doctor({ VNC_SERVER_PASSWORD: PASSWORD, PILOT_VNC_PORT: String(port) });
+    assert.equal(taken("vnc")?.ok, false);
+    assert.match(taken("vnc")!.detail, /already in use/);
+  } finally {
+    holder.close();
+  }
+  const consoleCheck = await doctor({ PILOT_CONSOLE: "yes" });
+  assert.equal(consoleCheck("console")?.ok, false);
+  assert.match(consoleCheck("console")!.detail, /needs CONTROLLER_HEALTH_SERVER_PORT/);
 });

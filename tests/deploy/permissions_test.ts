@@ -59,7 +59,7 @@ Deno.test("the controller set refuses files, addresses and programs outside it, 
     assert.match(r.connectUnlistedSocket, denied);
 
     // Programs: a shell, coreutils and java itself are refused; setsid and kill are allowed.
-    for (const k of ["runShell", "runTrue", "runJava", "denoKillOther"]) {
+    for (const k of ["runShell", "runTrue", "runJava", "runX11vnc", "denoKillOther"]) {
       assert.match(r[k], /^NotCapable: Requires run access/, k);
     }
     // The listed paths, /usr/bin first (merged /usr); /bin on systems without merged /usr.
@@ -68,6 +68,8 @@ Deno.test("the controller set refuses files, addresses and programs outside it, 
     assert.equal(r.runSetsid, "ok");
     // Both spellings are listed: never refused (missing only on systems without merged /usr).
     assert.match(r.runBinSetsid, /^(ok|NotFound)/);
+    // x11vnc runs only as ibg-pilot starts it (through setsid), and answers on 127.0.0.1.
+    assert.equal(r.x11vncThroughSetsid, "ok");
     // Signals still reach our children through kill(1).
     assert.deepEqual([r.sendSignalOther, r.sleeperEnded], ["ok", "SIGTERM"]);
 

@@ -24,6 +24,8 @@ import {
   textarea,
   tooMany,
   twoFactor,
+  twsLoginFrame,
+  twsMainWindow,
   win,
 } from "./fixtures.ts";
 
@@ -413,4 +415,30 @@ Deno.test("a custom catalogue can be injected (tests of the session)", () => {
   })!;
   assert.equal(m.id, "go");
   assert.equal(m.button, "Go");
+});
+
+// ---- Trader Workstation
+
+Deno.test("TWS: its login frame, and the same frame turned into the 2FA screen (1016+)", () => {
+  const login = twsLoginFrame();
+  assert.equal(classify(login.window, login.tree)?.id, "tws-login");
+  const code = win("Login", "frame", [
+    label("Second Factor Authentication"),
+    label("Enter Mobile Authenticator app code"),
+    node("text", "u", { text: "", editable: true }),
+    button("Enter Read Only"),
+    button("OK"),
+  ], { modal: false });
+  const m = classify(code.window, code.tree);
+  assert.equal(m?.id, "second-factor");
+  assert.equal(m?.secondFactor?.variant, "code-entry");
+  const push = win("Login", "frame", [
+    label("Second Factor Authentication"),
+    textarea("Check your IBKR Mobile app: a notification was sent to your IB Key device."),
+    button("Cancel"),
+  ], { modal: false });
+  assert.equal(classify(push.window, push.tree)?.secondFactor?.variant, "push");
+  // The main window with File > Lock Application is the logged-in signal.
+  const main = twsMainWindow({ mosaic: true });
+  assert.equal(classify(main.window, main.tree)?.id, "tws-main-window");
 });

@@ -44,7 +44,7 @@ interface AttachRun {
  * then ends every ibg-pilot and the sim by PID and scans the files for secrets.
  */
 async function withAttachedSim(
-  opts: { scenario?: Record<string, unknown>; waitFor: string },
+  opts: { scenario?: Record<string, unknown>; waitFor: string; product?: "gateway" | "tws" },
   body: (run: AttachRun) => Promise<void>,
 ): Promise<void> {
   const xvfb = await startXvfb();
@@ -53,7 +53,7 @@ async function withAttachedSim(
   const pilots: PilotProcess[] = [];
   let sim: SimProcess | undefined;
   try {
-    const install = await installSimGateway({ root: join(dir, "Jts") });
+    const install = await installSimGateway({ root: join(dir, "Jts"), product: opts.product });
     const settingsDir = join(dir, "settings");
     const runtimeDir = join(dir, "rt");
     const eventsPath = join(dir, "sim-events.jsonl");
@@ -309,4 +309,23 @@ Deno.test("attach: bad input is one clear error, and nothing is started or signa
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+});
+
+Deno.test("attach to a running TWS (jclient.LoginFrame) at its login frame: login, READY; SIGTERM detaches", async () => {
+  await withAttachedSim({ product: "tws", waitFor: "login-frame" }, async (run) => {
+    const pilot = run.attach();
+    await pilot.waitForLine(READY, STEP_DEADLINE_MS);
+    assert.match(pilot.output(), /attached to JVM \d+/);
+    // GATEWAY_OR_TWS is not set: the JVM's main class says it is TWS.
+    assert.match(pilot.output(), /the JVM runs "tws": GATEWAY_OR_TWS="tws" for this run/);
+    const ev = await run.events();
+    assert.equal(find(ev, "sim-start")?.product, "tws");
+    assert.ok(find(ev, "click", { button: "Paper Log In" }));
+    assert.equal(find(ev, "twofa-result")?.ok, true);
+    assert.ok(find(ev, "api-client"), "READY came from a real API handshake");
+    pilot.signal("SIGTERM");
+    assert.equal((await pilot.status).code, 0);
+    assert.ok(await simRunning(run.sim), "TWS keeps running after ibg-pilot detaches");
+    assert.ok(!find(await run.events(), "session-released"), "no logout: TWS stays logged in");
+  });
 });

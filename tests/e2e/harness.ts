@@ -17,7 +17,7 @@ import { totpAt } from "../../lib/totp/mod.ts";
 import { freePort } from "../support/net.ts";
 import { type A11yStack, startA11yStack } from "../support/a11y.ts";
 import { socketPathOf } from "../../lib/ui/atspi/dbus.ts";
-import { STRAY_ERROR_MARK } from "../../lib/session/stray_errors.ts";
+import { STRAY_ERROR_MARK } from "../../lib/app/stray_errors.ts";
 import { pollUntil } from "../support/poll.ts";
 
 export { freePort };
@@ -233,7 +233,7 @@ export async function withScenario(
         });
       },
     });
-    // A bug of ours that the supervisor survived (lib/session/stray_errors.ts) still fails here.
+    // A bug of ours that the supervisor survived (lib/app/stray_errors.ts) still fails here.
     await p.stop(60_000);
     const stray = p.output().split("\n").filter((l) => l.includes(STRAY_ERROR_MARK));
     assert.deepEqual(stray, [], "ibg-pilot logged a promise rejection nobody handled");

@@ -7,14 +7,16 @@
 
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { baseEnv, runCli } from "../support/cli.ts";
-import { find, freePort, SECRETS, withScenario } from "./harness.ts";
+import { find, freePort, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
+import { TWOFA_CODE_VERDICT_MS } from "../../lib/session/machine.ts";
 
 const READY = /-> "?ready"?/;
 const menu = (...path: string[]) => (e: { event: string; path?: unknown }) =>
   e.event === "menu" && JSON.stringify(e.path) === JSON.stringify(path);
 
-Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNECTDATA, SIGTERM logs out through File > Exit", async () => {
+Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNECTDATA, RESTART resumes without 2FA, SIGTERM logs out through File > Exit", async () => {
   const port = freePort();
   await withScenario({
     product: "tws",
@@ -53,11 +55,107 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
     assert.match(r.stdout, /^OK $/m);
     await run.event((e) => e.event === "reconnect" && e.what === "data", "Ctrl+Alt+F reached TWS");
 
+    // RESTART as on Gateway: Lock and Exit restarts TWS at the next minute; TWS writes its
+    // autorestart token and the next JVM resumes with -Drestart: no login form, no 2FA.
+    const first = await run.event((e) => e.event === "sim-start", "first JVM");
+    const restart = await runCli(["send", "RESTART"], env);
+    assert.equal(restart.code, 0, restart.stderr);
+    assert.match(restart.stdout, /OK RESTART at \d{2}:\d{2} [AP]M/);
+    await run.event((e) => e.event === "auto-restart", "TWS's own auto restart", 100_000);
+    const second = await run.event(
+      (e) => e.event === "sim-start" && e.pid !== first.pid,
+      "the resumed JVM",
+    );
+    assert.equal(second.restart, true, "started with -Drestart");
+    assert.equal(second.product, "tws");
+    await run.event(
+      (e) => e.event === "api-client" && (e.ts as number) > (second.ts as number),
+      "READY proved again by a handshake",
+    );
+    const after = (await run.events()).filter((e) => (e.ts as number) >= (second.ts as number));
+    assert.ok(find(after, "restart-resume", { ok: true }), "resumed with the token");
+    assert.ok(!after.some((e) => e.event === "login-attempt"), "no login form in the new JVM");
+    assert.ok(
+      !after.some((e) =>
+        e.event === "field-set" && ["username", "password", "2fa-code"].includes(String(e.field))
+      ),
+      "nothing typed: no password, no 2FA",
+    );
+    await run.line(/API answered the handshake|-> "?ready"?/);
+
     run.pilot.signal("SIGTERM");
     await run.event(menu("File", "Exit"), "STOP through File > Exit");
     await run.event((e) => e.event === "session-released", "session released on SIGTERM");
     assert.equal((await run.pilot.status).code, 0);
     assert.ok(!existsSync(run.readyFile), "ready file removed");
     assert.match(run.pilot.output(), /ALERT_CLEAN_LOGOUT mode=paper pid=\d+ status=succeeded/);
+  });
+});
+
+Deno.test("TWS live (Mosaic menus): Live Trading, Log In, the login frame turned into the 2FA screen, existing session continued, settings through File > Global Configuration..., inspect", async () => {
+  await withScenario({
+    product: "tws",
+    mode: "live",
+    scenario: {
+      twsLayout: "mosaic",
+      initialTradingMode: "paper",
+      // TWS 1016+: the login frame turns into the 2FA screen in place.
+      twofa: { inPlace: true },
+      faults: { existingSession: true },
+    },
+    env: { TWS_MASTER_CLIENT_ID: "11", READ_ONLY_API: "no" },
+  }, async (run) => {
+    await run.line(READY);
+    const ev = await run.events();
+    assert.ok(find(ev, "toggle", { toggle: "Live Trading", selected: true }));
+    assert.ok(find(ev, "click", { button: "Log In" }));
+    assert.ok(!find(ev, "click", { button: "Paper Log In" }), "never the paper button live");
+    assert.equal(find(ev, "field-set", { field: "2fa-code" })?.window, "Login", "2FA in place");
+    assert.ok(!find(ev, "window-shown", { title: "Second Factor Authentication" }));
+    assert.ok(find(ev, "click", { button: "Continue Login" }), "existing session: primary");
+    assert.equal(ev.filter(menu("File", "Global Configuration...")).length, 2);
+    assert.ok(!ev.some(menu("Edit", "Global Configuration...")), "Mosaic has no Edit item");
+    assert.ok(find(ev, "setting-changed", { key: "masterClientId", value: "11" }));
+    assert.ok(find(ev, "setting-changed", { key: "readOnlyApi", value: "false" }));
+    assert.doesNotMatch(run.pilot.output(), /ALERT_CONFIG_NOT_APPLIED/);
+
+    // inspect reads the live TWS windows through the same agent.
+    const sock = join(run.dir, "rt", "agent-live.sock");
+    const env = baseEnv({ PILOT_RUNTIME_DIR: join(run.dir, "rt"), TRADING_MODE: "live" });
+    const r = await runCli(["inspect", "--json"], env, undefined, { extraUnixSockets: [sock] });
+    assert.equal(r.code, 0, r.stderr);
+    const windows = JSON.parse(r.stdout) as { window: { title: string } }[];
+    assert.ok(
+      windows.some((w) => w.window.title === "IBKR Trader Workstation"),
+      r.stdout.slice(0, 500),
+    );
+    assert.match(JSON.stringify(windows), /Lock Application/);
+  });
+});
+
+Deno.test("TWS READ_ONLY_LOGIN: Enter Read Only in the 2FA window, no code typed, READY", async () => {
+  await withScenario({ product: "tws", env: { READ_ONLY_LOGIN: "yes" } }, async (run) => {
+    await run.line(READY);
+    const ev = await run.events();
+    assert.ok(find(ev, "click", { button: "Enter Read Only" }));
+    assert.ok(!find(ev, "field-set", { field: "2fa-code" }), "no code typed");
+    assert.equal(find(ev, "login-result", { ok: true })?.readOnly, true);
+  });
+});
+
+Deno.test("TWS: a rejected 2FA code gets one more code in the same window, then HALTED", async () => {
+  // TWS knows another secret: every code is refused in place. Two codes, at most 30 s apart.
+  await withScenario({
+    product: "tws",
+    scenario: { twofa: { secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", timeoutMs: 120_000 } },
+  }, async (run) => {
+    await run.line(
+      /ALERT_2FA_FAILED mode=paper reason="the second-factor code was rejected twice"/,
+      30_000 + TWOFA_CODE_VERDICT_MS + STEP_DEADLINE_MS,
+    );
+    const ev = await run.events();
+    assert.deepEqual(ev.filter((e) => e.event === "twofa-result").map((e) => e.ok), [false, false]);
+    assert.equal(ev.filter((e) => e.event === "login-attempt").length, 1, "password sent once");
+    assert.ok(!find(ev, "click", { button: "Enter Read Only" }), "no read-only fallback");
   });
 });

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { inflateSync } from "node:zlib";
 import { join } from "node:path";
 import { baseEnv, runCli } from "../support/cli.ts";
+import { parseRules } from "../../lib/dialogs/rules.ts";
 import { freePort, withScenario } from "./harness.ts";
 
 const NOTICE = "Important Notice";
@@ -92,6 +93,17 @@ Deno.test("an unknown post-login modal: evidence (tree + picture), ALERT_UNKNOWN
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /unknown windows recorded/i);
       assert.ok(r.stdout.includes(tree) && r.stdout.includes(picture), r.stdout.slice(-1500));
+
+      // The rule ibg-pilot suggests for it is a valid rules file that recognises the window.
+      const suggested = await runCli(["inspect", "--suggest-rule"], env);
+      assert.equal(suggested.code, 0, suggested.stderr);
+      const parsed = parseRules(suggested.stdout);
+      assert.deepEqual(parsed.problems, []);
+      assert.deepEqual(parsed.rules[0].action, { kind: "click", buttons: ["Review Later"] });
+      assert.deepEqual(parsed.rules[0].match, {
+        titleEquals: [NOTICE],
+        anyText: ["Your market data subscriptions change on the first day of next month."],
+      });
     },
   );
 });

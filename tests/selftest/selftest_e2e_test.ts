@@ -132,3 +132,35 @@ Deno.test("selftest: a renamed Log In button exits 1 naming the button", async (
   assert.match(r.stderr, /missing: paper Log In button$/m);
   closedByItself(r.events);
 });
+
+Deno.test("selftest: a renamed title is found by the password field and reported", async () => {
+  const r = await selftestOn({ renames: { "IBKR Gateway": "IBKR Desktop" } });
+  assert.equal(r.code, 1, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /MISSING {2}title: none of "IBKR Gateway", "IBKR-Gateway"/);
+  assert.match(r.stderr, /missing: title$/m);
+  assert.match(r.stderr, /ok {7}paper Log In button: "Paper Log In"/);
+  closedByItself(r.events);
+});
+
+Deno.test("selftest: a Gateway that dies before its login frame is a failure that says so", async () => {
+  const r = await selftestOn({ faults: { crash: { phase: "starting", exitCode: 3 } } });
+  assert.equal(r.code, 1, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  // Dead before the agent answered, or after: either way the report says the JVM exited, code 3.
+  assert.match(r.stderr, /PROBLEM {2}Gateway's JVM .*exited (with code 3|\(code 3\)) before/);
+  assert.doesNotMatch(r.stderr, /^ok /m);
+});
+
+Deno.test("selftest: usage errors name the fix and start nothing", async () => {
+  const none = await runCli(["selftest"]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /selftest needs --until login-frame/);
+  const bad = await runCli(["selftest", "--until", "ready"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /not "ready"/);
+  const both = await runCli(["selftest", "--until", "login-frame", "--mode", "both"]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--mode live or paper/);
+  const t = await runCli(["selftest", "--until", "login-frame", "--timeout", "0"]);
+  assert.equal(t.code, 2);
+  assert.match(t.stderr, /--timeout must be 1-3600 seconds/);
+});

@@ -11,7 +11,7 @@ import {
 import { mainWindow, twsMainWindow } from "../dialogs/fixtures.ts";
 import { planSettings, PRECAUTIONS, restartTime } from "../../lib/session/settings_plan.ts";
 import { time12 } from "../../lib/config/types.ts";
-import { apiPortFor } from "../../lib/session/ports.ts";
+import { apiPortFor } from "../../lib/config/ports.ts";
 import type { ComponentNode, Role } from "../../lib/ui/port.ts";
 
 const cfg = (env: Record<string, string>) => loadConfig({ env, home: "/h" }).values;

@@ -208,6 +208,20 @@ Deno.test("2FA: passkey halts with ALERT_2FA_FAILED and ALERT_HALTED, process st
   assert.ok(has(fx, (e) => e.do === "timer" && e.name === "halted-probe"));
 });
 
+Deno.test("HALTED remediation points at the console when ibg-pilot serves Gateway's screen", () => {
+  const where = "the console at http://<this host>:8080/console/";
+  for (const screenAccess of [undefined, where]) {
+    const d = new Driver({ ...SETTINGS, screenAccess });
+    d.toSecondFactor();
+    const fx = d.window("w2", "Second Factor Authentication", {
+      kind: "second-factor",
+      variant: "passkey",
+    });
+    const remediation = String(alertOf(fx, "ALERT_HALTED")?.fields.remediation);
+    assert.equal(remediation.includes(where), screenAccess !== undefined, remediation);
+  }
+});
+
 Deno.test("2FA: a prompt for another method gets no code typed into it", () => {
   const d = new Driver();
   d.toSecondFactor();

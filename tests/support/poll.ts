@@ -4,7 +4,7 @@
  * `untilOk`, built on it, for an action that fails until something exists (a socket, a panel).
  */
 
-import { DeadlineError, pollUntil } from "../../lib/gateway/deadline.ts";
+import { DeadlineError, pollUntil } from "../../lib/util/deadline.ts";
 
 export { DeadlineError, pollUntil };
 

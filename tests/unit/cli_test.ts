@@ -106,5 +106,16 @@ Deno.test("doctor names what is missing and how to fix it, exit 4; a good instal
   assert.ok(checks.find((c) => c.name === "gateway install")?.ok, good.stdout);
   assert.ok(checks.find((c) => c.name === "java")?.ok, good.stdout);
   assert.ok(checks.find((c) => c.name === "runtime directory")?.ok, good.stdout);
+  // TWS: its own layout (<TWS_PATH>/1045), main class and default API ports.
+  const tws = await installSimGateway({ root: `${dir}/JtsTws`, product: "tws" });
+  const twsRun = await runCli(
+    ["doctor", "--json"],
+    baseEnv({ TWS_PATH: tws.twsPath, GATEWAY_OR_TWS: "tws", PILOT_RUNTIME_DIR: `${dir}/rt` }),
+  );
+  const twsChecks = JSON.parse(twsRun.stdout) as { name: string; ok: boolean; detail: string }[];
+  const found = twsChecks.find((c) => c.name === "gateway install");
+  assert.ok(found?.ok, twsRun.stdout);
+  assert.match(found!.detail, /^TWS 1045 in .*\/JtsTws\/1045 \(main class jclient\.LoginFrame\)$/);
+  assert.match(twsChecks.find((c) => c.name === "api port paper")!.detail, /^7497 /);
   await Deno.remove(dir, { recursive: true });
 });

@@ -8,6 +8,7 @@ import ibgateway.sim.Driver;
 import ibgateway.sim.EventLog;
 import ibgateway.sim.Flow;
 import ibgateway.sim.LauncherLog;
+import ibgateway.sim.Rec;
 import ibgateway.sim.Scenario;
 import ibgateway.sim.Settings;
 import ibgateway.sim.SimClock;
@@ -65,6 +66,7 @@ public final class GWClient {
         String events = setting("sim.events", "IBG_SIM_EVENTS");
         Path eventsPath = events != null ? Path.of(events) : settingsDir.resolve("sim-events.jsonl");
         EventLog.open(eventsPath, sc.secrets(), sc.str("twofa.secret", null));
+        Rec.mouse();
         LauncherLog.open(settingsDir);
         String restart = System.getProperty("restart");
         if (restart != null && restart.isEmpty()) restart = null;

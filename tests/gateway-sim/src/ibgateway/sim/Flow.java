@@ -273,7 +273,8 @@ public final class Flow implements MainWindow.Actions {
     /** From a successful NS_AUTH_START (or a resumed session) to the API port. */
     private void proceed(String u, boolean paper, boolean resumed) {
         mode = paper ? "paper" : "live";
-        if (login != null) Ui.edt(() -> login.setVisible(false));
+        // TWS 1016+ with `twofa.inPlace`: the login frame stays up and becomes the 2FA screen.
+        if (login != null && !twofaInPlace()) Ui.edt(() -> login.setVisible(false));
         // TWS shows no main window until it is logged in (IBC MainWindowFrameHandler.java).
         if (!tws) {
             Ui.edt(() -> {
@@ -423,7 +424,8 @@ public final class Flow implements MainWindow.Actions {
         TwoFactorDialog d = holder[0];
         // TWS shows the same content in a frame, with `Enter Read Only` (sources.md IBC 5 #18).
         final java.awt.Window[] shownAs = {d};
-        if (tws) Ui.edt(() -> shownAs[0] = new TwsTwoFactorFrame(d));
+        if (twofaInPlace()) shownAs[0] = login.showInPlace(d);
+        else if (tws) Ui.edt(() -> shownAs[0] = new TwsTwoFactorFrame(d));
         java.awt.Window w = shownAs[0];
         final String firstKind = kind;
         boolean shown = false;
@@ -521,9 +523,15 @@ public final class Flow implements MainWindow.Actions {
             }
             return twofaFail("unknown-2fa-kind");
         } finally {
-            Ui.disposeLater(w);
+            if (w == login) login.endInPlace();
+            else Ui.disposeLater(w);
             if (w != d) Ui.disposeLater(d);
         }
+    }
+
+    /** TWS 1016+ (scenario `twofa.inPlace`): the login frame turns into the 2FA screen (sources.md IBC 5.1). */
+    private boolean twofaInPlace() {
+        return tws && sc.bool("twofa.inPlace") && login != null;
     }
 
     /** TWS: `Enter Read Only` logs in without the second factor, read-only (sources.md IBC 5.2, 7). */
@@ -577,6 +585,14 @@ public final class Flow implements MainWindow.Actions {
         Object ar = sc.get("faults.autoRestartAfterMs");
         if (ar instanceof Double) {
             timers.schedule(() -> worker.submit(this::autoRestart), ((Double) ar).longValue(), TimeUnit.MILLISECONDS);
+        }
+        // A test says when: the auto-restart path runs once the file exists (it is removed).
+        Object arf = sc.get("faults.autoRestartWhenFile");
+        if (arf instanceof String) {
+            Path trigger = Path.of((String) arf);
+            timers.scheduleWithFixedDelay(() -> {
+                if (trigger.toFile().delete()) worker.submit(this::autoRestart);
+            }, 100, 100, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -190,6 +190,33 @@ public final class LoginFrame extends JFrame {
         return p;
     }
 
+    /**
+     * TWS 1016+: this frame shows the second-factor content in place (IBC polls its label for the
+     * change); returns this frame, which the flow then shows instead of a separate window.
+     */
+    java.awt.Window showInPlace(TwoFactorDialog content) {
+        java.awt.Container login = getContentPane();
+        content.readOnlyButton = true;
+        content.host = panel -> Ui.edt(() -> {
+            if (getContentPane() == login) loginContent = login;
+            setContentPane(panel);
+            revalidate();
+            repaint();
+        });
+        return this;
+    }
+
+    private java.awt.Container loginContent;
+
+    /** After the in-place 2FA: hidden, with its login content back for a later login. */
+    void endInPlace() {
+        Ui.edt(() -> {
+            setVisible(false);
+            if (loginContent != null) setContentPane(loginContent);
+            loginContent = null;
+        });
+    }
+
     /** The "Attempt N: connecting..." label (empty string clears it). */
     public void setStatus(String text) {
         Ui.edt(() -> status.setText(text.isEmpty() ? " " : text));

@@ -79,6 +79,20 @@ public final class Rec {
     }
 
     /**
+     * mouse-press {window, x, y} for every real mouse press (screen coordinates), such as one a
+     * VNC client sends through x11vnc. Programmatic clicks (the agent's doClick) make none, so
+     * this proves that a person's input reached Gateway (or, in view-only mode, that it did not).
+     */
+    public static void mouse() {
+        java.awt.Toolkit.getDefaultToolkit().addAWTEventListener(e -> {
+            if (e.getID() != java.awt.event.MouseEvent.MOUSE_PRESSED) return;
+            java.awt.event.MouseEvent m = (java.awt.event.MouseEvent) e;
+            EventLog.emit("mouse-press", "window", windowOf(m.getComponent()),
+                "x", m.getXOnScreen(), "y", m.getYOnScreen());
+        }, java.awt.AWTEvent.MOUSE_EVENT_MASK);
+    }
+
+    /**
      * click {window, button} for push buttons. The listener sits on the button's model: the model
      * notifies it before the button's own ActionListeners run (Swing fires listeners last-added
      * first), so the click is recorded before whatever the click causes, e.g. the dialog closing.

@@ -4,8 +4,8 @@
  * paper run side by side, so they cannot share TWS_API_PORT.
  */
 
-import type { Config, SettingName } from "../config/mod.ts";
-import type { Mode } from "./types.ts";
+import type { Config, SettingName } from "./mod.ts";
+import type { Mode } from "../session/types.ts";
 
 /** Gateway's own default API ports. */
 export const DEFAULT_API_PORT: Record<Mode, number> = { live: 4001, paper: 4002 };

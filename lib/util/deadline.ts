@@ -1,6 +1,6 @@
 /**
  * Waiting with named deadlines: a promise raced against a timer that is always cleared, and a
- * condition polled until it holds. The launcher never sleeps to sequence steps; it waits for a
+ * condition polled until it holds. Nothing sleeps to sequence steps: it waits for a
  * condition and gives up at a deadline whose name appears in the error.
  */
 

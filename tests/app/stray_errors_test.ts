@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { addSecret, clearSecrets, setupLogging } from "../../lib/log.ts";
-import { catchStrayRejections, STRAY_ERROR_MARK } from "../../lib/session/stray_errors.ts";
+import { catchStrayRejections, STRAY_ERROR_MARK } from "../../lib/app/stray_errors.ts";
 import { pollUntil } from "../support/poll.ts";
 
 Deno.test("a stray rejection is logged (secrets redacted), not fatal; release restores the default", async () => {

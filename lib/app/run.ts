@@ -13,21 +13,23 @@ import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
 import { startServers } from "../servers/mod.ts";
-import { metrics } from "../servers/metrics.ts";
+import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
-import { EVIDENCE_DIR, UnknownWindowEvidence } from "./unknown_windows.ts";
-import { maintenanceStatus } from "./clock.ts";
-import { applyPlan } from "./configure.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
+import { maintenanceStatus } from "../session/clock.ts";
+import { applyPlan } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { catchStrayRejections } from "./stray_errors.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
-import { makeClassifier } from "./intent.ts";
-import { lockAndExit, planSettings } from "./settings_plan.ts";
-import { apiPortFor } from "./ports.ts";
-import { SessionShell, type SessionSnapshot } from "./shell.ts";
-import type { Mode } from "./types.ts";
+import { makeClassifier } from "../session/intent.ts";
+import { lockAndExit, planSettings } from "../session/settings_plan.ts";
+import { apiPortFor } from "../config/ports.ts";
+import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
+import type { Mode } from "../session/types.ts";
+import { DialogRuleSet } from "../session/dialog_rules.ts";
+import { VersionHealth, VersionWatch } from "../installer/versions.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -71,6 +73,26 @@ const STATE_NAMES: Record<SessionSnapshot["state"], string> = {
   stopped: "STOPPED",
 };
 
+/**
+ * Where a person can see Gateway, for HALTED remediations: the console's address and the VNC
+ * port, when ibg-pilot serves them; undefined when it serves neither.
+ */
+export function screenAccess(config: Config, vncRunning: boolean): string | undefined {
+  const ways: string[] = [];
+  if (config.PILOT_CONSOLE && config.CONTROLLER_HEALTH_SERVER_PORT !== undefined) {
+    const host = config.CONTROLLER_HEALTH_SERVER_HOST;
+    const shown = host === "0.0.0.0" || host === "::" ? "<this host>" : host;
+    ways.push(
+      `the console at http://${shown}:${config.CONTROLLER_HEALTH_SERVER_PORT}/console/` +
+        (config.PILOT_CONSOLE_CONTROL ? "" : " (view only: PILOT_CONSOLE_CONTROL=yes to act)"),
+    );
+  }
+  if (vncRunning && config.VNC_SERVER_PASSWORD !== undefined) {
+    ways.push(`a VNC client on port ${config.PILOT_VNC_PORT}`);
+  }
+  return ways.length ? ways.join(", or ") : undefined;
+}
+
 /** `run --attach`: attach to a running Gateway instead of launching one (attach_host.ts). */
 export interface AttachRequest {
   /** The JVM's PID; undefined: the only Gateway JVM of this user. */
@@ -83,14 +105,12 @@ export interface AttachRequest {
 export async function runPilot(
   config: Config,
   env: Record<string, string>,
-  opts: { attach?: AttachRequest } = {},
+  opts: { attach?: AttachRequest; rules?: DialogRuleSet } = {},
 ): Promise<number> {
   const logger = log("run");
-  const modes: Mode[] = config.TRADING_MODE === "both"
-    ? ["live", "paper"]
-    : [config.TRADING_MODE ?? "paper"];
+  const modes: Mode[] = config.TRADING_MODE === "both" ? ["live", "paper"] : [config.TRADING_MODE];
   const runtimeDir = await ensureRuntimeDir(
-    config.PILOT_RUNTIME_DIR ?? "/tmp/ibg-pilot",
+    config.PILOT_RUNTIME_DIR,
     Deno.uid() ?? 0,
   );
   const agentJar = await writeAgentJar(runtimeDir);
@@ -99,12 +119,22 @@ export async function runPilot(
     ...opts.attach,
     target: await findAttachTarget({ config, env, agentJar, pid: opts.attach.pid }),
   };
+  const running = attach?.target.jvm.product;
+  if (running && running !== config.GATEWAY_OR_TWS) {
+    // The JVM says what it is (its main class): its defaults (API ports) follow it.
+    logger.info("the JVM runs {product}: GATEWAY_OR_TWS={product} for this run", {
+      product: running,
+    });
+    config = { ...config, GATEWAY_OR_TWS: running };
+  }
   const window = config.PILOT_MAINTENANCE_WINDOW;
   const maintenance = window ? { timeZone: "America/New_York", ...window } : undefined;
 
   // Signal handlers before anything is started: as PID 1 an unhandled SIGTERM is ignored, and a
   // signal during Xvfb's start must still end in an orderly shutdown (docs/container.md).
   let shells: SessionShell[] = [];
+  // Set once the servers run (before any session starts); absent without the health server.
+  const observed: { metrics?: PilotMetrics } = {};
   let stopping: string | undefined;
   const stopAll = (reason: string) => {
     stopping ??= reason;
@@ -114,10 +144,19 @@ export async function runPilot(
     logger.info("{sig} received: logging out of Gateway cleanly", { sig });
     stopAll(sig);
   };
-  const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onSignal("SIGTERM")], [
-    "SIGINT",
-    onSignal("SIGINT"),
-  ]];
+  const rules = opts.rules ?? new DialogRuleSet(undefined);
+  // SIGHUP: the dialog rules file again; windows nothing handled yet are offered to the new rules.
+  const onHangup = () => {
+    logger.info("SIGHUP received: reloading PILOT_DIALOG_RULES");
+    void rules.reload().then((ok) => {
+      if (ok) { for (const s of shells) s.reclassify(); }
+    });
+  };
+  const handlers: [Deno.Signal, () => void][] = [
+    ["SIGTERM", onSignal("SIGTERM")],
+    ["SIGINT", onSignal("SIGINT")],
+    ["SIGHUP", onHangup],
+  ];
   for (const [sig, h] of handlers) Deno.addSignalListener(sig, h);
   // Xvfb when headless, and the API forwarders (lib/container): env gains our DISPLAY. An
   // attached Gateway already has its display and its user's network: none of that applies.
@@ -137,10 +176,15 @@ export async function runPilot(
     const settingsDir = attach?.target.jvm.settingsDir ?? settingsDirFor(config, mode);
     const port = apiPortFor(config, mode);
     const reporter = new UnknownWindowReporter();
+    // PILOT_GATEWAY_INSTALL=upgrade: a new version that cannot start is rolled back (versions.ts).
+    const versions = !attach && config.PILOT_GATEWAY_INSTALL === "upgrade" &&
+        !config.TWS_MAJOR_VRSN && config.TWS_PATH
+      ? new VersionHealth(config.TWS_PATH)
+      : undefined;
     const evidence = new UnknownWindowEvidence({
       dir: join(settingsDir, EVIDENCE_DIR),
       mode,
-      onRecorded: () => metrics.unknownWindow(mode),
+      onRecorded: () => observed.metrics?.unknownWindow(mode),
     });
     const plan = attach ? [] : planSettings(config, mode);
     if (attach && planSettings(config, mode).length) {
@@ -165,7 +209,9 @@ export async function runPilot(
         runtimeDir,
         agentJar,
         env: jvmEnv,
+        skipVersions: versions && (() => versions.badVersions()),
       });
+    const versionWatch = versions && new VersionWatch(versions, mode);
     const shell: SessionShell = new SessionShell({
       mode,
       config,
@@ -174,15 +220,20 @@ export async function runPilot(
         hasConfigPlan: plan.length > 0,
         honourMaintenance: maintenance !== undefined && !attach,
         attached: attach !== undefined,
+        screenAccess: screenAccess(config, container.vnc !== undefined),
       },
       host: {
         launch: async () => {
           const r = await host.launch();
-          metrics.jvmStarted(mode);
+          observed.metrics?.jvmStarted(mode);
+          if (r.version) versionWatch?.launched(r.version, r.exited);
           r.exited.then((e) => {
             // A detach is not an exit: the attached Gateway keeps running.
             if ("detached" in e && e.detached) return;
-            metrics.jvmExited(mode, e.code === 0 ? "clean" : e.signal ? "killed" : "crash");
+            observed.metrics?.jvmExited(
+              mode,
+              e.code === 0 ? "clean" : e.signal ? "killed" : "crash",
+            );
           });
           return r;
         },
@@ -191,10 +242,10 @@ export async function runPilot(
       },
       probe: async () => {
         const r = await probeApi({ port, timeoutMs: PROBE_TIMEOUT_MS });
-        metrics.apiHandshake(mode, r.latencyMs / 1000, r.ok);
+        observed.metrics?.apiHandshake(mode, r.latencyMs / 1000, r.ok);
         return { ok: r.ok, serverVersion: r.serverVersion, error: r.error?.message };
       },
-      classify: makeClassifier(config, mode),
+      classify: makeClassifier(config, mode, rules),
       configure: (ui, mainWindowId) => applyPlan(ui, mainWindowId, plan, mode),
       scheduleRestart: (ui, mainWindowId, at) =>
         applyPlan(ui, mainWindowId, [lockAndExit("restart", at)], mode),
@@ -208,6 +259,7 @@ export async function runPilot(
         if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
       },
     });
+    if (versionWatch) shell.onChange((snap) => versionWatch.phase(snap.state));
     return shell;
   });
 
@@ -282,14 +334,22 @@ export async function runPilot(
     pause: () => restartAll(true),
     reconnectAccount: () => uiAction("ctrl alt R"),
     reconnectData: () => uiAction("ctrl alt F"),
+    onChange: (listener) => {
+      const offs = shells.map((s) => s.onChange(() => listener()));
+      return () => offs.forEach((off) => off());
+    },
   };
 
-  const servers = await startServers(config, target).catch(async (e) => {
+  const vnc = container.vnc && container.vncTarget
+    ? { supervisor: container.vnc, target: container.vncTarget }
+    : undefined;
+  const servers = await startServers(config, target, { vnc }).catch(async (e) => {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
     await container.close();
     throw e;
   });
 
+  observed.metrics = servers.metrics;
   // From here on the sessions run: a bug of ours must not take them down (stray_errors.ts).
   const releaseStrayRejections = catchStrayRejections();
   logger.info("ibg-pilot running {modes} (settings: {dirs})", {

@@ -26,13 +26,12 @@ import {
 import { log } from "../log.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import { atkBridgeJavaOptions } from "../ui/atspi/bridge.ts";
-import { openAtspiPort } from "../ui/atspi/port.ts";
 import { selectUiPort } from "../ui/select.ts";
 import { dirname } from "node:path";
 import type { UiPort } from "../ui/port.ts";
-import { crossedWeeklyReset } from "./clock.ts";
-import type { GatewayHost } from "./shell.ts";
-import type { Mode } from "./types.ts";
+import { crossedWeeklyReset } from "../session/clock.ts";
+import type { GatewayHost } from "../session/shell.ts";
+import type { Mode } from "../session/types.ts";
 
 /** Inputs of {@link createGatewayHost}. */
 export interface HostOptions {
@@ -46,6 +45,8 @@ export interface HostOptions {
   agentJar: string;
   /** The environment Gateway's JVM starts from (secrets are removed). */
   env: Record<string, string>;
+  /** Installed versions not to launch (rolled back: lib/installer/versions.ts). */
+  skipVersions?: () => readonly string[];
   /** Called with every line of the JVM's output (launcher.log style signals). */
   onOutput?: (line: string) => void;
   /** Clock, for the weekly token expiry. */
@@ -85,6 +86,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
         home: opts.env.HOME,
         product: config.GATEWAY_OR_TWS,
         majorVersion: config.TWS_MAJOR_VRSN,
+        skipVersions: opts.skipVersions?.(),
       });
       const java = findJava({
         programDir: install.programDir,
@@ -158,13 +160,17 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
 
     async connectUi(): Promise<UiPort> {
       const p = proc;
-      const deadline = (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000;
-      const driver = config.UI_DRIVER ?? "agent";
+      const deadline = (config.PILOT_AGENT_TIMEOUT) * 1000;
+      const driver = config.UI_DRIVER;
       const selection = selectUiPort(driver, {
         agent: () => connectAgent(socket, { helloDeadlineMs: deadline }),
         // AT-SPI sees Gateway only when its JVM loaded the bridge, i.e. with UI_DRIVER=atspi.
         atspi: driver === "atspi"
-          ? () => openAtspiPort({ pid: p?.pid, appDeadlineMs: deadline })
+          ? async () => {
+            // Loaded only when chosen: dbus-next alone costs ~28 MB of memory (docs/atspi.md).
+            const { openAtspiPort } = await import("../ui/atspi/port.ts");
+            return openAtspiPort({ pid: p?.pid, appDeadlineMs: deadline });
+          }
           : undefined,
       });
       // A JVM that dies while we wait is reported with its log, not as a silent timeout.
@@ -185,7 +191,7 @@ export function createGatewayHost(opts: HostOptions): GatewayHost {
       const r = await p.stop({
         closeGracefully: noSession ? undefined : closeGracefully,
         noSession,
-        graceMs: (config.PILOT_CLEAN_LOGOUT_TIMEOUT ?? 20) * 1000,
+        graceMs: (config.PILOT_CLEAN_LOGOUT_TIMEOUT) * 1000,
         reason: "shutdown",
       });
       return {

@@ -29,12 +29,12 @@ import {
   processExists,
   socketAnswers,
 } from "../gateway/mod.ts";
-import { settlesWithin } from "../gateway/deadline.ts";
+import { settlesWithin } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import type { UiPort } from "../ui/port.ts";
-import type { GatewayHost } from "./shell.ts";
-import type { Mode } from "./types.ts";
+import type { GatewayHost } from "../session/shell.ts";
+import type { Mode } from "../session/types.ts";
 
 /** How often an attached JVM's existence is checked (a kill(pid, 0) system call). */
 export const JVM_LIVENESS_POLL_MS = 1_000;
@@ -218,7 +218,7 @@ export function createAttachHost(opts: AttachHostOptions): GatewayHost {
     },
 
     async connectUi(): Promise<UiPort> {
-      const deadline = (config.PILOT_AGENT_TIMEOUT ?? 30) * 1000;
+      const deadline = (config.PILOT_AGENT_TIMEOUT) * 1000;
       const port = await connectAgent(socket, { helloDeadlineMs: deadline });
       const a = current;
       // A JVM that dies closes the agent connection first: check at once instead of next poll.
@@ -234,7 +234,7 @@ export function createAttachHost(opts: AttachHostOptions): GatewayHost {
       if (!a || !(await processExists(a.pid))) return { status: "not-running" };
       if (opts.closeGatewayOnStop) {
         const asked = await closeGracefully().catch(() => false);
-        const graceMs = (config.PILOT_CLEAN_LOGOUT_TIMEOUT ?? 20) * 1000;
+        const graceMs = (config.PILOT_CLEAN_LOGOUT_TIMEOUT) * 1000;
         if (asked && await settlesWithin(a.gone, graceMs)) return { status: "clean" };
         logger.warn(
           "Gateway (JVM {pid}) did not close within {ms} ms of being asked; left running " +

@@ -1,0 +1,89 @@
+/**
+ * The dialog rules in force for this process: the built-in catalogue composed with the user's
+ * PILOT_DIALOG_RULES file (lib/dialogs/rules.ts). Loaded once before anything starts (a bad file
+ * stops the start with every problem listed); SIGHUP reloads it, and a reload with problems keeps
+ * the rules in force and raises ALERT_DIALOG_RULES_INVALID.
+ */
+
+import { CATALOGUE, type DialogRule } from "../dialogs/catalogue.ts";
+import { composeCatalogue, formatProblems, parseRules } from "../dialogs/rules.ts";
+import { alert, log } from "../log.ts";
+
+/** The outcome of reading the file. */
+export type RulesLoad =
+  | { ok: true; rules: DialogRule[] }
+  | { ok: false; problems: string[] };
+
+/** Reads and checks a rules file; problems come as `file:line: field: message` lines. */
+export async function readRulesFile(path: string): Promise<RulesLoad> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable
+      ? "not readable here (see docs/permissions.md for the readable roots)"
+      : (e as Error).message;
+    return { ok: false, problems: [`${path}:0: (file): cannot read it: ${why}`] };
+  }
+  const parsed = parseRules(text, `PILOT_DIALOG_RULES ${path}`);
+  return parsed.problems.length
+    ? { ok: false, problems: formatProblems(path, parsed.problems) }
+    : { ok: true, rules: parsed.rules };
+}
+
+/** The catalogue sessions classify with; {@link reload} swaps it atomically. */
+export class DialogRuleSet {
+  #catalogue: readonly DialogRule[];
+  #user: readonly DialogRule[];
+  readonly #log = log("dialogs");
+
+  constructor(readonly path: string | undefined, user: readonly DialogRule[] = []) {
+    this.#user = user;
+    this.#catalogue = user.length ? composeCatalogue(user) : CATALOGUE;
+  }
+
+  /** Loads the file named by PILOT_DIALOG_RULES (none: the built-in catalogue). */
+  static async load(path: string | undefined): Promise<DialogRuleSet | { problems: string[] }> {
+    if (!path) return new DialogRuleSet(undefined);
+    const r = await readRulesFile(path);
+    return r.ok ? new DialogRuleSet(path, r.rules) : { problems: r.problems };
+  }
+
+  /** The composed catalogue (built-in rows with the user's). */
+  get catalogue(): readonly DialogRule[] {
+    return this.#catalogue;
+  }
+
+  /** The user's rows in force. */
+  get userRules(): readonly DialogRule[] {
+    return this.#user;
+  }
+
+  /** Reads the file again (SIGHUP). Returns whether the new rules are in force. */
+  async reload(): Promise<boolean> {
+    if (!this.path) {
+      this.#log.info("SIGHUP: PILOT_DIALOG_RULES is not set; the built-in catalogue stays");
+      return false;
+    }
+    const r = await readRulesFile(this.path);
+    if (!r.ok) {
+      for (const p of r.problems) this.#log.error("dialog rules: {problem}", { problem: p });
+      alert("ALERT_DIALOG_RULES_INVALID", {
+        file: this.path,
+        problems: r.problems.length,
+        first: r.problems[0],
+        kept_rules: this.#user.length,
+      });
+      return false;
+    }
+    this.#user = r.rules;
+    this.#catalogue = composeCatalogue(r.rules);
+    this.#log.info("dialog rules reloaded from {file}: {n} rule(s) in force", {
+      file: this.path,
+      n: r.rules.length,
+    });
+    return true;
+  }
+}

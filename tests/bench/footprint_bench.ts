@@ -1,0 +1,127 @@
+/**
+ * ibg-pilot's footprint next to a bare Deno, both measured in the same run (the machine may be
+ * busy, so the ratios are the numbers to compare): the wall time of `ibg-pilot version` and
+ * `--help` against a hello-world script, and the controller's resident memory at READY (paper +
+ * TOTP login on the simulator; without and with the health server, whose /metrics loads
+ * prom-client) against an idle bare Deno process. Prints; asserts nothing.
+ */
+
+import { join } from "node:path";
+import { pilotArgs, ROOT } from "../support/cli.ts";
+import { freePort, withScenario } from "../e2e/harness.ts";
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Wall time of one `deno <args>` run to its exit, in ms. */
+async function wallMs(args: string[]): Promise<number> {
+  const started = performance.now();
+  const r = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - started;
+  if (!r.success) throw new Error(`deno ${args.join(" ")}: ${new TextDecoder().decode(r.stderr)}`);
+  return ms;
+}
+
+/** Resident memory of a process, in MB (VmRSS of /proc/<pid>/status). */
+export function rssMb(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+  if (!m) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(m[1]) / 1024;
+}
+
+/** RSS of a bare Deno that has started and idles, in MB. */
+async function bareIdleRssMb(script: string): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", script, "idle"],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  try {
+    // It prints once it runs: from then on its memory is a started runtime's.
+    const reader = child.stdout.getReader();
+    await reader.read();
+    reader.releaseLock();
+    return rssMb(child.pid);
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+}
+
+/** Start-up wall times: `n` interleaved runs of each case, medians and ratios to bare Deno. */
+async function startUp(hello: string, n: number): Promise<void> {
+  const cases: [string, string[]][] = [
+    ["bare deno (hello world)", ["run", "--quiet", hello]],
+    ["ibg-pilot version", pilotArgs(["version"])],
+    ["ibg-pilot --help", pilotArgs(["--help"])],
+  ];
+  // Warm the module cache once, then interleave the cases so load spikes hit them alike.
+  for (const [, args] of cases) await wallMs(args);
+  const times = new Map(cases.map(([name]) => [name, [] as number[]]));
+  for (let i = 0; i < n; i++) {
+    for (const [name, args] of cases) times.get(name)!.push(await wallMs(args));
+  }
+  const bare = median(times.get(cases[0][0])!);
+  console.log(`start-up wall time, median of ${n} (same run, interleaved):`);
+  for (const [name] of cases) {
+    const ms = median(times.get(name)!);
+    console.log(
+      `  ${name.padEnd(36)} ${ms.toFixed(0).padStart(5)} ms   x${(ms / bare).toFixed(2)}`,
+    );
+  }
+}
+
+/** Resident memory at READY, without and with the health server, next to an idle bare Deno. */
+async function atReady(hello: string, logins: number): Promise<void> {
+  const bareRss = await bareIdleRssMb(hello);
+  console.log(`resident memory (VmRSS), median of ${logins} paper + TOTP logins each:`);
+  console.log(`  ${"bare deno, idle".padEnd(36)} ${bareRss.toFixed(1).padStart(5)} MB`);
+  for (const health of [false, true]) {
+    const samples: number[] = [];
+    for (let i = 0; i < logins; i++) {
+      const port = freePort();
+      const env: Record<string, string> = health
+        ? { CONTROLLER_HEALTH_SERVER_PORT: String(port) }
+        : {};
+      await withScenario({ env }, async (r) => {
+        await r.line(/-> "?ready"?/);
+        await r.readyFileWritten();
+        // With the health server, /metrics is scraped once: the registry is fully built.
+        if (health) await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        samples.push(rssMb(r.pilot.pid));
+      });
+    }
+    const rss = median(samples);
+    const name = health ? "ibg-pilot at READY, /metrics scraped" : "ibg-pilot at READY";
+    console.log(
+      `  ${name.padEnd(36)} ${rss.toFixed(1).padStart(5)} MB   x${(rss / bareRss).toFixed(2)}   (${
+        samples.map((x) => x.toFixed(1)).join(", ")
+      })`,
+    );
+  }
+}
+
+/** Runs the start-up (`n` runs each) and memory (`logins` logins each) measurements. */
+export async function run(n = 9, logins = 2): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "ibg-pilot-footprint-" });
+  try {
+    const hello = join(dir, "hello.ts");
+    await Deno.writeTextFile(
+      hello,
+      'console.log("hello");\nif (Deno.args[0] === "idle") setInterval(() => {}, 60_000);\n',
+    );
+    await startUp(hello, n);
+    await atReady(hello, logins);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+if (import.meta.main) await run(Number(Deno.args[0] ?? 9), Number(Deno.args[1] ?? 2));
