@@ -10,7 +10,7 @@ import { containsText, sameText } from "../dialogs/tree.ts";
 import { alert, log } from "../log.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import type { Edit, Section } from "./settings_plan.ts";
-import type { Mode } from "./types.ts";
+import type { Mode } from "../config/mod.ts";
 
 /** How long the configuration dialog may take to appear after the menu click. */
 export const CONFIG_DIALOG_DEADLINE_MS = 15_000;

@@ -20,6 +20,7 @@ import {
   STARTING_APPLICATION,
   STUCK_CONNECTING_PATTERNS,
 } from "../dialogs/catalogue.ts";
+import type { Mode } from "../config/mod.ts";
 import { containsText } from "../dialogs/tree.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
@@ -27,7 +28,6 @@ import type {
   Effect,
   Intent,
   LockoutEvidence,
-  Mode,
   SeenWindow,
   SessionEvent,
   SessionSettings,

@@ -5,7 +5,7 @@
  * ready file. Every outcome comes back as an event; nothing here decides what to do next.
  */
 
-import type { Config } from "../config/mod.ts";
+import type { Config, Mode } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import { time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
@@ -19,7 +19,6 @@ import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
 import { initialState, step } from "./machine.ts";
 import type {
   Effect,
-  Mode,
   SeenWindow,
   SessionEvent,
   SessionSettings,

@@ -327,6 +327,14 @@ export async function scanForSecrets(dir: string, startedMs: number): Promise<vo
   }
 }
 
+/** The next local instant at hh:mm:01 (a Lock and Exit minute, one second in). */
+export function nextLocal(hour: number, minute: number): number {
+  const d = new Date();
+  d.setHours(hour, minute, 1, 0);
+  if (d.getTime() < Date.now() - 60_000) d.setDate(d.getDate() + 1);
+  return d.getTime();
+}
+
 /** The first event of `kind` with `fields`. */
 export function find(
   events: SimEvent[],

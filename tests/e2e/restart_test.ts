@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { baseEnv, runCli } from "../support/cli.ts";
-import { freePort, withScenario } from "./harness.ts";
+import { freePort, nextLocal, withScenario } from "./harness.ts";
 
 Deno.test("RESTART while READY: Gateway restarts itself at the next minute and resumes without 2FA", async () => {
   const port = freePort();
@@ -56,11 +56,3 @@ Deno.test("RESTART while READY: Gateway restarts itself at the next minute and r
     );
   });
 });
-
-/** The next local instant at hh:mm:01 (the Lock and Exit minute, one second in). */
-function nextLocal(hour: number, minute: number): number {
-  const d = new Date();
-  d.setHours(hour, minute, 1, 0);
-  if (d.getTime() < Date.now() - 60_000) d.setDate(d.getDate() + 1);
-  return d.getTime();
-}
