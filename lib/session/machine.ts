@@ -26,12 +26,14 @@ import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
   Effect,
+  FlowStep,
   Intent,
   LockoutEvidence,
   SeenWindow,
   SessionEvent,
   SessionSettings,
   SessionState,
+  StepName,
   TimerName,
   UiOp,
 } from "./types.ts";
@@ -59,7 +61,7 @@ export const LOGIN_STEP_FAILURES = 5;
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
 /** The step that watches a TWS login frame turn into the second-factor screen in place. */
-export const TWS_LOGIN_IN_PLACE = "tws-login-in-place";
+export const TWS_LOGIN_IN_PLACE: FlowStep = "tws-login-in-place";
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
 export const RESTART_DEADLINE_MS = 180_000;
 /**
@@ -374,7 +376,12 @@ function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "l
   timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
 }
 
-function click(ctx: Ctx, w: SeenWindow, button: string, step = w.rule) {
+function click(
+  ctx: Ctx,
+  w: SeenWindow,
+  button: string,
+  step: StepName = `dialog:${w.rule}`,
+) {
   ctx.fx.push({ do: "ui", step, windowId: w.id, ops: [{ op: "click", target: { text: button } }] });
 }
 
@@ -539,7 +546,7 @@ function onTwofaTimeout(ctx: Ctx, why: string) {
     const windowId = ctx.s.loginWindowId;
     ctx.s = { ...ctx.s, loginWindowId: undefined };
     go(ctx, "login", "relogin after 2FA timeout");
-    ctx.fx.push({ do: "ui", step: "relogin-scan", windowId, ops: [] });
+    ctx.fx.push({ do: "rescan-login", windowId });
     return;
   }
   switch (cfg.TWOFA_TIMEOUT_ACTION) {
@@ -697,7 +704,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
     case "click":
       return click(ctx, w, intent.button);
     case "close":
-      ctx.fx.push({ do: "ui", step: w.rule, windowId: w.id, ops: [{ op: "close" }] });
+      ctx.fx.push({ do: "ui", step: `dialog:${w.rule}`, windowId: w.id, ops: [{ op: "close" }] });
       return;
     case "login-failed": {
       const dismiss = intent.dismiss;
@@ -989,7 +996,7 @@ function onTimer(ctx: Ctx, name: TimerName) {
       if (wait !== undefined) return timer(ctx, "relogin", wait);
       ctx.s = { ...ctx.s, loginWindowId: undefined };
       go(ctx, "login", "retrying the login inside the running Gateway");
-      ctx.fx.push({ do: "ui", step: "relogin-scan", windowId: s.loginWindowId, ops: [] });
+      ctx.fx.push({ do: "rescan-login", windowId: s.loginWindowId });
       return;
     }
   }

@@ -24,6 +24,7 @@ import type {
   SessionEvent,
   SessionSettings,
   SessionState,
+  StepName,
   TimerName,
   UiOp,
 } from "./types.ts";
@@ -309,6 +310,9 @@ export class SessionShell {
       case "ui":
         this.#serialUi(() => this.#runUi(fx.step, fx.windowId, fx.ops));
         return;
+      case "rescan-login":
+        this.#serialUi(() => this.#rescanLogin(fx.windowId));
+        return;
       case "totp":
         this.#serialUi(() => this.#submitTotp(fx));
         return;
@@ -429,7 +433,7 @@ export class SessionShell {
       this.dispatch({ type: "agent-ready" });
       // Windows that opened before we connected are seen now.
       for (const w of await ui.windows()) {
-        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: Date.now() });
+        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: this.#clock.now() });
       }
     } catch (e) {
       this.dispatch({ type: "agent-failed", error: errText(e) });
@@ -535,7 +539,7 @@ export class SessionShell {
    * deadline; then offers it to the machine as if it had just opened. A closed window ends the
    * wait quietly (its close event speaks for it).
    */
-  async #awaitChange(stepName: string, windowId: string, deadlineMs: number) {
+  async #awaitChange(stepName: StepName, windowId: string, deadlineMs: number) {
     const end = this.#clock.now() + deadlineMs;
     const first = this.#lastIntent.get(windowId);
     while (this.#clock.now() < end) {
@@ -576,7 +580,23 @@ export class SessionShell {
     return (paper ? c.TWS_PASSWORD_PAPER : c.TWS_PASSWORD) ?? "";
   }
 
-  async #runUi(stepName: string, windowId: string, ops: UiOp[]) {
+  /** Clears what blocks the login window, then offers that (still open) window again. */
+  async #rescanLogin(windowId: string) {
+    const ui = this.#ui;
+    if (!ui) return;
+    try {
+      // A modal nobody handles would keep the login window from being used.
+      await this.#clearBlockers(ui, "relogin");
+      const known = this.#windows.get(windowId);
+      if (known && (await ui.windows()).some((x) => x.id === windowId)) {
+        void this.#classifyAndDispatch(known);
+      }
+    } catch (e) {
+      this.#log.warn("reading the login window again failed: {e}", { e: errText(e) });
+    }
+  }
+
+  async #runUi(stepName: StepName, windowId: string, ops: UiOp[]) {
     const ui = this.#ui;
     if (!ui) {
       return this.dispatch({
@@ -588,8 +608,6 @@ export class SessionShell {
       });
     }
     try {
-      // A modal nobody handles would keep the login window from being used.
-      if (stepName === "relogin-scan") await this.#clearBlockers(ui, "relogin");
       for (const op of ops) {
         switch (op.op) {
           case "click":
@@ -625,13 +643,6 @@ export class SessionShell {
           case "close":
             await ui.closeWindow(windowId);
             break;
-        }
-      }
-      if (stepName === "relogin-scan") {
-        // Offer the (still open) login window to the machine again.
-        const known = this.#windows.get(windowId);
-        if (known && (await ui.windows()).some((x) => x.id === windowId)) {
-          void this.#classifyAndDispatch(known);
         }
       }
       this.dispatch({ type: "ui-done", step: stepName, windowId, ok: true });

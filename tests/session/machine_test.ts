@@ -344,7 +344,7 @@ Deno.test("2FA timeout with RELOGIN_AFTER_TWOFA_TIMEOUT logs in again in the sam
   d.window("w2", "Second Factor Authentication", { kind: "second-factor", variant: "push" });
   const fx = d.send({ type: "timer", name: "twofa" });
   assert.equal(d.state.phase, "login");
-  assert.ok(has(fx, (e) => e.do === "ui" && e.step === "relogin-scan" && e.windowId === "w1"));
+  assert.ok(has(fx, (e) => e.do === "rescan-login" && e.windowId === "w1"));
   assert.ok(!has(fx, (e) => e.do === "stop-jvm" || e.do === "launch"));
   // The rescan offers the login window again: a second attempt is submitted.
   d.window("w1", "IBKR Gateway", LOGIN);
@@ -415,7 +415,7 @@ Deno.test("too many attempts: waits the stated time plus margin, then relogs in 
   assert.deepEqual(clicks(fx), ["OK"]);
   assert.ok(has(fx, (e) => e.do === "timer" && e.name === "relogin" && e.ms === 56_000));
   const fx2 = d.send({ type: "timer", name: "relogin" });
-  assert.ok(has(fx2, (e) => e.do === "ui" && e.step === "relogin-scan"));
+  assert.ok(has(fx2, (e) => e.do === "rescan-login"));
   d.window("w1", "IBKR Gateway", LOGIN);
   assert.equal(d.state.loginAttempts, 2);
   assert.ok(!has(d.effects, (e) => e.do === "launch" && d.effects.indexOf(e) > 0));
@@ -668,7 +668,7 @@ Deno.test("silent CCP timeouts: backoff 60 s doubling to the 600 s cap, relogin 
     assert.ok(!fx.some((e) => e.do === "launch" || e.do === "stop-jvm"), "no new JVM");
     // The relogin reads the same login window again; it is offered and submitted.
     const again = d.send({ type: "timer", name: "relogin" });
-    assert.ok(again.some((e) => e.do === "ui" && e.step === "relogin-scan" && e.windowId === "w1"));
+    assert.ok(again.some((e) => e.do === "rescan-login" && e.windowId === "w1"));
     d.window("w1", "IBKR Gateway", LOGIN);
     assert.equal(d.state.phase, "login");
   }
@@ -760,7 +760,7 @@ Deno.test("a login window stuck on 'connecting to server' counts as a lockout; n
   assert.ok(timerMs(waiting, "relogin"));
   d.send({ type: "window-closed", windowId: "c1", title: "Gateway" });
   const again = d.send({ type: "timer", name: "relogin" });
-  assert.ok(again.some((e) => e.do === "ui" && e.step === "relogin-scan"));
+  assert.ok(again.some((e) => e.do === "rescan-login"));
 });
 
 Deno.test("no progress and no stuck label: the API is checked, as before", () => {
@@ -799,7 +799,7 @@ Deno.test("a CCP re-login inside the maintenance window waits; with the window o
   off.window("w1", "IBKR Gateway", LOGIN);
   silentAttempt(off, 1);
   const go = off.send({ type: "timer", name: "relogin" }, { inside: true, remainingMs: 90_000 });
-  assert.ok(go.some((e) => e.do === "ui" && e.step === "relogin-scan"));
+  assert.ok(go.some((e) => e.do === "rescan-login"));
 });
 
 // ---- a frozen Gateway -------------------------------------------------------------------------
