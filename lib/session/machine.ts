@@ -1081,6 +1081,20 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
   timer(ctx, "relaunch", crashBackoffMs(crashes, ctx.cfg));
 }
 
+/**
+ * How a RESTART or PAUSE command applies to a session now: through Gateway's Lock and Exit while
+ * READY (Gateway resumes with its autorestart token, no 2FA), a full restart otherwise (RESTART
+ * only), or refused with the reason the operator reads.
+ */
+export function restartPlan(
+  s: SessionState,
+  pause: boolean,
+): { via: "lock-and-exit" | "full" } | { refused: string } {
+  if (s.restartPending) return { refused: `${pause ? "PAUSE" : "RESTART"} already in progress` };
+  if (s.phase === "ready") return { via: "lock-and-exit" };
+  return pause ? { refused: "PAUSE needs Gateway logged in (READY): use STOP" } : { via: "full" };
+}
+
 /** One step of the machine. */
 export function step(
   state: SessionState,
@@ -1284,6 +1298,21 @@ export function step(
       break;
     case "timer":
       onTimer(ctx, event.name);
+      break;
+    case "jvm-stop-done":
+      // A detach is no logout: Gateway stays up and logged in (the host logs it).
+      if (event.result !== "detached") {
+        raise(ctx, "ALERT_CLEAN_LOGOUT", {
+          mode: s.mode,
+          pid: event.pid ?? "none",
+          status: !event.loggedIn || event.result === "not-running"
+            ? "safe_no_session"
+            : event.result === "clean"
+            ? "succeeded"
+            : "failed_timeout",
+          reason: event.reason,
+        }, event.loggedIn && event.result === "signalled" ? "warning" : "info");
+      }
       break;
     case "stop":
       if (s.phase === "stopped") break;

@@ -199,18 +199,16 @@ export class SessionShell {
   /**
    * RESTART or PAUSE the way IBC does on Gateway: Lock and Exit set to restart at the next
    * minute, so Gateway writes its autorestart token and the next JVM resumes without 2FA.
-   * Resolves when the dialog was applied (or could not be); only while READY.
+   * Resolves when the dialog was applied (or could not be). Whether to call it is the machine's
+   * decision (restartPlan).
    */
   restartThroughGateway(
     pause: boolean,
   ): Promise<{ scheduled: boolean; at?: string; error?: string }> {
     const ui = this.#ui;
     const schedule = this.#deps.scheduleRestart;
-    if (this.#state.phase !== "ready" || !ui || !schedule) {
-      return Promise.resolve({ scheduled: false, error: "Gateway is not logged in (READY)" });
-    }
-    if (this.#state.restartPending) {
-      return Promise.resolve({ scheduled: false, error: "RESTART already in progress" });
+    if (!ui || !schedule) {
+      return Promise.resolve({ scheduled: false, error: "Gateway's UI is not connected" });
     }
     const at = restartTime(this.#clock.now());
     const text = time12.format(at);
@@ -746,7 +744,6 @@ export class SessionShell {
   }
 
   async #stopJvm(loggedIn: boolean) {
-    const mode = this.#deps.mode;
     const phase = this.#state.phase;
     const pid = this.#state.jvmPid;
     // Read now: by the time the JVM is down a relaunch may have replaced it.
@@ -773,18 +770,7 @@ export class SessionShell {
     };
     try {
       const r = await this.#deps.host.stop(closeGracefully, { loggedIn });
-      // No logout happened: Gateway stays up and logged in (the host logs the detach).
-      if (r.status === "detached") return;
-      alert("ALERT_CLEAN_LOGOUT", {
-        mode,
-        pid: pid ?? "none",
-        status: !loggedIn || r.status === "not-running"
-          ? "safe_no_session"
-          : r.status === "clean"
-          ? "succeeded"
-          : "failed_timeout",
-        reason,
-      }, loggedIn && r.status === "signalled" ? "warning" : "info");
+      this.dispatch({ type: "jvm-stop-done", pid, loggedIn, reason, result: r.status });
     } catch (e) {
       this.#log.error("stopping Gateway failed: {e}", { e: errText(e) });
     }

@@ -139,6 +139,14 @@ export type SessionEvent =
   | { type: "ui-check"; responsive: boolean; error?: string }
   | { type: "timer"; name: TimerName }
   | { type: "stop"; reason: string }
+  /** How the stop ladder ended for the JVM `pid` (values read when the stop began). */
+  | {
+    type: "jvm-stop-done";
+    pid?: number;
+    loggedIn: boolean;
+    reason: string;
+    result: "clean" | "signalled" | "not-running" | "detached";
+  }
   /** Gateway's Lock and Exit was set to restart it soon (RESTART/PAUSE), or could not be. */
   | { type: "restart-scheduled"; pause: boolean; ok: boolean; at?: string; error?: string }
   | { type: "restart"; reason: string };

@@ -1,7 +1,7 @@
 /** The session state machine, driven with fake events and a fake clock. */
 
 import assert from "node:assert/strict";
-import { crashBackoffMs, initialState, step } from "../../lib/session/machine.ts";
+import { crashBackoffMs, initialState, restartPlan, step } from "../../lib/session/machine.ts";
 import type {
   Effect,
   Intent,
@@ -1018,4 +1018,47 @@ Deno.test("TWS: READ_ONLY_LOGIN clicks Enter Read Only instead of typing a code"
   const fx2 = normal.window("w2", "Second Factor Authentication", intent);
   assert.deepEqual(clicks(fx2), []);
   assert.ok(has(fx2, (e) => e.do === "totp"), "without the setting the code is typed");
+});
+
+Deno.test("RESTART and PAUSE: Lock and Exit while READY, a full restart otherwise, refused while one is pending", () => {
+  const d = new Driver();
+  d.toLogin();
+  assert.deepEqual(restartPlan(d.state, false), { via: "full" });
+  assert.deepEqual(restartPlan(d.state, true), {
+    refused: "PAUSE needs Gateway logged in (READY): use STOP",
+  });
+  const r = new Driver();
+  r.toReady();
+  assert.deepEqual(restartPlan(r.state, false), { via: "lock-and-exit" });
+  assert.deepEqual(restartPlan(r.state, true), { via: "lock-and-exit" });
+  r.send({ type: "restart-scheduled", pause: false, at: "12:01 PM", ok: true });
+  assert.deepEqual(restartPlan(r.state, false), { refused: "RESTART already in progress" });
+  assert.deepEqual(restartPlan(r.state, true), { refused: "PAUSE already in progress" });
+});
+
+Deno.test("ALERT_CLEAN_LOGOUT says how the stop ended; a detach is no logout", () => {
+  const cases: [boolean, "clean" | "signalled" | "not-running" | "detached", string?, string?][] = [
+    [true, "clean", "succeeded", "info"],
+    [true, "signalled", "failed_timeout", "warning"],
+    [true, "not-running", "safe_no_session", "info"],
+    [false, "signalled", "safe_no_session", "info"],
+    [true, "detached"],
+  ];
+  for (const [loggedIn, result, status, level] of cases) {
+    const d = new Driver();
+    const fx = d.send({ type: "jvm-stop-done", pid: 4242, loggedIn, reason: "SIGTERM", result });
+    const alerts = fx.filter((e) => e.do === "alert");
+    assert.deepEqual(
+      alerts,
+      status
+        ? [{
+          do: "alert",
+          token: "ALERT_CLEAN_LOGOUT",
+          fields: { mode: "paper", pid: 4242, status, reason: "SIGTERM" },
+          level,
+        }]
+        : [],
+      `${loggedIn} ${result}`,
+    );
+  }
 });
