@@ -18,6 +18,7 @@ import { freePort } from "../support/net.ts";
 import { type A11yStack, startA11yStack } from "../support/a11y.ts";
 import { socketPathOf } from "../../lib/ui/atspi/dbus.ts";
 import { STRAY_ERROR_MARK } from "../../lib/app/stray_errors.ts";
+import { pollUntil } from "../support/poll.ts";
 
 export { freePort };
 
@@ -223,15 +224,13 @@ export async function withScenario(
       line: (re, deadlineMs = STEP_DEADLINE_MS) => p.waitForLine(re, deadlineMs),
       setSimClock: (epochMs) =>
         Deno.writeTextFile(clockFile, String(Math.round(epochMs - Date.now()))),
+      // The file is written by an effect just after the transition is logged: a short poll.
       readyFileWritten: async (deadlineMs = 5_000) => {
-        const end = Date.now() + deadlineMs;
-        // The file is written by an effect just after the transition is logged: a short poll.
-        while (!existsSync(readyFile)) {
-          if (Date.now() > end) {
-            throw new Error(`ready file ${readyFile} not written within ${deadlineMs} ms`);
-          }
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await pollUntil(() => existsSync(readyFile), {
+          deadlineMs,
+          name: "deadlineMs",
+          what: `ready file ${readyFile} written`,
+        });
       },
     });
     // A bug of ours that the supervisor survived (lib/app/stray_errors.ts) still fails here.
