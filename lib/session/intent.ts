@@ -19,7 +19,8 @@ import {
 import { firstButton, messages } from "../dialogs/tree.ts";
 import type { Config } from "../config/mod.ts";
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
-import type { Intent, Mode } from "./types.ts";
+import type { Intent } from "./types.ts";
+import type { Mode } from "../config/mod.ts";
 
 /** The intent of a classified window. */
 export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mode): Intent {

@@ -20,14 +20,14 @@ import {
   STARTING_APPLICATION,
   STUCK_CONNECTING_PATTERNS,
 } from "../dialogs/catalogue.ts";
-import { containsText } from "../dialogs/tree.ts";
+import type { Mode } from "../config/mod.ts";
+import { containsText } from "../ui/text.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
   Effect,
   Intent,
   LockoutEvidence,
-  Mode,
   SeenWindow,
   SessionEvent,
   SessionSettings,

@@ -10,8 +10,8 @@ import type { Config, SettingName } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import type { Target } from "../ui/port.ts";
 import { configuredApiPort } from "../config/ports.ts";
+import type { Mode } from "../config/mod.ts";
 import { CONFIG, disclaimerLabels } from "../dialogs/catalogue.ts";
-import type { Mode } from "./types.ts";
 
 /** One change inside a section of the dialog. */
 export type Edit =

@@ -5,12 +5,13 @@
  * ready file. Every outcome comes back as an event; nothing here decides what to do next.
  */
 
-import type { Config } from "../config/mod.ts";
+import type { Config, Mode } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import { time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
 import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
-import { containsText, firstButton, nodes } from "../dialogs/tree.ts";
+import { firstButton, nodes } from "../dialogs/tree.ts";
+import { containsText } from "../ui/text.ts";
 import { hasMenuPath } from "./configure.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
@@ -19,7 +20,6 @@ import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
 import { initialState, step } from "./machine.ts";
 import type {
   Effect,
-  Mode,
   SeenWindow,
   SessionEvent,
   SessionSettings,
