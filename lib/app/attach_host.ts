@@ -34,7 +34,7 @@ import { log } from "../log.ts";
 import { connectAgent } from "../ui/agent/client.ts";
 import type { UiPort } from "../ui/port.ts";
 import type { GatewayHost } from "../session/shell.ts";
-import type { Mode } from "../session/types.ts";
+import type { Mode } from "../config/mod.ts";
 
 /** How often an attached JVM's existence is checked (a kill(pid, 0) system call). */
 export const JVM_LIVENESS_POLL_MS = 1_000;
@@ -87,6 +87,7 @@ export async function findAttachTarget(opts: {
     uid: Deno.uid() ?? 0,
     helper,
     anyJvm: opts.anyJvm,
+    settingsDir: opts.config.TWS_SETTINGS_PATH,
   });
   return { jvm, helper };
 }

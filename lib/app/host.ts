@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { type Config, SETTING_NAMES, settingDef } from "../config/mod.ts";
+import { type Config, perMode, SETTING_NAMES, settingDef } from "../config/mod.ts";
 import {
   agentSocketPath,
   buildJavaCommand,
@@ -31,7 +31,7 @@ import { dirname } from "node:path";
 import type { UiPort } from "../ui/port.ts";
 import { crossedWeeklyReset } from "../session/clock.ts";
 import type { GatewayHost } from "../session/shell.ts";
-import type { Mode } from "../session/types.ts";
+import type { Mode } from "../config/mod.ts";
 
 /** Inputs of {@link createGatewayHost}. */
 export interface HostOptions {
@@ -68,7 +68,7 @@ export function jvmEnvironment(parent: Record<string, string>): Record<string, s
 /** The settings directory of a mode: TWS_SETTINGS_PATH, with _live/_paper in both mode. */
 export function settingsDirFor(config: Config, mode: Mode): string {
   const base = config.TWS_SETTINGS_PATH ?? config.TWS_PATH ?? "Jts";
-  return config.TRADING_MODE === "both" ? `${base}_${mode}` : base;
+  return perMode(config, base, mode);
 }
 
 /** Creates the host for one session. */

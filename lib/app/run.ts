@@ -6,7 +6,7 @@
  * headless, API ports forwarded only while READY) come from lib/container.
  */
 
-import type { Config } from "../config/mod.ts";
+import { type Config, modesOf, perMode } from "../config/mod.ts";
 import { startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir, launcherLogPath } from "../gateway/mod.ts";
 import { alert, log } from "../log.ts";
@@ -27,7 +27,7 @@ import { makeClassifier } from "../session/intent.ts";
 import { lockAndExit, planSettings } from "../session/settings_plan.ts";
 import { apiPortFor } from "../config/ports.ts";
 import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
-import type { Mode } from "../session/types.ts";
+import type { Mode } from "../config/mod.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 import { VersionHealth, VersionWatch } from "../installer/versions.ts";
 import { startLogExport } from "../logexport/mod.ts";
@@ -41,7 +41,7 @@ export { apiPortFor };
 export function readyFileFor(config: Config, mode: Mode): string | undefined {
   const f = config.CONTROLLER_READY_FILE;
   if (!f) return undefined;
-  return config.TRADING_MODE === "both" ? `${f}_${mode}` : f;
+  return perMode(config, f, mode);
 }
 
 async function writeReadyFile(path: string | undefined, present: boolean): Promise<void> {
@@ -109,7 +109,7 @@ export async function runPilot(
   opts: { attach?: AttachRequest; rules?: DialogRuleSet } = {},
 ): Promise<number> {
   const logger = log("run");
-  const modes: Mode[] = config.TRADING_MODE === "both" ? ["live", "paper"] : [config.TRADING_MODE];
+  const modes = modesOf(config);
   const runtimeDir = await ensureRuntimeDir(
     config.PILOT_RUNTIME_DIR,
     Deno.uid() ?? 0,

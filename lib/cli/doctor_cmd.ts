@@ -6,7 +6,7 @@
 
 import { agentSocketPath, ensureRuntimeDir, findInstall, findJava } from "../gateway/mod.ts";
 import { apiPortFor } from "../config/ports.ts";
-import type { Mode } from "../session/types.ts";
+import { modesOf } from "../config/mod.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT } from "./exit.ts";
@@ -173,7 +173,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
       fix: "use the default /tmp/ibg-pilot",
     });
   }
-  const modes: Mode[] = c.TRADING_MODE === "both" ? ["live", "paper"] : [c.TRADING_MODE];
+  const modes = modesOf(c);
   for (const m of modes) {
     const port = apiPortFor(c, m);
     const free = portFree(port);

@@ -5,6 +5,7 @@ import { loadForCommand } from "./context.ts";
 import { EXIT, usageError } from "./exit.ts";
 import { exportState } from "../state/mod.ts";
 import { settingsDirFor } from "../app/host.ts";
+import { modesOf } from "../config/mod.ts";
 
 export const HELP = `Usage: ibg-pilot export-state DIR [--set NAME=VALUE ...]
 
@@ -38,7 +39,7 @@ export async function exportStateCommand(args: string[]): Promise<number> {
     throw usageError("export-state takes one folder: ibg-pilot export-state DIR");
   }
   const c = loadForCommand(settingOverrides(values)).values;
-  const modes = c.TRADING_MODE === "both" ? ["live", "paper"] as const : [c.TRADING_MODE];
+  const modes = modesOf(c);
   const out = await exportState(
     modes.map((mode) => ({ mode, settingsDir: settingsDirFor(c, mode) })),
     positionals[0],

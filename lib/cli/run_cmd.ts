@@ -2,6 +2,7 @@
  * `ibg-pilot run`: validates the configuration and runs the supervised session(s).
  */
 
+import { modesOf } from "../config/mod.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
@@ -118,7 +119,7 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   }
   const env = Deno.env.toObject();
-  const modes = c.TRADING_MODE === "both" ? ["live", "paper"] as const : [c.TRADING_MODE];
+  const modes = modesOf(c);
   // An attached Gateway has its own display and network: no container duties (attach_host.ts).
   const container = [
     ...(attach ? [] : planContainer(c, env, [...modes], (m) => apiPortFor(c, m)).problems),

@@ -5,4 +5,5 @@
 
 export * from "./schema.ts";
 export * from "./load.ts";
+export { type Mode, MODES, modesOf, perMode } from "./modes.ts";
 export type { ClockTime, Time12 } from "./types.ts";

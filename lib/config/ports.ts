@@ -5,7 +5,7 @@
  */
 
 import type { Config, SettingName } from "./mod.ts";
-import type { Mode } from "../session/types.ts";
+import type { Mode } from "./modes.ts";
 
 /** Gateway's own default API ports. */
 export const DEFAULT_API_PORT: Record<Mode, number> = { live: 4001, paper: 4002 };

@@ -9,7 +9,8 @@
  */
 
 import { ACCOUNT_ID_PATTERN, type AlertEvent, onAlert, redactSecrets } from "../log.ts";
-import type { SessionMode, SessionStatus } from "../servers/control.ts";
+import type { SessionStatus } from "../servers/control.ts";
+import type { Mode } from "../config/mod.ts";
 import { type HealthReport, healthReport } from "../servers/report.ts";
 
 /** Transitions kept for the timeline. */
@@ -22,7 +23,7 @@ export const REFRESH_MS = 2_000;
 /** One state transition. */
 export interface Transition {
   at: number;
-  mode: SessionMode;
+  mode: Mode;
   from: string | null;
   to: string;
   reason: string | null;
@@ -53,7 +54,7 @@ export interface FeedDeps {
   onChange?: (listener: () => void) => () => void;
   screen?: ScreenSource;
   control: boolean;
-  mode: SessionMode | "both";
+  mode: Mode | "both";
   startedAt: number;
   now?: () => number;
 }
@@ -71,7 +72,7 @@ export class ConsoleFeed {
   #now: () => number;
   #timeline: Transition[] = [];
   #alerts: ConsoleSnapshot["alerts"] = [];
-  #last = new Map<SessionMode, string>();
+  #last = new Map<Mode, string>();
   #listeners = new Set<(json: string) => void>();
   #unsubscribe: (() => void)[] = [];
   #timer: ReturnType<typeof setInterval>;

@@ -7,7 +7,8 @@
 
 import type { Config } from "../config/mod.ts";
 import type { VncSupervisor, VncTarget } from "../container/mod.ts";
-import type { ControlTarget, SessionMode } from "../servers/control.ts";
+import type { ControlTarget } from "../servers/control.ts";
+import type { Mode } from "../config/mod.ts";
 import { ConsoleAuth } from "./auth.ts";
 import { ConsoleFeed } from "./feed.ts";
 import { type ConsoleRoutes, consoleRoutes } from "./handler.ts";
@@ -19,7 +20,7 @@ export type { ConsoleRoutes } from "./handler.ts";
 export interface ConsoleOptions {
   config: Config;
   target: Pick<ControlTarget, "status" | "onChange">;
-  mode: SessionMode | "both";
+  mode: Mode | "both";
   startedAt: number;
   /** ibg-pilot's x11vnc and how to reach it; absent when ibg-pilot does not own the display. */
   vnc?: { supervisor: VncSupervisor; target: VncTarget };

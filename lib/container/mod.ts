@@ -8,7 +8,7 @@
 
 import type { Config } from "../config/mod.ts";
 import { alert, log } from "../log.ts";
-import type { Mode } from "../session/types.ts";
+import type { Mode } from "../config/mod.ts";
 import { ApiForwarder } from "./forward.ts";
 import { type ContainerPlan, planContainer } from "./plan.ts";
 import { startXvfb, XvfbError, type XvfbServer } from "./xvfb.ts";

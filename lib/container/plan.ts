@@ -10,8 +10,9 @@
  */
 
 import type { Config, SettingName } from "../config/mod.ts";
-import type { Mode } from "../session/types.ts";
+import type { Mode } from "../config/mod.ts";
 import { SCREEN_PATTERN } from "./xvfb.ts";
+import { isLoopbackHost } from "../console/config.ts";
 
 /** gnzsnz's socat ports: what its users' compose files map (`127.0.0.1:4001:4003`). */
 export const DEFAULT_FORWARD_PORT: Record<Mode, number> = { live: 4003, paper: 4004 };
@@ -49,6 +50,7 @@ function planVnc(
   config: Config,
   ownsDisplay: boolean,
   warnings: string[],
+  problems: string[],
 ): ContainerPlan["vnc"] {
   const password = config.VNC_SERVER_PASSWORD !== undefined;
   if (!password && !config.PILOT_CONSOLE) return undefined;
@@ -61,9 +63,16 @@ function planVnc(
     );
     return undefined;
   }
+  const host = password ? config.PILOT_VNC_HOST : "127.0.0.1";
+  if (config.PILOT_CONSOLE && host !== "0.0.0.0" && !isLoopbackHost(host)) {
+    problems.push(
+      `PILOT_VNC_HOST=${host} with PILOT_CONSOLE=yes: the console reaches x11vnc on 127.0.0.1, ` +
+        `which x11vnc then does not listen on; use 0.0.0.0 or 127.0.0.1`,
+    );
+  }
   return {
     port: config.PILOT_VNC_PORT,
-    host: password ? config.PILOT_VNC_HOST : "127.0.0.1",
+    host,
     reason: password ? "VNC_SERVER_PASSWORD is set" : "PILOT_CONSOLE=yes (loopback only)",
   };
 }
@@ -135,7 +144,7 @@ export function planContainer(
     problems.push(...portClashes(config, forwards, modes, apiPort));
   }
   const warnings: string[] = [];
-  const vnc = planVnc(config, xvfb !== undefined, warnings);
+  const vnc = planVnc(config, xvfb !== undefined, warnings, problems);
   if (vnc) {
     const clash = [
       ...forwards.map((f): [number, string] => [f.listenPort, f.portSetting]),

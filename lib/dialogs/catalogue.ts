@@ -5,8 +5,17 @@
  * sources.md IBC 1). Adapting to a new Gateway build means editing strings here, not code.
  *
  * Also here: the UI strings the session's flows need (login toggles and buttons, 2FA, existing
- * session, config dialog), so that every string Gateway shows lives in this one file, and the
- * disclaimer allowlist with its BYPASS_WARNING extension.
+ * session, config dialog, the buttons that dismiss or confirm), so that every string Gateway
+ * shows lives in this one file, and the disclaimer allowlist with its BYPASS_WARNING extension.
+ *
+ * What a change costs:
+ * - a renamed title, label or button, or a new window answered by click, close, wait or alert:
+ *   data only. Edit a string or add a row here (a fixture and a test in
+ *   tests/dialogs/catalogue_test.ts), or, without a release, a user rule (PILOT_DIALOG_RULES,
+ *   rules.ts: the same row shape);
+ * - a window that needs a new flow (typing, choosing, waiting on the session's state): code. A
+ *   new `Flow` value here, its intent in lib/session/intent.ts and types.ts, and its handling in
+ *   lib/session/machine.ts, with machine tests.
  *
  * The matcher is match.ts; the generated table is docs/dialogs.md (docs.ts).
  */
@@ -209,6 +218,8 @@ export const SECOND_FACTOR = {
   changeDevice: ["Change security device"],
   /** The TOTP method name in Gateway's device list. */
   totpDevice: "Mobile Authenticator app",
+  /** How the code form says the last code was refused (in place, the dialog stays). */
+  codeRefused: /invalid|incorrect|try again|not valid|failed/i,
   /** The push method. */
   pushDevice: "IB Key",
 } as const;
@@ -227,6 +238,15 @@ export const TWS = {
   /** ReadOnlyLogin: the button of the 2FA and security-code windows. */
   enterReadOnly: "Enter Read Only",
 } as const;
+
+/** Buttons that acknowledge a notice or a failure message, in the order they are tried. */
+export const NOTICE_DISMISS: readonly string[] = ["OK", "Close", "Continue", "Acknowledge"];
+
+/** Buttons that confirm a question ibg-pilot asked for (exit, the new API port), in order. */
+export const CONFIRM: readonly string[] = ["Yes", "OK"];
+
+/** Parts of the main window's title, Gateway and TWS (substring; found by title when unknown). */
+export const MAIN_WINDOW_TITLE_PARTS: readonly string[] = ["Gateway", "Trader Workstation"];
 
 /** Buttons of `Existing session detected` (sources.md IBC 5.3), in the order IBC tries them. */
 export const EXISTING_SESSION = {
@@ -257,6 +277,8 @@ export const LOG_EXPORT = {
 
 /** The Configuration dialog (sources.md IBC 5.4-5.7, sources.md peers A4). */
 export const CONFIG = {
+  /** Part of the dialog's title (`DU1234567 Trader Workstation Configuration (Simulated ...)`). */
+  title: "Configuration",
   menu: ["Configure", "Settings"],
   /**
    * Every menu path that opens the dialog, tried in order: Gateway's, TWS Classic's, TWS
@@ -275,6 +297,8 @@ export const CONFIG = {
   readOnlyApi: "Read-Only API",
   autoLogoffLabel: "Set Auto Log Off Time (HH:MM)",
   autoRestartLabel: "Set Auto Restart Time (HH:MM)",
+  /** What both labels start with: the time field follows whichever is shown. */
+  autoTimeLabelPart: "Set Auto",
   autoLogoffRadio: "Auto logoff",
   autoRestartRadio: "Auto restart",
   am: "AM",
@@ -401,7 +425,8 @@ export const SAFETY_ROW_IDS: readonly string[] = [
  */
 export const USER_ROWS_AFTER = "login";
 
-const STARTING_APPLICATION = "Starting application...";
+/** The splash whose closing means login completed (sources.md IBC 7). */
+export const STARTING_APPLICATION = "Starting application...";
 
 /**
  * The known windows, in priority order (first match wins). Ordering rules:
@@ -473,7 +498,7 @@ export const CATALOGUE: readonly DialogRule[] = [
   },
   {
     id: "config-dialog",
-    match: { titleContains: ["Configuration"] },
+    match: { titleContains: [CONFIG.title] },
     action: { kind: "flow", flow: "config-dialog" },
     fact: "sources.md IBC 5 #13, 5.4; sources.md peers A4 (config dialog)",
     note: "Titles carry the account id (`DU1234567 ... Configuration`): redacted in logs.",

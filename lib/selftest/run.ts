@@ -15,7 +15,7 @@ import { createGatewayHost, settingsDirFor } from "../app/host.ts";
 import type { GatewayHost } from "../session/shell.ts";
 import { makeClassifier } from "../session/intent.ts";
 import { apiPortFor } from "../config/ports.ts";
-import type { Mode } from "../session/types.ts";
+import type { Mode } from "../config/mod.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import { type FrameView, writeArtifacts, type Written } from "./artifacts.ts";
@@ -28,7 +28,8 @@ import {
   selectedMode,
 } from "./login_frame.ts";
 import { LOGIN, LOGIN_BUTTONS } from "../dialogs/catalogue.ts";
-import { sameText, textOf } from "../dialogs/tree.ts";
+import { textOf } from "../dialogs/tree.ts";
+import { sameText } from "../ui/text.ts";
 
 /** Inputs of {@link selftest}. */
 export interface SelftestOptions {

@@ -14,7 +14,8 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { alert, log } from "../log.ts";
-import type { ActionResult, CommandServerLimits, ControlTarget, SessionMode } from "./control.ts";
+import type { ActionResult, CommandServerLimits, ControlTarget } from "./control.ts";
+import type { Mode } from "../config/mod.ts";
 import { healthReport } from "./report.ts";
 
 /** Defaults of {@link CommandServerLimits}. */
@@ -118,7 +119,7 @@ export interface CommandServerOptions {
   hostname: string;
   target: ControlTarget;
   /** Configured trading mode (for STATUS). */
-  mode: SessionMode | "both";
+  mode: Mode | "both";
   /** CONTROL_FROM entries (IP addresses; host names are resolved at start). */
   controlFrom?: string[];
   /** CONTROLLER_COMMAND_SERVER_AUTH_TOKEN. */

@@ -1,19 +1,18 @@
 /**
  * The contract between the operator-facing servers (command server, health server, metrics) and
  * the session supervisor: what they may read ({@link SessionStatus}) and what they may ask for
- * ({@link ControlTarget}). The supervisor (lib/session/) implements ControlTarget; the servers
+ * ({@link ControlTarget}). The supervisor (lib/app/) implements ControlTarget; the servers
  * never reach into the session any other way, so they are tested against a fake.
  */
 
-/** A trading mode as one session runs it. */
-export type SessionMode = "live" | "paper";
+import type { Mode } from "../config/mod.ts";
 
 /**
  * A snapshot of one session, as the supervisor knows it. Times are epoch milliseconds.
  * `ready` is true only on positive evidence: the API port answered the TWS API handshake.
  */
 export interface SessionStatus {
-  mode: SessionMode;
+  mode: Mode;
   /** The supervisor's state name (for example STARTING, LOGGING_IN, TWO_FA, READY, HALTED). */
   state: string;
   /** READY on positive evidence: the last API handshake succeeded and the JVM is alive. */

@@ -9,7 +9,8 @@
  */
 
 import { log } from "../log.ts";
-import type { ControlTarget, SessionMode } from "./control.ts";
+import type { ControlTarget } from "./control.ts";
+import type { Mode } from "../config/mod.ts";
 import type { PilotMetrics } from "./metrics.ts";
 import { healthReport } from "./report.ts";
 import type { ConsoleRoutes } from "../console/handler.ts";
@@ -19,7 +20,7 @@ export interface HealthDeps {
   /** Only `status()` is used: the health server never acts. */
   target: Pick<ControlTarget, "status">;
   metrics: PilotMetrics;
-  mode: SessionMode | "both";
+  mode: Mode | "both";
   startedAt: number;
   now?: () => number;
   /** The browser console's routes (PILOT_CONSOLE=yes), served under /console/. */
@@ -72,7 +73,7 @@ export function healthHandler(
       if (m[1]) {
         statuses = statuses.filter((s) => s.mode === m[1]);
         if (statuses.length === 0) return json(404, { error: "not_found" }, head);
-        mode = m[1] as SessionMode;
+        mode = m[1] as Mode;
       }
       const report = healthReport(statuses, { mode, startedAt: deps.startedAt, now: now() });
       return json(report.status === "healthy" ? 200 : 503, report, head);

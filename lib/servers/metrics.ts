@@ -23,7 +23,8 @@ const Counter = CounterModule as typeof client.Counter;
 const Gauge = GaugeModule as typeof client.Gauge;
 const Histogram = HistogramModule as typeof client.Histogram;
 import { type AlertEvent, onAlert } from "../log.ts";
-import type { SessionMode, SessionStatus } from "./control.ts";
+import type { SessionStatus } from "./control.ts";
+import type { Mode } from "../config/mod.ts";
 import { isReady, PILOT_VERSION } from "./report.ts";
 
 /** Outcome of one login attempt. */
@@ -228,37 +229,37 @@ export class PilotMetrics {
   }
 
   /** One login attempt ended. */
-  loginAttempt(mode: SessionMode, outcome: LoginOutcome): void {
+  loginAttempt(mode: Mode, outcome: LoginOutcome): void {
     this.#loginAttempts.inc({ mode, outcome });
   }
 
   /** One second-factor prompt ended. */
-  twoFactor(mode: SessionMode, outcome: TwoFaOutcome): void {
+  twoFactor(mode: Mode, outcome: TwoFaOutcome): void {
     this.#twofa.inc({ mode, outcome });
   }
 
   /** A dialog of the catalogue was answered; `kind` is the catalogue entry's id. */
-  dialogHandled(mode: SessionMode, kind: string): void {
+  dialogHandled(mode: Mode, kind: string): void {
     this.#dialogs.inc({ mode, kind });
   }
 
   /** A window no catalogue row matched was recorded (ALERT_UNKNOWN_WINDOW). */
-  unknownWindow(mode: SessionMode): void {
+  unknownWindow(mode: Mode): void {
     this.#unknownWindows.inc({ mode });
   }
 
   /** A Gateway JVM was started. */
-  jvmStarted(mode: SessionMode): void {
+  jvmStarted(mode: Mode): void {
     this.#jvmStarts.inc({ mode });
   }
 
   /** A Gateway JVM exited; `kind` is clean, restart, crash or killed. */
-  jvmExited(mode: SessionMode, kind: "clean" | "restart" | "crash" | "killed"): void {
+  jvmExited(mode: Mode, kind: "clean" | "restart" | "crash" | "killed"): void {
     this.#jvmExits.inc({ mode, kind });
   }
 
   /** One API handshake probe finished after `seconds`. */
-  apiHandshake(mode: SessionMode, seconds: number, ok: boolean): void {
+  apiHandshake(mode: Mode, seconds: number, ok: boolean): void {
     this.#handshake.observe({ mode, outcome: ok ? "ok" : "failed" }, seconds);
   }
 

@@ -5,14 +5,15 @@
  */
 
 import meta from "../../deno.json" with { type: "json" };
-import type { SessionMode, SessionStatus } from "./control.ts";
+import type { SessionStatus } from "./control.ts";
+import type { Mode } from "../config/mod.ts";
 
 /** ibg-pilot's version, from deno.json. */
 export const PILOT_VERSION: string = meta.version;
 
 /** One session as /health and STATUS show it (snake_case, as ibg-controller). */
 export interface SessionReport {
-  mode: SessionMode;
+  mode: Mode;
   state: string;
   ready: boolean;
   jvm_pid: number | null;
@@ -38,7 +39,7 @@ export interface HealthReport extends Omit<SessionReport, "mode" | "ready"> {
   status: "healthy" | "unhealthy";
   version: string;
   /** The configured trading mode: live, paper or both. */
-  mode: SessionMode | "both";
+  mode: Mode | "both";
   uptime_seconds: number;
   /** Every session, live first (one entry unless TRADING_MODE=both). */
   sessions: SessionReport[];
@@ -47,7 +48,7 @@ export interface HealthReport extends Omit<SessionReport, "mode" | "ready"> {
 /** Context of a report: what is not part of a session's status. */
 export interface ReportContext {
   /** Configured trading mode. */
-  mode: SessionMode | "both";
+  mode: Mode | "both";
   /** Process start, epoch ms. */
   startedAt: number;
   now: number;
@@ -117,7 +118,7 @@ export function healthReport(statuses: SessionStatus[], ctx: ReportContext): Hea
   };
 }
 
-function emptySession(mode: SessionMode): SessionReport {
+function emptySession(mode: Mode): SessionReport {
   return {
     mode,
     state: "STARTING",

@@ -5,19 +5,18 @@
  * keep it. A mismatch emits ALERT_CONFIG_NOT_APPLIED. Waits are for windows, with deadlines.
  */
 
-import { CONFIG } from "../dialogs/catalogue.ts";
-import { sameText } from "../dialogs/tree.ts";
+import { CONFIG, MAIN_WINDOW_TITLE_PARTS } from "../dialogs/catalogue.ts";
+import { nodes } from "../dialogs/tree.ts";
+import { containsText, sameText } from "../ui/text.ts";
 import { alert, log } from "../log.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import type { Edit, Section } from "./settings_plan.ts";
-import type { Mode } from "./types.ts";
+import type { Mode } from "../config/mod.ts";
 
 /** How long the configuration dialog may take to appear after the menu click. */
 export const CONFIG_DIALOG_DEADLINE_MS = 15_000;
 /** How long the dialog may take to close after OK or Cancel. */
 export const CONFIG_CLOSE_DEADLINE_MS = 10_000;
-
-const CONFIG_TITLE = /configuration/i;
 
 /** Waits for a window matching `pred` (already showing, or opening later) within `ms`. */
 export async function waitForWindow(
@@ -79,37 +78,28 @@ export async function afterAction<T>(wait: Promise<T>, action: () => Promise<unk
   return await wait;
 }
 
-function norm(s: string | undefined): string {
-  return (s ?? "").replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim().toLowerCase();
-}
-
-function walk(node: ComponentNode, out: ComponentNode[] = []): ComponentNode[] {
-  out.push(node);
-  for (const c of node.children) walk(c, out);
-  return out;
-}
-
 /** Finds the component an edit targets in a snapshot (the same rules the adapters apply). */
 export function findEditTarget(tree: ComponentNode, edit: Edit): ComponentNode | undefined {
-  const nodes = walk(tree).filter((n) => n.showing !== false);
+  const shown = nodes(tree).filter((n) => n.showing !== false);
   const t = edit.target;
   if (t.name !== undefined) {
-    const owner = nodes.find((n) => n.name === t.name);
+    const owner = shown.find((n) => n.name === t.name);
     if (!owner) return undefined;
     // Composite components (a panel named "Socket port") hold the field inside.
     return ["text", "password"].includes(owner.role)
       ? owner
-      : walk(owner).find((n) => n.role === "text");
+      : nodes(owner).find((n) => n.role === "text");
   }
   if (t.text !== undefined) {
-    return nodes.find((n) =>
-      ["checkbox", "radio", "toggle", "button"].includes(n.role) && norm(n.text) === norm(t.text)
+    return shown.find((n) =>
+      ["checkbox", "radio", "toggle", "button"].includes(n.role) && sameText(n.text, t.text)
     );
   }
-  if (t.label !== undefined) {
-    const i = nodes.findIndex((n) => n.role === "label" && norm(n.text).includes(norm(t.label)));
+  const label = t.label;
+  if (label !== undefined) {
+    const i = shown.findIndex((n) => n.role === "label" && containsText(n.text, label));
     if (i < 0) return undefined;
-    return nodes.slice(i + 1).find((n) => n.role === "text");
+    return shown.slice(i + 1).find((n) => n.role === "text");
   }
   return undefined;
 }
@@ -152,14 +142,15 @@ async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise
   const windows = await ui.windows();
   const main = windows.find((w) => w.id === mainWindowId) ??
     windows.find((w) =>
-      w.kind === "frame" && /gateway|trader workstation/i.test(w.title) && w.showing
+      w.kind === "frame" && w.showing &&
+      MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
     );
   if (!main) throw new Error("Gateway's main window is not showing");
   const path = configMenuPath(await ui.snapshot(main.id));
   return await afterAction(
     waitForWindow(
       ui,
-      (w) => CONFIG_TITLE.test(w.title) && w.id !== main.id,
+      (w) => containsText(w.title, CONFIG.title) && w.id !== main.id,
       CONFIG_DIALOG_DEADLINE_MS,
       "the configuration dialog",
     ),
@@ -167,7 +158,7 @@ async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise
   );
 }
 
-async function closeDialog(ui: UiPort, dialog: WindowInfo, button: "OK" | "Cancel"): Promise<void> {
+async function closeDialog(ui: UiPort, dialog: WindowInfo, button: string): Promise<void> {
   await afterAction(
     waitForClose(ui, dialog.id, CONFIG_CLOSE_DEADLINE_MS),
     () => ui.click(dialog.id, { text: button }),
@@ -204,9 +195,9 @@ export async function applyPlan(
         settings: [...new Set(section.edits.map((e) => e.setting))].join(", "),
       });
     }
-    await closeDialog(ui, dialog, "OK");
+    await closeDialog(ui, dialog, CONFIG.apply[0]);
   } catch (e) {
-    await closeDialog(ui, dialog, "Cancel").catch(() => {});
+    await closeDialog(ui, dialog, CONFIG.cancel[0]).catch(() => {});
     throw e;
   }
   // Read back in a freshly opened dialog.
@@ -221,7 +212,7 @@ export async function applyPlan(
       }
     }
   } finally {
-    await closeDialog(ui, dialog, "Cancel");
+    await closeDialog(ui, dialog, CONFIG.cancel[0]);
   }
   for (const setting of mismatches) {
     alert("ALERT_CONFIG_NOT_APPLIED", {

@@ -7,20 +7,20 @@
 
 import {
   classify,
+  CONFIRM,
   type DialogRule,
   EXISTING_SESSION,
   LOGIN,
   type Match,
+  NOTICE_DISMISS,
+  SECOND_FACTOR,
   TWS,
 } from "../dialogs/mod.ts";
 import { firstButton, messages } from "../dialogs/tree.ts";
 import type { Config } from "../config/mod.ts";
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
-import type { Intent, Mode } from "./types.ts";
-
-const DISMISS = ["OK", "Close", "Continue", "Acknowledge"];
-/** How a code-entry dialog says the last code was refused. */
-const CODE_REFUSED = /invalid|incorrect|try again|not valid|failed/i;
+import type { Intent } from "./types.ts";
+import type { Mode } from "../config/mod.ts";
 
 /** The intent of a classified window. */
 export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mode): Intent {
@@ -82,24 +82,24 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
       return {
         kind: "too-many-attempts",
         waitMs: (match.waitSeconds ?? 60) * 1000,
-        dismiss: firstButton(tree, DISMISS),
+        dismiss: firstButton(tree, NOTICE_DISMISS),
       };
     case "bad-credentials":
       return {
         kind: "login-failed",
         reason: "bad-credentials",
         text: match.text,
-        dismiss: firstButton(tree, DISMISS),
+        dismiss: firstButton(tree, NOTICE_DISMISS),
       };
     case "login-failed":
       return {
         kind: "login-failed",
         reason: "other",
         text: match.text,
-        dismiss: firstButton(tree, DISMISS),
+        dismiss: firstButton(tree, NOTICE_DISMISS),
       };
     case "login-unavailable": {
-      const b = firstButton(tree, DISMISS);
+      const b = firstButton(tree, NOTICE_DISMISS);
       return b ? { kind: "click", button: b } : { kind: "wait", why: "login service unavailable" };
     }
     case "password-expiry":
@@ -107,13 +107,13 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
         kind: "password-expiry",
         status: match.passwordExpiry?.status ?? "warning",
         days: match.passwordExpiry?.days,
-        dismiss: firstButton(tree, DISMISS),
+        dismiss: firstButton(tree, NOTICE_DISMISS),
       };
     case "config-dialog":
       return { kind: "config-dialog" };
     case "api-change-confirm": {
       // Only our own configure step changes API settings, so the prompt is ours to confirm.
-      const b = firstButton(tree, ["Yes", "OK"]);
+      const b = firstButton(tree, CONFIRM);
       return b ? { kind: "click", button: b } : { kind: "wait", why: "no Yes button" };
     }
     case "main-window":
@@ -121,7 +121,7 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
     case "tws-main-window":
       return { kind: "main-window", loggedIn: true };
     case "exit-confirm":
-      return { kind: "exit-confirm", yes: firstButton(tree, ["Yes", "OK"]) };
+      return { kind: "exit-confirm", yes: firstButton(tree, CONFIRM) };
   }
   return { kind: "unknown" };
 }
@@ -132,7 +132,7 @@ function secondFactorIntent(match: Match, tree: ComponentNode): Intent {
   switch (sf.variant) {
     case "code-entry": {
       // A refused code is reported inside the same dialog (the content changes in place).
-      const error = messages(tree).find((m) => CODE_REFUSED.test(m));
+      const error = messages(tree).find((m) => SECOND_FACTOR.codeRefused.test(m));
       return {
         kind: "second-factor",
         variant: "code",

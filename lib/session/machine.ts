@@ -13,17 +13,21 @@
  */
 
 import {
+  CONFIRM,
   EXISTING_SESSION,
+  LOGIN,
   SECOND_FACTOR,
+  STARTING_APPLICATION,
   STUCK_CONNECTING_PATTERNS,
 } from "../dialogs/catalogue.ts";
+import type { Mode } from "../config/mod.ts";
+import { containsText } from "../ui/text.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
   Effect,
   Intent,
   LockoutEvidence,
-  Mode,
   SeenWindow,
   SessionEvent,
   SessionSettings,
@@ -345,7 +349,7 @@ export function loginOps(intent: Extract<Intent, { kind: "login-frame" }>, mode:
     op: "click-first",
     texts: intent.loginButtons.length
       ? intent.loginButtons
-      : [mode === "paper" ? "Paper Log In" : "Log In"],
+      : [mode === "paper" ? LOGIN.paperButton[0] : LOGIN.liveButton[0]],
   });
   return ops;
 }
@@ -621,7 +625,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
   if (s.phase === "stopped" || s.phase === "idle") return;
   if (s.phase === "stopping") {
     // Only the exit confirmation matters now; answering it releases IBKR's session slot.
-    if (intent.kind === "exit-confirm") click(ctx, w, intent.yes ?? "Yes", "exit-confirm");
+    if (intent.kind === "exit-confirm") click(ctx, w, intent.yes ?? CONFIRM[0], "exit-confirm");
     return;
   }
   switch (intent.kind) {
@@ -822,7 +826,7 @@ function onWindowClosed(ctx: Ctx, windowId: string, title: string) {
     ctx.fx.push({ do: "probe" });
     return;
   }
-  if (/starting application/i.test(title)) {
+  if (containsText(title, STARTING_APPLICATION)) {
     onLoggedIn(ctx, "Gateway finished starting the application");
     return;
   }
@@ -1239,7 +1243,9 @@ export function step(
         } else if (!event.ok) {
           failTwofa(
             ctx,
-            `Gateway's "Change security device" link could not be clicked (${event.error})`,
+            `Gateway's "${
+              SECOND_FACTOR.changeDevice[0]
+            }" link could not be clicked (${event.error})`,
             "choose the device by hand, or make the Mobile Authenticator app the account's only second factor",
           );
         }
@@ -1247,7 +1253,7 @@ export function step(
       if (event.step === "twofa-change-device-switch" && !event.ok && s.phase === "second-factor") {
         failTwofa(
           ctx,
-          'clicking "Change security device" did not show the device list',
+          `clicking "${SECOND_FACTOR.changeDevice[0]}" did not show the device list`,
           "choose the device by hand (VNC), then report the dialog with 'ibg-pilot inspect'",
         );
       }

@@ -10,7 +10,8 @@ import type { Config, SettingName } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import type { Target } from "../ui/port.ts";
 import { configuredApiPort } from "../config/ports.ts";
-import type { Mode } from "./types.ts";
+import type { Mode } from "../config/mod.ts";
+import { CONFIG, disclaimerLabels } from "../dialogs/catalogue.ts";
 
 /** One change inside a section of the dialog. */
 export type Edit =
@@ -24,41 +25,15 @@ export interface Section {
   edits: Edit[];
 }
 
-/** The nine API > Precautions check boxes (exact labels, trailing periods included). */
-export const PRECAUTIONS: [SettingName, string][] = [
-  ["BYPASS_ORDER_PRECAUTIONS", "Bypass Order Precautions for API Orders"],
-  ["BYPASS_BOND_WARNING", "Bypass Bond warning for API Orders."],
-  [
-    "BYPASS_NEGATIVE_YIELD_CONFIRMATION",
-    "Bypass negative yield to worst confirmation for API Orders.",
-  ],
-  ["BYPASS_CALLED_BOND_WARNING", "Bypass Called Bond warning for API Orders"],
-  [
-    "BYPASS_SAME_ACTION_PAIR_TRADE_WARNING",
-    'Bypass "same action pair trade" warning for API orders.',
-  ],
-  [
-    "BYPASS_PRICE_BASED_VOLATILITY_RISK_WARNING",
-    "Bypass price-based volatility risk warning for API Orders.",
-  ],
-  [
-    "BYPASS_US_STOCKS_MARKET_DATA_IN_SHARES_WARNING",
-    "Bypass US Stocks market data in shares warning for API Orders",
-  ],
-  ["BYPASS_REDIRECT_ORDER_WARNING", "Bypass Redirect Order warning for Stock API Orders"],
-  [
-    "BYPASS_NO_OVERFILL_PROTECTION_PRECAUTION",
-    "Bypass No Overfill Protection precaution for destinations where implied natively.",
-  ],
-];
+/** The nine API > Precautions check boxes (exact labels in the catalogue), keyed by setting. */
+export const PRECAUTIONS = Object.entries(CONFIG.precautionBoxes) as [SettingName, string][];
 
-/** The gnzsnz meaning of BYPASS_WARNING: a single yes/no word sets all nine precautions. */
+/**
+ * The gnzsnz meaning of BYPASS_WARNING: a single yes/no word sets all nine precautions (the
+ * catalogue's disclaimerLabels reads the setting once for both of its meanings).
+ */
 export function bypassAll(bypassWarning: string[] | undefined): boolean | undefined {
-  if (!bypassWarning || bypassWarning.length !== 1) return undefined;
-  const w = bypassWarning[0].toLowerCase();
-  if (["yes", "true", "on", "1"].includes(w)) return true;
-  if (["no", "false", "off", "0"].includes(w)) return false;
-  return undefined;
+  return disclaimerLabels(bypassWarning ?? []).precautions;
 }
 
 /** `hh:mm` as typed into the Lock and Exit field. */
@@ -74,7 +49,7 @@ export function planSettings(c: Config, mode: Mode): Section[] {
   if (port) {
     api.push({
       kind: "text",
-      target: { name: "Socket port" },
+      target: { name: CONFIG.socketPortName },
       value: String(port.port),
       setting: port.setting,
     });
@@ -82,7 +57,7 @@ export function planSettings(c: Config, mode: Mode): Section[] {
   if (c.TWS_MASTER_CLIENT_ID !== undefined) {
     api.push({
       kind: "text",
-      target: { name: "Master API client ID" },
+      target: { name: CONFIG.masterClientIdName },
       value: String(c.TWS_MASTER_CLIENT_ID),
       setting: "TWS_MASTER_CLIENT_ID",
     });
@@ -90,12 +65,12 @@ export function planSettings(c: Config, mode: Mode): Section[] {
   if (c.READ_ONLY_API !== undefined) {
     api.push({
       kind: "select",
-      target: { text: "Read-Only API" },
+      target: { text: CONFIG.readOnlyApi },
       value: c.READ_ONLY_API,
       setting: "READ_ONLY_API",
     });
   }
-  if (api.length) sections.push({ path: ["API", "Settings"], edits: api });
+  if (api.length) sections.push({ path: [...CONFIG.apiSettings], edits: api });
 
   const all = bypassAll(c.BYPASS_WARNING);
   const precautions: Edit[] = [];
@@ -105,7 +80,7 @@ export function planSettings(c: Config, mode: Mode): Section[] {
       precautions.push({ kind: "select", target: { text: label }, value: v, setting });
     }
   }
-  if (precautions.length) sections.push({ path: ["API", "Precautions"], edits: precautions });
+  if (precautions.length) sections.push({ path: [...CONFIG.precautions], edits: precautions });
 
   const restart = c.AUTO_RESTART_TIME;
   const logoff = c.AUTO_LOGOFF_TIME;
@@ -118,14 +93,19 @@ export function planSettings(c: Config, mode: Mode): Section[] {
 export function lockAndExit(action: "restart" | "logoff", time: Time12): Section {
   const setting: SettingName = action === "restart" ? "AUTO_RESTART_TIME" : "AUTO_LOGOFF_TIME";
   return {
-    path: ["Lock and Exit"],
+    path: [...CONFIG.lockAndExit],
     edits: [
       // The field follows the "Set Auto Log Off Time (HH:MM)" or "... Restart ..." label.
-      { kind: "text", target: { label: "Set Auto" }, value: time12Field(time), setting },
+      {
+        kind: "text",
+        target: { label: CONFIG.autoTimeLabelPart },
+        value: time12Field(time),
+        setting,
+      },
       { kind: "select", target: { text: time.period }, value: true, setting },
       {
         kind: "select",
-        target: { text: action === "restart" ? "Auto restart" : "Auto logoff" },
+        target: { text: action === "restart" ? CONFIG.autoRestartRadio : CONFIG.autoLogoffRadio },
         value: true,
         setting,
       },

@@ -5,12 +5,13 @@
  * ready file. Every outcome comes back as an event; nothing here decides what to do next.
  */
 
-import type { Config } from "../config/mod.ts";
+import type { Config, Mode } from "../config/mod.ts";
 import type { Time12 } from "../config/types.ts";
 import { time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
-import { BLOCKER_DISMISS, TWS } from "../dialogs/catalogue.ts";
+import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
+import { containsText } from "../ui/text.ts";
 import { hasMenuPath } from "./configure.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
@@ -19,7 +20,6 @@ import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
 import { initialState, step } from "./machine.ts";
 import type {
   Effect,
-  Mode,
   SeenWindow,
   SessionEvent,
   SessionSettings,
@@ -747,7 +747,9 @@ export class SessionShell {
       await this.#clearBlockers(ui, "stop");
       const windows = await ui.windows();
       const main = windows.find((w) => w.id === this.#state.mainWindowId) ??
-        windows.find((w) => w.kind === "frame" && /gateway|trader workstation/i.test(w.title));
+        windows.find((w) =>
+          w.kind === "frame" && MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
+        );
       if (!main) return false;
       // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path. The
       // "Are you sure" dialog is answered by the machine (exit-confirm while stopping).

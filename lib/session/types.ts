@@ -5,12 +5,11 @@
  * turns every outcome back into an event.
  */
 
-import type { Config } from "../config/mod.ts";
+import type { Config, Mode } from "../config/mod.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import type { Target } from "../ui/port.ts";
 
 /** Which trading mode a session runs. */
-export type Mode = "live" | "paper";
 
 /** Where the session is. */
 export type Phase =

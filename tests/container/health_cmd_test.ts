@@ -7,14 +7,15 @@
 import assert from "node:assert/strict";
 import { startHealthServer } from "../../lib/servers/health.ts";
 import { PilotMetrics } from "../../lib/servers/metrics.ts";
-import type { SessionMode, SessionStatus } from "../../lib/servers/control.ts";
+import type { SessionStatus } from "../../lib/servers/control.ts";
+import type { Mode } from "../../lib/config/mod.ts";
 import { FakeTarget, status } from "../servers/helpers.ts";
 import { baseEnv, runCli } from "../support/cli.ts";
 import { freePort } from "../support/net.ts";
 
 async function withHealth(
   sessions: SessionStatus[],
-  mode: SessionMode | "both",
+  mode: Mode | "both",
   fn: (port: number) => Promise<void>,
 ): Promise<void> {
   const target = new FakeTarget();

@@ -1,17 +1,13 @@
 /** The container decisions as pure functions: Xvfb, forwards, port clashes, PID 1 advice. */
 
 import assert from "node:assert/strict";
-import { loadConfig } from "../../lib/config/mod.ts";
+import { loadConfig, modesOf } from "../../lib/config/mod.ts";
 import { isHeadless, pid1Advice, planContainer } from "../../lib/container/plan.ts";
 import { apiPortFor } from "../../lib/config/ports.ts";
-import type { Mode } from "../../lib/session/types.ts";
 
 function plan(settings: Record<string, string>, env: Record<string, string> = {}, pid = 4242) {
   const config = loadConfig({ env: settings }).values;
-  const modes: Mode[] = config.TRADING_MODE === "both"
-    ? ["live", "paper"]
-    : [config.TRADING_MODE ?? "paper"];
-  return planContainer(config, env, modes, (m) => apiPortFor(config, m), pid);
+  return planContainer(config, env, modesOf(config), (m) => apiPortFor(config, m), pid);
 }
 
 Deno.test("headless (no DISPLAY): Xvfb and gnzsnz's forwards 4004 -> 4002 by default", () => {
@@ -123,5 +119,14 @@ Deno.test("VNC: on our own display only; loopback when only the console uses it;
   assert.match(
     clash.problems.join("\n"),
     /PILOT_VNC_PORT=8080 is also CONTROLLER_HEALTH_SERVER_PORT/,
+  );
+  const unreachable = plan({
+    VNC_SERVER_PASSWORD: "vncpass",
+    PILOT_VNC_HOST: "10.1.2.3",
+    PILOT_CONSOLE: "yes",
+  });
+  assert.match(
+    unreachable.problems.join("\n"),
+    /PILOT_VNC_HOST=10\.1\.2\.3 with PILOT_CONSOLE=yes/,
   );
 });

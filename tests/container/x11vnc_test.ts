@@ -11,37 +11,17 @@ import { existsSync } from "node:fs";
 import { startXvfb } from "../../lib/container/xvfb.ts";
 import { startX11vnc, x11vncArgs } from "../../lib/container/x11vnc.ts";
 import { VncSupervisor } from "../../lib/container/vnc_supervise.ts";
-import { ByteReader, desEcb, vncAuthResponse } from "../../lib/console/rfb.ts";
+import { desEcb } from "../../lib/console/rfb.ts";
+import { vncLogin } from "../support/vnc.ts";
 import { type AlertEvent, onAlert } from "../../lib/log.ts";
 import { freePort } from "../support/net.ts";
 import { baseEnv, runCli } from "../support/cli.ts";
 
 const PASSWORD = "vnc-Secr3t";
 
-/** A VNC client's handshake; resolves to the SecurityResult (0 = accepted) and what it saw. */
-async function vncHandshake(port: number, password: string) {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  const reader = new ByteReader(conn.readable);
-  try {
-    const version = new TextDecoder().decode(await reader.read(12));
-    await conn.write(new TextEncoder().encode("RFB 003.008\n"));
-    const [n] = await reader.read(1);
-    const types = [...await reader.read(n)];
-    await conn.write(Uint8Array.of(2));
-    const challenge = await reader.read(16);
-    await conn.write(vncAuthResponse(challenge, password));
-    const result = new DataView((await reader.read(4)).buffer).getUint32(0);
-    if (result === 0) {
-      // ClientInit (shared), then ServerInit: the framebuffer size proves a working session.
-      await conn.write(Uint8Array.of(1));
-      const init = new DataView((await reader.read(24)).buffer);
-      return { version, types, result, width: init.getUint16(0), height: init.getUint16(2) };
-    }
-    return { version, types, result };
-  } finally {
-    reader.release();
-    conn.close();
-  }
+/** Starts x11vnc with the test password on `display`, loopback `port`, password file in `dir`. */
+function startVnc(display: string, port: number, dir: string) {
+  return startX11vnc({ display, port, host: "127.0.0.1", password: PASSWORD, runtimeDir: dir });
 }
 
 Deno.test("DES of VNC authentication matches the textbook vector", () => {
@@ -55,13 +35,7 @@ Deno.test("x11vnc: password off argv, file removed, RFB handshake with VNC auth"
   const xvfb = await startXvfb({ screen: "800x600x24" });
   const dir = await Deno.makeTempDir({ prefix: "ibgp-vnc-" });
   const port = freePort();
-  const vnc = await startX11vnc({
-    display: xvfb.display,
-    port,
-    host: "127.0.0.1",
-    password: PASSWORD,
-    runtimeDir: dir,
-  });
+  const vnc = await startVnc(xvfb.display, port, dir);
   try {
     const argv = (await Deno.readTextFile(`/proc/${vnc.pid}/cmdline`)).split("\0");
     assert.ok(argv.some((a) => a.endsWith("x11vnc")), `not x11vnc: ${argv.join(" ")}`);
@@ -72,12 +46,12 @@ Deno.test("x11vnc: password off argv, file removed, RFB handshake with VNC auth"
     assert.equal(existsSync(file.slice(3)), false, "password file left on disk");
     assert.deepEqual([...Deno.readDirSync(dir)], [], "runtime directory not empty");
 
-    const ok = await vncHandshake(port, PASSWORD);
+    const ok = await vncLogin(port, PASSWORD);
     assert.equal(ok.version, "RFB 003.008\n");
     assert.ok(ok.types.includes(2), `no VNC authentication offered: ${ok.types}`);
     assert.equal(ok.result, 0, "right password refused");
-    assert.deepEqual([ok.width, ok.height], [800, 600]);
-    const bad = await vncHandshake(port, "wrong-pw");
+    assert.equal(ok.size, "800x600");
+    const bad = await vncLogin(port, "wrong-pw");
     assert.notEqual(bad.result, 0, "wrong password accepted");
   } finally {
     await vnc.stop();
@@ -103,14 +77,7 @@ Deno.test("a killed x11vnc is started again, with ALERT_VNC_EXITED", async () =>
   const sup = new VncSupervisor({
     display: xvfb.display,
     backoff: () => 0,
-    start: () =>
-      startX11vnc({
-        display: xvfb.display,
-        port,
-        host: "127.0.0.1",
-        password: PASSWORD,
-        runtimeDir: dir,
-      }),
+    start: () => startVnc(xvfb.display, port, dir),
   });
   try {
     await sup.start();
@@ -130,7 +97,7 @@ Deno.test("a killed x11vnc is started again, with ALERT_VNC_EXITED", async () =>
     const exited = alerts.find((a) => a.token === "ALERT_VNC_EXITED");
     assert.ok(exited, "no ALERT_VNC_EXITED");
     assert.equal(exited.fields.signal, "SIGKILL");
-    assert.equal((await vncHandshake(port, PASSWORD)).result, 0);
+    assert.equal((await vncLogin(port, PASSWORD)).result, 0);
   } finally {
     off();
     await sup.stop();

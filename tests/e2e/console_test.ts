@@ -31,8 +31,11 @@ function launch(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     // Root in CI: Chromium's sandbox needs an unprivileged user.
-    args: ["--no-sandbox", "--disable-gpu", "--window-size=1400,1000"],
+    // /dev/shm is small in containers; a loaded CI machine needs more than the 30 s default.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"],
     defaultViewport: { width: 1400, height: 1000 },
+    timeout: STEP_DEADLINE_MS,
+    protocolTimeout: 2 * STEP_DEADLINE_MS,
   });
 }
 
@@ -106,6 +109,7 @@ Deno.test({
       }, async (run) => {
         await run.line(/console at "?http:\/\/127\.0\.0\.1:\d+\/console\//);
         const page = await browser.newPage();
+        page.setDefaultTimeout(STEP_DEADLINE_MS);
 
         // No token: 401, the login form, and a WebSocket that never opens.
         const anon = await page.goto(`${base}/console/`);
@@ -178,6 +182,7 @@ Deno.test({
       }, async (run) => {
         const vncLine = await run.line(/x11vnc serving display .* \(pid \d+\)/);
         const page = await browser.newPage();
+        page.setDefaultTimeout(STEP_DEADLINE_MS);
         const r = await page.goto(`http://127.0.0.1:${healthPort}/console/`);
         assert.equal(r?.status(), 200, "loopback without a token needs no login");
         await readyAndConnected(page);

@@ -7,31 +7,10 @@
  */
 
 import assert from "node:assert/strict";
-import { ByteReader, vncAuthResponse } from "../../lib/console/rfb.ts";
+import { vncLogin } from "../support/vnc.ts";
 import { freePort, withScenario } from "./harness.ts";
 
 const VNC_PASSWORD = "e2e-vnc-Pw";
-
-/** One VNC client login; the SecurityResult (0 = accepted) and the framebuffer size. */
-async function vncLogin(port: number, password: string) {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  const reader = new ByteReader(conn.readable);
-  try {
-    const version = new TextDecoder().decode(await reader.read(12));
-    await conn.write(new TextEncoder().encode("RFB 003.008\n"));
-    const types = [...await reader.read((await reader.read(1))[0])];
-    await conn.write(Uint8Array.of(2));
-    await conn.write(vncAuthResponse(await reader.read(16), password));
-    const result = new DataView((await reader.read(4)).buffer).getUint32(0);
-    if (result !== 0) return { version, types, result };
-    await conn.write(Uint8Array.of(1));
-    const init = new DataView((await reader.read(24)).buffer);
-    return { version, types, result, size: `${init.getUint16(0)}x${init.getUint16(2)}` };
-  } finally {
-    reader.release();
-    conn.close();
-  }
-}
 
 Deno.test("run with VNC_SERVER_PASSWORD: x11vnc on our display, password off argv, RFB login", async () => {
   const port = freePort();

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import parsePrometheus from "parse-prometheus-text-format";
 import { startHealthServer } from "../../lib/servers/health.ts";
 import { PilotMetrics } from "../../lib/servers/metrics.ts";
-import type { SessionMode, SessionStatus } from "../../lib/servers/control.ts";
+import type { SessionStatus } from "../../lib/servers/control.ts";
+import type { Mode } from "../../lib/config/mod.ts";
 import { alert } from "../../lib/log.ts";
 import { FakeTarget, status } from "./helpers.ts";
 
@@ -21,7 +22,7 @@ const STARTED = NOW - 3_600_000;
 
 async function withHealth(
   sessions: SessionStatus[],
-  mode: SessionMode | "both",
+  mode: Mode | "both",
   fn: (base: string, metrics: PilotMetrics, target: FakeTarget) => Promise<void>,
 ): Promise<void> {
   const target = new FakeTarget();
