@@ -68,7 +68,9 @@ export function describeAction(action: Action): string {
     case "close":
       return "close it (its close box)";
     case "wait":
-      return `leave it alone: ${action.why}${action.dump ? " (recorded as an unknown window)" : ""}`;
+      return `leave it alone: ${action.why}${
+        action.dump ? " (recorded as an unknown window)" : ""
+      }`;
     case "observe":
       return `observe ${code(action.signal)}${action.on === "close" ? " when it closes" : ""}`;
     case "alert":
