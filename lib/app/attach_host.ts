@@ -87,6 +87,7 @@ export async function findAttachTarget(opts: {
     uid: Deno.uid() ?? 0,
     helper,
     anyJvm: opts.anyJvm,
+    settingsDir: opts.config.TWS_SETTINGS_PATH,
   });
   return { jvm, helper };
 }

@@ -24,7 +24,7 @@
  * not ours; run ibg-pilot inside that container.
  */
 
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import { log } from "../log.ts";
 import { allowedProgram } from "./programs.ts";
 import { GatewayError } from "./errors.ts";
@@ -204,11 +204,12 @@ export function gatewayJvmsIn(procs: readonly ProcessInfo[], uid?: number): JvmC
  * The JVM to attach to, chosen from what the helper saw: with `pid`, that process (`procs` holds
  * it or nothing); it must be a Java VM of ours, and a JVM that is not recognisably Gateway is
  * refused unless `anyJvm` (tests, or a renamed main class). Without `pid`, the only Gateway JVM
- * of user `uid`. Errors list what was found and how to choose.
+ * of user `uid`; of several, the only one whose settings directory is `settingsDir`
+ * (TWS_SETTINGS_PATH). Errors list what was found and how to choose.
  */
 export function chooseGatewayJvm(
   procs: readonly ProcessInfo[],
-  opts: { pid?: number; uid: number; anyJvm?: boolean },
+  opts: { pid?: number; uid: number; anyJvm?: boolean; settingsDir?: string },
 ): JvmCandidate {
   if (opts.pid !== undefined) {
     const p = procs.find((x) => x.pid === opts.pid);
@@ -258,10 +259,14 @@ export function chooseGatewayJvm(
         "user that runs Gateway.",
     );
   }
+  const want = opts.settingsDir && resolve(opts.settingsDir);
+  const ours = mine.filter((c) => want && c.settingsDir && resolve(c.settingsDir) === want);
+  if (ours.length === 1) return ours[0];
   throw new GatewayError(
     "ATTACH_AMBIGUOUS",
     `Several Gateway/TWS JVMs are running: ${mine.map(describe).join("; ")}.`,
-    "pass the one to attach to: ibg-pilot run --attach <PID>.",
+    "pass the one to attach to: ibg-pilot run --attach <PID>, or set TWS_SETTINGS_PATH to " +
+      "its settings directory.",
   );
 }
 
@@ -392,7 +397,7 @@ export async function listProcesses(
 
 /** Finds the JVM to attach to: {@link chooseGatewayJvm} over what the helper sees. */
 export async function findGatewayJvm(
-  opts: { pid?: number; uid: number; helper: AttachHelper; anyJvm?: boolean },
+  opts: { pid?: number; uid: number; helper: AttachHelper; anyJvm?: boolean; settingsDir?: string },
 ): Promise<JvmCandidate> {
   const procs = await listProcesses(opts.helper, opts.pid === undefined ? [] : [opts.pid]);
   return chooseGatewayJvm(procs, opts);

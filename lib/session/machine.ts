@@ -21,7 +21,7 @@ import {
   STUCK_CONNECTING_PATTERNS,
 } from "../dialogs/catalogue.ts";
 import type { Mode } from "../config/mod.ts";
-import { containsText } from "../dialogs/tree.ts";
+import { containsText } from "../ui/text.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {

@@ -9,7 +9,7 @@ import { AgentClient, connectAgent, PROTOCOL_VERSION } from "../../lib/ui/agent/
 import { writeAgentJar } from "../../lib/ui/agent/embedded.ts";
 import { UiError, type UiEvent } from "../../lib/ui/port.ts";
 import { setupLogging } from "../../lib/log.ts";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import assert from "node:assert/strict";
 import { privateDir, Waiter } from "./harness.ts";
 
 const enc = new TextEncoder();
@@ -94,7 +94,7 @@ Deno.test("client: hello, subscribe, interleaved replies and error codes", async
   const fake = await fakeAgent();
   const client = await connectAgent(fake.path, { helloDeadlineMs: 2000 });
   try {
-    assertEquals(client.hello.pid, 4242);
+    assert.deepEqual(client.hello.pid, 4242);
     const agent = await fake.conns.wait(() => true, 2000, "connection");
     const a = client.windows();
     const b = client.snapshot("w1");
@@ -102,8 +102,8 @@ Deno.test("client: hello, subscribe, interleaved replies and error codes", async
     const ra = await agent.requests.wait((r) => r.op === "windows", 2000, "windows");
     const rb = await agent.requests.wait((r) => r.op === "snapshot", 2000, "snapshot");
     const rc = await agent.requests.wait((r) => r.op === "click", 2000, "click");
-    assertEquals(rc.target, { text: "OK" });
-    assertEquals(typeof rc.timeoutMs, "number");
+    assert.deepEqual(rc.target, { text: "OK" });
+    assert.deepEqual(typeof rc.timeoutMs, "number");
     // Replies in reverse order, two in one write, and an event in between.
     await agent.raw(
       JSON.stringify({
@@ -121,10 +121,12 @@ Deno.test("client: hello, subscribe, interleaved replies and error codes", async
         "\n",
     );
     await agent.send({ type: "reply", id: ra.id, ok: true, result: { windows: [{ id: "w1" }] } });
-    assertEquals(await a, [{ id: "w1" }]);
-    assertEquals((await b).role, "window");
-    const err = await assertRejects(() => cl, code("disabled"));
-    assert(err.message.includes("is disabled"));
+    assert.deepEqual(await a, [{ id: "w1" }]);
+    assert.deepEqual((await b).role, "window");
+    await assert.rejects(
+      () => cl,
+      (e: Error) => code("disabled")(e) && /is disabled/.test(e.message),
+    );
   } finally {
     await client.close();
     await fake.stop();
@@ -142,8 +144,8 @@ Deno.test("client: malformed lines are ignored, events are delivered", async () 
     const req = await agent.requests.wait((r) => r.op === "ping", 2000, "ping");
     await agent.raw('this is not json\n[1,2]\n{"type":"mystery"}\n\n{"type":"rep');
     await agent.raw(`ly","id":${req.id},"ok":true,"result":{"pong":true}}\n`);
-    assertEquals((await p).pong, true);
-    assertEquals(client.stats.malformed, 3);
+    assert.deepEqual((await p).pong, true);
+    assert.deepEqual(client.stats.malformed, 3);
     const w = {
       id: "w7",
       title: "T",
@@ -165,20 +167,20 @@ Deno.test("client: malformed lines are ignored, events are delivered", async () 
     });
     await agent.send({ type: "event", event: "future-thing", seq: 4, at: 126 });
     const closed = await events.wait((e) => e.type === "window-closed", 2000, "closed");
-    assertEquals(closed, { type: "window-closed", windowId: "w7", title: "T", at: 125 });
-    assertEquals(events.seen.map((e) => e.type), [
+    assert.deepEqual(closed, { type: "window-closed", windowId: "w7", title: "T", at: 125 });
+    assert.deepEqual(events.seen.map((e) => e.type), [
       "window-opened",
       "window-activated",
       "window-closed",
     ]);
-    assertEquals((events.seen[0] as { window: unknown }).window, w);
+    assert.deepEqual((events.seen[0] as { window: unknown }).window, w);
     // A reply for an unknown id does not disturb anything.
     await agent.send({ type: "reply", id: 999, ok: true, result: {} });
     const p2 = client.ping();
     const r2 = await agent.requests.next((r) => r.op === "ping", 2000, "ping 2");
     await agent.send({ type: "reply", id: r2.id, ok: true, result: { pong: true } });
     await p2;
-    assertEquals(client.stats.orphanReplies, 1);
+    assert.deepEqual(client.stats.orphanReplies, 1);
   } finally {
     await client.close();
     await fake.stop();
@@ -192,14 +194,13 @@ Deno.test("client: per-request timeout; a late reply is dropped", async () => {
     const agent = await fake.conns.wait(() => true, 2000, "connection");
     const slow = client.windows();
     const req = await agent.requests.wait((r) => r.op === "windows", 2000, "windows");
-    const err = await assertRejects(() => slow, code("timeout"));
-    assert(err.message.includes("100 ms"));
+    await assert.rejects(() => slow, (e: Error) => code("timeout")(e) && /100 ms/.test(e.message));
     await agent.send({ type: "reply", id: req.id, ok: true, result: { windows: [] } });
     const p = client.request("ping", {}, { timeoutMs: 2000 });
     const r = await agent.requests.next((x) => x.op === "ping", 2000, "ping");
     await agent.send({ type: "reply", id: r.id, ok: true, result: { pong: true } });
     await p;
-    assertEquals(client.stats.orphanReplies, 1);
+    assert.deepEqual(client.stats.orphanReplies, 1);
   } finally {
     await client.close();
     await fake.stop();
@@ -216,11 +217,11 @@ Deno.test("client: disconnect rejects pending requests and emits disconnected", 
     const pending = client.snapshot("w1");
     await agent.requests.wait((r) => r.op === "snapshot", 2000, "snapshot");
     agent.close();
-    await assertRejects(() => pending, code("disconnected"));
+    await assert.rejects(() => pending, code("disconnected"));
     const ev = await events.wait((e) => e.type === "disconnected", 2000, "disconnected");
-    assert(ev.type === "disconnected" && ev.reason.length > 0);
-    assert(client.closed);
-    await assertRejects(() => client.windows(), code("disconnected"));
+    assert.ok(ev.type === "disconnected" && ev.reason.length > 0);
+    assert.ok(client.closed);
+    await assert.rejects(() => client.windows(), code("disconnected"));
   } finally {
     await client.close();
     await fake.stop();
@@ -230,17 +231,16 @@ Deno.test("client: disconnect rejects pending requests and emits disconnected", 
 Deno.test("client: no hello, wrong protocol, and connectAgent's deadline", async () => {
   const silent = await fakeAgent({ hello: null });
   try {
-    const err = await assertRejects(
+    await assert.rejects(
       () => connectAgent(silent.path, { helloDeadlineMs: 200 }),
-      code("no_hello"),
+      (e: Error) => code("no_hello")(e) && e.message.includes(silent.path), // names the socket
     );
-    assert(err.message.includes(silent.path), "names the socket");
   } finally {
     await silent.stop();
   }
   const future = await fakeAgent({ hello: { ...HELLO, protocol: 99 } });
   try {
-    await assertRejects(
+    await assert.rejects(
       () => connectAgent(future.path, { helloDeadlineMs: 2000 }),
       code("protocol"),
     );
@@ -251,17 +251,17 @@ Deno.test("client: no hello, wrong protocol, and connectAgent's deadline", async
   try {
     const path = `${dir}/missing.sock`;
     const t0 = performance.now();
-    const err = await assertRejects(
+    await assert.rejects(
       () => connectAgent(path, { helloDeadlineMs: 300 }),
-      code("no_agent"),
+      (e: Error) =>
+        code("no_agent")(e) && e.message.includes(path) && e.message.includes("-javaagent"),
     );
-    assert(performance.now() - t0 >= 290, "retried until the deadline");
-    assert(err.message.includes(path) && err.message.includes("-javaagent"), err.message);
+    assert.ok(performance.now() - t0 >= 290, "retried until the deadline");
     // The socket appears while connectAgent is retrying (a JVM still starting).
     const connecting = connectAgent(path, { helloDeadlineMs: 5000 });
     const late = await fakeAgent({ path });
     const client = await connecting;
-    assertEquals(client.hello.agent, "fake");
+    assert.deepEqual(client.hello.agent, "fake");
     await client.close();
     await late.stop();
   } finally {
@@ -278,16 +278,16 @@ Deno.test("client: setText values never reach the log", async () => {
     const agent = await fake.conns.wait(() => true, 2000, "connection");
     const p = client.setText("w1", { label: "Password" }, "S3cr3t-value");
     const req = await agent.requests.wait((r) => r.op === "setText", 2000, "setText");
-    assertEquals(req.value, "S3cr3t-value");
+    assert.deepEqual(req.value, "S3cr3t-value");
     await agent.send({
       type: "reply",
       id: req.id,
       ok: false,
       error: { code: "not_found", message: "no text field" },
     });
-    await assertRejects(() => p, code("not_found"));
-    assert(lines.some((l) => l.includes("setText")), "requests are logged");
-    assert(!lines.some((l) => l.includes("S3cr3t")), "but never their values");
+    await assert.rejects(() => p, code("not_found"));
+    assert.ok(lines.some((l) => l.includes("setText")), "requests are logged");
+    assert.ok(!lines.some((l) => l.includes("S3cr3t")), "but never their values");
   } finally {
     await client.close();
     await fake.stop();
@@ -300,13 +300,13 @@ Deno.test("embedded: the jar is written 0600 into a 0700 directory", async () =>
   try {
     const dir = `${base}/run`;
     const path = await writeAgentJar(dir);
-    assertEquals((await Deno.stat(dir)).mode! & 0o777, 0o700);
-    assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
+    assert.deepEqual((await Deno.stat(dir)).mode! & 0o777, 0o700);
+    assert.deepEqual((await Deno.stat(path)).mode! & 0o777, 0o600);
     const bytes = await Deno.readFile(path);
-    assertEquals([bytes[0], bytes[1]], [0x50, 0x4b]); // a zip
+    assert.deepEqual([bytes[0], bytes[1]], [0x50, 0x4b]); // a zip
     await Deno.chmod(dir, 0o755);
     await writeAgentJar(dir); // tightens a loose directory of ours
-    assertEquals((await Deno.stat(dir)).mode! & 0o777, 0o700);
+    assert.deepEqual((await Deno.stat(dir)).mode! & 0o777, 0o700);
   } finally {
     await Deno.remove(base, { recursive: true });
   }

@@ -8,7 +8,7 @@
 import { startXvfb } from "../support/xvfb.ts";
 import { AgentClient, connectAgent } from "../../lib/ui/agent/client.ts";
 import { UiError, type UiEvent, type WindowInfo } from "../../lib/ui/port.ts";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import assert from "node:assert/strict";
 import { collectEvents, type FixtureLog, privateDir, startFixture } from "./harness.ts";
 
 const D = 10_000; // deadline for anything the GUI does
@@ -31,9 +31,9 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
     let login: WindowInfo;
 
     await t.step("hello names the JVM", () => {
-      assertEquals(c.hello.pid, jvm.pid);
-      assertEquals(c.hello.mainClass, "fixture.Main");
-      assertEquals(c.hello.protocol, 1);
+      assert.deepEqual(c.hello.pid, jvm.pid);
+      assert.deepEqual(c.hello.mainClass, "fixture.Main");
+      assert.deepEqual(c.hello.protocol, 1);
     });
 
     await t.step("window-opened for the login frame; windows lists it", async () => {
@@ -43,12 +43,12 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
         "window-opened Fixture Login",
       ) as Extract<UiEvent, { type: "window-opened" }>;
       login = ev.window;
-      assertEquals(login.kind, "frame");
-      assertEquals(login.modal, false);
-      assertEquals(login.toolkit, "swing");
-      assertEquals(login.className, "javax.swing.JFrame");
+      assert.deepEqual(login.kind, "frame");
+      assert.deepEqual(login.modal, false);
+      assert.deepEqual(login.toolkit, "swing");
+      assert.deepEqual(login.className, "javax.swing.JFrame");
       const ws = await c.windows();
-      assertEquals(ws.map((w) => w.id), [login.id]);
+      assert.deepEqual(ws.map((w) => w.id), [login.id]);
     });
 
     await t.step("snapshot: roles, html stripped, password masked as its length", async () => {
@@ -60,7 +60,7 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
       await seen;
       const root = await c.snapshot(login.id);
       const text = JSON.stringify(root);
-      assert(!text.includes("hunter2secret"), "the password never appears in a snapshot");
+      assert.ok(!text.includes("hunter2secret"), "the password never appears in a snapshot");
       const flat: Record<string, unknown>[] = [];
       const walk = (n: Record<string, unknown>) => {
         flat.push(n);
@@ -68,28 +68,28 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
       };
       walk(root as unknown as Record<string, unknown>);
       const pw = flat.find((n) => n.role === "password")!;
-      assertEquals(pw.passwordLength, 13);
-      assertEquals(pw.text, undefined);
-      assert(flat.some((n) => n.role === "button" && n.text === "Log In"), "html stripped");
+      assert.deepEqual(pw.passwordLength, 13);
+      assert.deepEqual(pw.text, undefined);
+      assert.ok(flat.some((n) => n.role === "button" && n.text === "Log In"), "html stripped");
       const list = flat.find((n) => n.role === "list")!;
-      assertEquals(list.items, ["IB Key", "Mobile Authenticator app", "Security Card"]);
+      assert.deepEqual(list.items, ["IB Key", "Mobile Authenticator app", "Security Card"]);
       const tree = flat.find((n) => n.role === "tree")!;
-      assertEquals(tree.items, ["API", "Lock and Exit"]);
-      assert(flat.some((n) => n.role === "treenode" && n.text === "Settings"), "tree nodes");
-      assert(flat.some((n) => n.role === "menuitem" && n.text === "Settings"), "menu items");
-      assertEquals(flat.find((n) => n.name === "combo")!.items, ["One", "Two"]);
-      assertEquals(flat.find((n) => n.role === "checkbox")!.selected, true);
+      assert.deepEqual(tree.items, ["API", "Lock and Exit"]);
+      assert.ok(flat.some((n) => n.role === "treenode" && n.text === "Settings"), "tree nodes");
+      assert.ok(flat.some((n) => n.role === "menuitem" && n.text === "Settings"), "menu items");
+      assert.deepEqual(flat.find((n) => n.name === "combo")!.items, ["One", "Two"]);
+      assert.deepEqual(flat.find((n) => n.role === "checkbox")!.selected, true);
     });
 
     await t.step("click by whole text, case-insensitive, html stripped", async () => {
       const seen = next((l) => l.kind === "click" && l.button === "Log In", "Log In click");
       await c.click(login.id, { text: "  log in " });
       await seen;
-      await assertRejects(() => c.click(login.id, { text: "Log" }), code("not_found"), "partial");
+      await assert.rejects(() => c.click(login.id, { text: "Log" }), code("not_found"), "partial");
     });
 
     await t.step("disabled button: reported, clicked only with force", async () => {
-      await assertRejects(
+      await assert.rejects(
         () => c.click(login.id, { text: "Disabled Thing" }),
         code("disabled"),
       );
@@ -123,11 +123,11 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
         seen = next((l) => l.field === "password" && l.length === 2, "password by role");
         await c.setText(login.id, { role: "password" }, "xy");
         await seen;
-        await assertRejects(
+        await assert.rejects(
           () => c.setText(login.id, { name: "locked" }, "x"),
           code("not_editable"),
         );
-        await assertRejects(() => c.setText(login.id, { label: "nope" }, "x"), code("not_found"));
+        await assert.rejects(() => c.setText(login.id, { label: "nope" }, "x"), code("not_found"));
       },
     );
 
@@ -147,7 +147,7 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
       seen = next((l) => l.kind === "toggle" && l.button === "AM" && l.selected === true, "AM on");
       await c.setSelected(login.id, { text: "AM" }, true);
       await seen;
-      await assertRejects(
+      await assert.rejects(
         () => c.setSelected(login.id, { text: "AM" }, false),
         code("unsupported"),
       );
@@ -158,11 +158,11 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
         target: { text: "Paper Trading" },
         selected: true,
       });
-      assertEquals(r.changed, false);
+      assert.deepEqual(r.changed, false);
       const probe = next((l) => l.kind === "click" && l.button === "Log In", "probe click");
       await c.click(login.id, { text: "Log In" });
       await probe;
-      assert(
+      assert.ok(
         !log.seen.slice(before).some((l) => l.kind === "toggle"),
         "no toggle event for an unchanged state",
       );
@@ -175,14 +175,14 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
       seen = next((l) => l.kind === "tree-select" && l.path === "Lock and Exit", "tree 2");
       await c.selectTreePath(login.id, ["Lock and Exit"]);
       await seen;
-      await assertRejects(() => c.selectTreePath(login.id, ["API", "Nope"]), code("not_found"));
+      await assert.rejects(() => c.selectTreePath(login.id, ["API", "Nope"]), code("not_found"));
       seen = next((l) => l.kind === "list-select" && l.index === 1, "list item");
       await c.selectListItem(login.id, " mobile authenticator APP ");
       await seen;
       seen = next((l) => l.kind === "list-select" && l.index === 2, "html list item");
       await c.selectListItem(login.id, "Security Card");
       await seen;
-      await assertRejects(() => c.selectListItem(login.id, "Mobile"), code("not_found"));
+      await assert.rejects(() => c.selectListItem(login.id, "Mobile"), code("not_found"));
       seen = next((l) => l.kind === "combo-select" && l.item === "Two", "combo item");
       await c.selectListItem(login.id, "two", { role: "combo" });
       await seen;
@@ -192,8 +192,8 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
       const seen = next((l) => l.button === "menu:Configure/Settings", "menu click");
       await c.menu(login.id, ["configure", "Settings"]);
       await seen;
-      await assertRejects(() => c.menu(login.id, ["Configure", "Unavailable"]), code("disabled"));
-      await assertRejects(() => c.menu(login.id, ["Configure", "Missing"]), code("not_found"));
+      await assert.rejects(() => c.menu(login.id, ["Configure", "Unavailable"]), code("disabled"));
+      await assert.rejects(() => c.menu(login.id, ["Configure", "Missing"]), code("not_found"));
     });
 
     await t.step("key chords reach the focused window", async () => {
@@ -219,11 +219,11 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
         window: login.id,
         target: { text: "Open Modal" },
       });
-      assertEquals(r.returned, false, "the click's handler is still inside the modal loop");
+      assert.deepEqual(r.returned, false, "the click's handler is still inside the modal loop");
       const ev = await opened as Extract<UiEvent, { type: "window-opened" }>;
-      assertEquals(ev.window.kind, "dialog");
-      assertEquals(ev.window.modal, true);
-      assertEquals(await c.ping().then((p) => p.pong), true);
+      assert.deepEqual(ev.window.kind, "dialog");
+      assert.deepEqual(ev.window.modal, true);
+      assert.deepEqual(await c.ping().then((p) => p.pong), true);
       const closed = events.next(
         (e) => e.type === "window-closed" && e.windowId === ev.window.id,
         D,
@@ -246,7 +246,7 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
         await jvm.send(`open ${title}`);
         ids.push(((await opened) as Extract<UiEvent, { type: "window-opened" }>).window.id);
       }
-      assertEquals(new Set([...ids, login.id]).size, 4, "ids are unique");
+      assert.deepEqual(new Set([...ids, login.id]).size, 4, "ids are unique");
       const hidden = events.next(
         (e) => e.type === "window-closed" && e.windowId === ids[0],
         D,
@@ -268,7 +268,7 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
       await closing;
       await closed;
       const titles = (await c.windows()).map((w) => w.title).sort();
-      assertEquals(titles, ["Extra Three", "Fixture Login"]);
+      assert.deepEqual(titles, ["Extra Three", "Fixture Login"]);
     });
 
     await t.step("a second client gets its own hello and the same events", async () => {
@@ -287,7 +287,7 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
           D,
           "event on client 2",
         ) as Extract<UiEvent, { type: "window-opened" }>;
-        assertEquals(a.window.id, b.window.id);
+        assert.deepEqual(a.window.id, b.window.id);
       } finally {
         await other.close();
       }
@@ -300,13 +300,13 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
         await jvm.send("freeze");
         await frozen;
         const t0 = performance.now();
-        await assertRejects(
+        await assert.rejects(
           () => c.request("windows", { timeoutMs: 300 }),
           code("timeout"),
           "windows while frozen",
         );
-        assert(performance.now() - t0 < 2_000, "the agent answered within its own bound");
-        await assertRejects(
+        assert.ok(performance.now() - t0 < 2_000, "the agent answered within its own bound");
+        await assert.rejects(
           () =>
             c.request("setText", {
               window: login.id,
@@ -317,7 +317,7 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
           code("timeout"),
           "setText while frozen",
         );
-        await assertRejects(
+        await assert.rejects(
           () =>
             c.request("click", { window: login.id, target: { text: "Log In" }, timeoutMs: 300 }),
           code("timeout"),
@@ -325,23 +325,23 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
         );
         for (let i = 0; i < 5; i++) {
           const p0 = performance.now();
-          assertEquals((await c.ping()).pong, true);
-          assert(performance.now() - p0 < 500, "ping is fast while the EDT is frozen");
+          assert.deepEqual((await c.ping()).pong, true);
+          assert.ok(performance.now() - p0 < 500, "ping is fast while the EDT is frozen");
         }
         const thawed = next((l) => l.kind === "edt-thawed", "edt-thawed");
         await jvm.send("thaw");
         await thawed;
         const root = JSON.stringify(await c.snapshot(login.id));
-        assert(!root.includes('"late"'), "the timed-out setText never ran");
+        assert.ok(!root.includes('"late"'), "the timed-out setText never ran");
         const clicksAfter = log.seen.filter((l) => l.kind === "edt-thawed");
-        assertEquals(clicksAfter.length, 1);
+        assert.deepEqual(clicksAfter.length, 1);
         const idx = log.seen.indexOf(clicksAfter[0]);
         // The cancelled click must not have happened after the thaw either.
         const probe = next((l) => l.kind === "click" && l.button === "Log In", "post-thaw click");
         await c.click(login.id, { text: "Log In" });
         const p = await probe;
         const lateClicks = log.seen.slice(idx).filter((l) => l.kind === "click" && l !== p);
-        assertEquals(lateClicks.length, 0, "no late click from the timed-out request");
+        assert.deepEqual(lateClicks.length, 0, "no late click from the timed-out request");
       },
     );
 
@@ -366,8 +366,8 @@ Deno.test("agent end to end on the Swing fixture", async (t) => {
       await jvm.stop();
       await gone;
       const err = await pending;
-      assert(err instanceof UiError && err.code === "disconnected", `pending: ${err}`);
-      await assertRejects(() => c.ping(), code("disconnected"), "after disconnect");
+      assert.ok(err instanceof UiError && err.code === "disconnected", `pending: ${err}`);
+      await assert.rejects(() => c.ping(), code("disconnected"), "after disconnect");
     });
   } catch (e) {
     console.error(jvm.stderr());

@@ -10,11 +10,12 @@ import * as OTPAuth from "otpauth";
 import { startXvfb } from "../support/xvfb.ts";
 import { installSimGateway } from "../gateway-sim/install.ts";
 import { readSimEvents, type SimEvent, waitForSimEvent } from "../gateway-sim/events.ts";
-import { launchSim } from "../gateway-sim/run.ts";
+import { launchSim, type SimProcess } from "../gateway-sim/run.ts";
 import { connectAgent } from "../../lib/ui/agent/client.ts";
 import { UiError, type UiEvent, type WindowInfo } from "../../lib/ui/port.ts";
-import { assert, assertEquals } from "./assert.ts";
+import assert from "node:assert/strict";
 import { agentJar, collectEvents, privateDir } from "./harness.ts";
+import { untilOk } from "../support/poll.ts";
 
 const PASSWORD = "Sim-Pa55word!";
 const SECRET = "JBSWY3DPEHPK3PXP";
@@ -22,24 +23,23 @@ const D = 15_000;
 
 /** Retries `fn` while it fails with `not_found` (a panel being swapped in), within a deadline. */
 async function whenPresent<T>(fn: () => Promise<T>, deadlineMs: number, what: string): Promise<T> {
-  const end = performance.now() + deadlineMs;
-  while (true) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!(e instanceof UiError && e.code === "not_found") || performance.now() > end) {
-        throw new Error(`${what}: ${e}`);
-      }
-      await new Promise((r) => setTimeout(r, 20)); // re-check the GUI; bounded by the deadline
-    }
-  }
+  return await untilOk(fn, {
+    deadlineMs,
+    what,
+    retry: (e) => e instanceof UiError && e.code === "not_found",
+  });
 }
 
-/** A TOTP code with at least 3 s left in its window (waits for the next window otherwise). */
-async function freshCode(): Promise<string> {
-  const left = 30 - (Math.floor(Date.now() / 1000) % 30);
-  if (left < 3) await new Promise((r) => setTimeout(r, left * 1000 + 50)); // clock, not UI
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) }).generate();
+/**
+ * A TOTP code the sim accepts for the next ~29 s: the sim's clock is moved to one second into
+ * the current window, so no test waits for a fresh window.
+ */
+async function freshCode(sim: SimProcess): Promise<string> {
+  const at = Math.floor(Date.now() / 30_000) * 30_000 + 1_000;
+  await sim.setClock(at);
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(SECRET) }).generate({
+    timestamp: at,
+  });
 }
 
 function opened(
@@ -84,10 +84,10 @@ Deno.test("agent drives the gateway simulator; the sim's event log proves it", a
   try {
     let login: WindowInfo;
     await t.step("hello from the sim's JVM; window-opened for the login frame", async () => {
-      assertEquals(client.hello.pid, sim.pid);
-      assertEquals(client.hello.mainClass, "ibgateway.GWClient");
+      assert.deepEqual(client.hello.pid, sim.pid);
+      assert.deepEqual(client.hello.mainClass, "ibgateway.GWClient");
       login = await opened(events, (w) => w.title === "IBKR Gateway", "login frame");
-      assertEquals([login.kind, login.toolkit], ["frame", "swing"]);
+      assert.deepEqual([login.kind, login.toolkit], ["frame", "swing"]);
     });
 
     await t.step("trading mode, credentials and Log In reach the sim", async () => {
@@ -112,7 +112,7 @@ Deno.test("agent drives the gateway simulator; the sim's event log proves it", a
 
     await t.step("2FA: device list, TOTP code, OK", async () => {
       const twofa = await opened(events, (w) => w.title === "Second Factor Authentication", "2FA");
-      assertEquals(twofa.kind, "dialog");
+      assert.deepEqual(twofa.kind, "dialog");
       await whenPresent(
         () => client.selectListItem(twofa.id, "Mobile Authenticator app"),
         D,
@@ -124,7 +124,7 @@ Deno.test("agent drives the gateway simulator; the sim's event log proves it", a
       );
       await client.click(twofa.id, { text: "OK" });
       await saw((e) => e.event === "twofa-device", "device accepted");
-      const code = await freshCode();
+      const code = await freshCode(sim);
       await whenPresent(
         () => client.setText(twofa.id, { label: "Enter Mobile Authenticator app code" }, code),
         D,
@@ -194,7 +194,7 @@ Deno.test("agent drives the gateway simulator; the sim's event log proves it", a
       const toggles = (await readSimEvents(log)).filter((e) =>
         e.event === "toggle" && e.toggle === "Read-Only API"
       );
-      assert(toggles.length >= 1 && toggles.at(-1)!.selected === false, "Read-Only API off");
+      assert.ok(toggles.length >= 1 && toggles.at(-1)!.selected === false, "Read-Only API off");
       await whenPresent(
         () => client.setText(config.id, { name: "Master API client ID" }, "17"),
         D,
@@ -240,7 +240,11 @@ Deno.test("agent drives the gateway simulator; the sim's event log proves it", a
         ),
       );
       const missing = [...shown].filter((t) => !announced.has(t));
-      assertEquals(missing, [], `sim windows without an agent event (agent saw ${[...announced]})`);
+      assert.deepEqual(
+        missing,
+        [],
+        `sim windows without an agent event (agent saw ${[...announced]})`,
+      );
     });
   } catch (e) {
     console.error(sim.output().slice(-4000));

@@ -5,8 +5,9 @@
  * steal a live agent's socket, and that a broken agent never stops the JVM.
  */
 
-import { assert, assertEquals, assertMatch } from "./assert.ts";
+import assert from "node:assert/strict";
 import { type FixtureJvm, privateDir, startFixture, Waiter } from "./harness.ts";
+import { pollUntil, untilOk } from "../support/poll.ts";
 
 /** A raw NDJSON connection to the agent. */
 class Raw {
@@ -35,15 +36,13 @@ class Raw {
   }
 
   static async connect(path: string, deadlineMs = 15_000): Promise<Raw> {
-    const end = performance.now() + deadlineMs;
-    while (true) {
-      try {
-        return new Raw(await Deno.connect({ transport: "unix", path }));
-      } catch (e) {
-        if (performance.now() > end) throw new Error(`agent socket ${path} did not appear: ${e}`);
-        await new Promise((r) => setTimeout(r, 20)); // polling for the JVM to bind
-      }
-    }
+    // The JVM binds the socket a moment after it starts: connect until it is there.
+    return new Raw(
+      await untilOk(() => Deno.connect({ transport: "unix", path }), {
+        deadlineMs,
+        what: `agent socket ${path}`,
+      }),
+    );
   }
 
   send(text: string): Promise<void> {
@@ -83,16 +82,16 @@ Deno.test("agent protocol on a JVM without a GUI", async (t) => {
   await withIdleJvm(async (jvm, raw) => {
     await t.step("hello first, with pid, Java version and main class", async () => {
       const hello = await raw.lines.wait((l) => l.type === "hello", 10_000, "hello");
-      assertEquals(hello.protocol, 1);
-      assertEquals(hello.pid, jvm.pid);
-      assertMatch(String(hello.java), /^17\./);
-      assertEquals(hello.mainClass, "fixture.Idle");
-      assertEquals(hello.ready, false);
+      assert.deepEqual(hello.protocol, 1);
+      assert.deepEqual(hello.pid, jvm.pid);
+      assert.match(String(hello.java), /^17\./);
+      assert.deepEqual(hello.mainClass, "fixture.Idle");
+      assert.deepEqual(hello.ready, false);
     });
 
     await t.step("socket is mode 0600", async () => {
       const st = await Deno.stat(jvm.socket);
-      assertEquals(st.mode! & 0o777, 0o600);
+      assert.deepEqual(st.mode! & 0o777, 0o600);
     });
 
     await t.step("JSON round trip through echo", async () => {
@@ -121,18 +120,18 @@ Deno.test("agent protocol on a JVM without a GUI", async (t) => {
         const reqId = id++;
         await raw.send(JSON.stringify({ id: reqId, op: "echo", value }) + "\n");
         const r = await raw.reply(reqId);
-        assertEquals(r.ok, true, `echo ${JSON.stringify(value)}`);
-        assertEquals((r.result as { value: unknown }).value, value);
+        assert.deepEqual(r.ok, true, `echo ${JSON.stringify(value)}`);
+        assert.deepEqual((r.result as { value: unknown }).value, value);
       }
       // Escapes the writer never produces but the reader must accept.
       await raw.send(
         `{"id":"esc","op":"echo","value":"\\u00e9\\ud83d\\ude00\\/\\b\\f"}\r\n`,
       );
       const esc = await raw.reply("esc");
-      assertEquals((esc.result as { value: unknown }).value, "é😀/\b\f");
+      assert.deepEqual((esc.result as { value: unknown }).value, "é😀/\b\f");
       // Whitespace everywhere, string ids.
       await raw.send(` { "id" : "s-1" ,\t"op":"echo" , "value" : [ 1 , 2 ] } \n`);
-      assertEquals(((await raw.reply("s-1")).result as { value: unknown }).value, [1, 2]);
+      assert.deepEqual(((await raw.reply("s-1")).result as { value: unknown }).value, [1, 2]);
     });
 
     await t.step("bad input gets error replies with stable codes; the agent lives on", async () => {
@@ -169,15 +168,15 @@ Deno.test("agent protocol on a JVM without a GUI", async (t) => {
           10_000,
           `error reply to ${line}`,
         );
-        assertEquals(r.ok, false, line);
-        assertEquals(r.id ?? null, id, line);
-        assertEquals((r.error as { code: string }).code, code, line);
-        assert(typeof (r.error as { message: string }).message === "string");
+        assert.deepEqual(r.ok, false, line);
+        assert.deepEqual(r.id ?? null, id, line);
+        assert.deepEqual((r.error as { code: string }).code, code, line);
+        assert.ok(typeof (r.error as { message: string }).message === "string");
       }
       // Blank lines are ignored, and the agent still answers.
       await raw.send("\n\n   \n");
       await raw.send('{"id":"alive","op":"ping"}\n');
-      assertEquals((await raw.reply("alive")).ok, true);
+      assert.deepEqual((await raw.reply("alive")).ok, true);
     });
 
     await t.step("an oversized line is refused, the next one works", async () => {
@@ -189,15 +188,15 @@ Deno.test("agent protocol on a JVM without a GUI", async (t) => {
         10_000,
         "too_large",
       );
-      assertEquals((r.error as { code: string }).code, "too_large");
-      assertEquals((await raw.reply("after")).ok, true);
+      assert.deepEqual((r.error as { code: string }).code, "too_large");
+      assert.deepEqual((await raw.reply("after")).ok, true);
     });
 
     await t.step("windows is empty and snapshot not_found before the GUI starts", async () => {
       await raw.send('{"id":"w","op":"windows"}\n');
       const r = await raw.reply("w");
-      assertEquals(r.ok, true);
-      assertEquals((r.result as { windows: unknown[] }).windows, []);
+      assert.deepEqual(r.ok, true);
+      assert.deepEqual((r.result as { windows: unknown[] }).windows, []);
     });
 
     await t.step("many requests in flight on one connection all correlate", async () => {
@@ -209,8 +208,8 @@ Deno.test("agent protocol on a JVM without a GUI", async (t) => {
       await raw.send(batch);
       for (let i = 0; i < n; i++) {
         const r = await raw.reply(`m${i}`);
-        assertEquals(r.ok, true);
-        if (i % 2 === 0) assertEquals((r.result as { value: number }).value, i);
+        assert.deepEqual(r.ok, true);
+        if (i % 2 === 0) assert.deepEqual((r.result as { value: number }).value, i);
       }
     });
 
@@ -221,7 +220,7 @@ Deno.test("agent protocol on a JVM without a GUI", async (t) => {
           await o.lines.wait((l) => l.type === "hello", 10_000, `hello ${i}`);
           await o.send(JSON.stringify({ id: 1, op: "echo", value: `client ${i}` }) + "\n");
           const r = await o.reply(1);
-          assertEquals((r.result as { value: string }).value, `client ${i}`);
+          assert.deepEqual((r.result as { value: string }).value, `client ${i}`);
         }
       } finally {
         await Promise.all(others.map((o) => o.close()));
@@ -241,9 +240,9 @@ Deno.test("agent protocol on a JVM without a GUI", async (t) => {
           "the second agent's refusal",
         );
         await raw.send('{"id":"still-mine","op":"ping"}\n');
-        assertEquals((await raw.reply("still-mine")).ok, true);
+        assert.deepEqual((await raw.reply("still-mine")).ok, true);
         const hello = raw.lines.seen.find((l) => l.type === "hello")!;
-        assertEquals(hello.pid, jvm.pid);
+        assert.deepEqual(hello.pid, jvm.pid);
       } finally {
         await second.stop();
       }
@@ -253,13 +252,7 @@ Deno.test("agent protocol on a JVM without a GUI", async (t) => {
 
 /** Waits until `cond()` holds, re-checking on a short interval, within a named deadline. */
 async function waitFor(cond: () => boolean, deadlineMs: number, what: string): Promise<void> {
-  const end = performance.now() + deadlineMs;
-  while (!cond()) {
-    if (performance.now() > end) {
-      throw new Error(`deadline ${deadlineMs} ms passed waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await pollUntil(cond, { deadlineMs, name: "deadlineMs", what });
 }
 
 Deno.test("a stale socket file is replaced; a bad socket path leaves the JVM running", async () => {
@@ -271,13 +264,13 @@ Deno.test("a stale socket file is replaced; a bad socket path leaves the JVM run
     const py = await new Deno.Command("python3", {
       args: ["-c", "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", stale],
     }).output();
-    assert(py.success, "python3 could not bind a socket");
-    assert((await Deno.lstat(stale)).isSocket, "a stale socket file is left behind");
+    assert.ok(py.success, "python3 could not bind a socket");
+    assert.ok((await Deno.lstat(stale)).isSocket, "a stale socket file is left behind");
     const jvm = await startFixture({ dir, main: "fixture.Idle" });
     try {
       const raw = await Raw.connect(jvm.socket);
       const hello = await raw.lines.wait((x) => x.type === "hello", 15_000, "hello");
-      assertEquals(hello.pid, jvm.pid);
+      assert.deepEqual(hello.pid, jvm.pid);
       await raw.close();
     } finally {
       await jvm.stop();
@@ -297,7 +290,7 @@ Deno.test("a stale socket file is replaced; a bad socket path leaves the JVM run
       );
       let exited = false;
       broken.status.then(() => exited = true);
-      assertEquals(exited, false);
+      assert.deepEqual(exited, false);
     } finally {
       await broken.stop();
     }

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { addSecret, clearSecrets, setupLogging } from "../../lib/log.ts";
 import { catchStrayRejections, STRAY_ERROR_MARK } from "../../lib/app/stray_errors.ts";
+import { pollUntil } from "../support/poll.ts";
 
 Deno.test("a stray rejection is logged (secrets redacted), not fatal; release restores the default", async () => {
   const lines: string[] = [];
@@ -12,8 +13,12 @@ Deno.test("a stray rejection is logged (secrets redacted), not fatal; release re
   const release = catchStrayRejections();
   try {
     Promise.reject(new Error("the dialog did not appear (password hunter2-secret)"));
-    // Unhandled rejections are reported after the microtask queue drains: one macrotask later.
-    await new Promise((r) => setTimeout(r, 0));
+    // Unhandled rejections are reported once the microtask queue has drained: wait for the line.
+    await pollUntil(() => lines.some((l) => l.includes(STRAY_ERROR_MARK)), {
+      deadlineMs: 5_000,
+      name: "deadlineMs",
+      what: "the stray rejection logged",
+    });
     const stray = lines.filter((l) => l.includes(STRAY_ERROR_MARK));
     assert.equal(stray.length, 1, lines.join(""));
     assert.match(stray[0], /\[ERR\].*the dialog did not appear/);
@@ -31,7 +36,8 @@ Deno.test("a stray rejection is logged (secrets redacted), not fatal; release re
   globalThis.addEventListener("unhandledrejection", other);
   try {
     Promise.reject(new Error("after release"));
-    await new Promise((r) => setTimeout(r, 0));
+    // Every listener hears the same event: once the other one has, ours would have too.
+    await pollUntil(() => seen > 0, { deadlineMs: 5_000, name: "deadlineMs", what: "the event" });
   } finally {
     globalThis.removeEventListener("unhandledrejection", other);
   }

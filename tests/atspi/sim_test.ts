@@ -17,6 +17,7 @@ import { installSimGateway } from "../gateway-sim/install.ts";
 import { launchSim } from "../gateway-sim/run.ts";
 import { type SimEvent, waitForSimEvent } from "../gateway-sim/events.ts";
 import { bridgeArgs, startDesktop } from "./harness.ts";
+import { pollUntil } from "../support/poll.ts";
 
 const PASSWORD = "Sim-Pa55word!";
 const SECRET = "JBSWY3DPEHPK3PXP";
@@ -59,18 +60,15 @@ async function treeHas(
   what: string,
   ms = 10_000,
 ) {
-  const end = Date.now() + ms;
-  while (true) {
+  await pollUntil(async () => {
     const all: ComponentNode[] = [];
     const walk = (n: ComponentNode) => {
       all.push(n);
       n.children.forEach(walk);
     };
     walk(await port.snapshot(id));
-    if (all.some((n) => n.showing && pred(n))) return;
-    if (Date.now() >= end) throw new Error(`${what}: not in the tree within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return all.some((n) => n.showing && pred(n));
+  }, { deadlineMs: ms, name: "ms", what: `${what} in the tree` });
 }
 
 interface PyNode {
@@ -190,12 +188,11 @@ Deno.test({
         assert(twofa.modal, "the 2FA dialog should be modal");
         // The code field is an obfuscated, unnamed class: IBC's rule, the first text field.
         await treeHas(p, twofa.id, (n) => n.role === "text" && n.editable === true, "code field");
-        let code = totpAt(SECRET, Date.now());
-        if (code.remainingMs < 3_000) {
-          // The sim accepts only the current step's code: wait for the next step to begin.
-          await new Promise((r) => setTimeout(r, code.remainingMs + 50));
-          code = totpAt(SECRET, Date.now());
-        }
+        // The sim accepts only the current step's code: its clock is moved to one second into
+        // the current step, so the code stays valid ~29 s with no wait for a fresh step.
+        const at = Math.floor(Date.now() / 30_000) * 30_000 + 1_000;
+        await sim!.setClock(at);
+        const code = totpAt(SECRET, at);
         await p.setText(twofa.id, { index: 0, role: "text" }, code.code);
         await p.click(twofa.id, { text: "OK" });
         await has((e) => e.event === "twofa-result" && e.ok === true, "twofa ok");

@@ -18,6 +18,7 @@ import { openAtspiPort } from "../../lib/ui/atspi/port.ts";
 import { FallbackPort } from "../../lib/ui/select.ts";
 import { UiError } from "../../lib/ui/port.ts";
 import { startDesktop, startFixture } from "./harness.ts";
+import { pollUntil } from "../support/poll.ts";
 
 function assert(cond: unknown, msg = "assertion failed"): asserts cond {
   if (!cond) throw new Error(msg);
@@ -136,12 +137,10 @@ Deno.test({
                 (e) => e.event === "window-opened" && e.title === "Closable",
                 "Closable open",
               );
-              const end = Date.now() + 5_000;
-              let closable;
-              while (!(closable = (await port.windows()).find((w) => w.title === "Closable"))) {
-                assert(Date.now() < end, "Closable never listed by AT-SPI");
-                await new Promise((r) => setTimeout(r, 20));
-              }
+              const closable = await pollUntil(
+                async () => (await port.windows()).find((w) => w.title === "Closable"),
+                { deadlineMs: 5_000, name: "listing", what: "Closable listed by AT-SPI" },
+              );
               await port.closeWindow(closable.id);
               await fixture.waitFor(
                 (e) => e.event === "window-closing" && e.title === "Closable",

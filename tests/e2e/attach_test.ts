@@ -18,6 +18,7 @@ import { type PilotProcess, startPilot } from "../support/pilot.ts";
 import { startXvfb } from "../support/xvfb.ts";
 import { find, freePort, scanForSecrets, SECRETS, STEP_DEADLINE_MS } from "./harness.ts";
 import { processExists } from "../../lib/gateway/mod.ts";
+import { pollUntil } from "../support/poll.ts";
 
 const READY = /-> "?ready"?/;
 
@@ -89,6 +90,8 @@ async function withAttachedSim(
     await event((e) => e.event === "phase" && e.name === opts.waitFor, `sim ${opts.waitFor}`);
     const env = baseEnv({
       TWS_PATH: install.twsPath,
+      // Other tests' Gateways may run meanwhile: an attach without PID picks the one using this.
+      TWS_SETTINGS_PATH: settingsDir,
       TWS_USERID: SECRETS.user,
       TWS_PASSWORD: SECRETS.password,
       TWOFACTOR_CODE: SECRETS.totp,
@@ -141,11 +144,11 @@ async function simRunning(sim: SimProcess): Promise<boolean> {
 
 /** Waits for the ready file, written by an effect right after the READY line. */
 async function readyFileWritten(path: string): Promise<void> {
-  const end = Date.now() + 5_000;
-  while (!existsSync(path)) {
-    if (Date.now() > end) throw new Error(`ready file ${path} not written within 5000 ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await pollUntil(() => existsSync(path), {
+    deadlineMs: 5_000,
+    name: "readyFileWritten",
+    what: `ready file ${path} written`,
+  });
 }
 
 Deno.test("attach at the login window: the agent is loaded, login, READY; Gateway's exit ends the run", async () => {

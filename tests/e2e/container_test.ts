@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { probeApi } from "../../lib/probe/mod.ts";
-import { pollUntil } from "../../lib/util/deadline.ts";
+import { pollUntil } from "../support/poll.ts";
 import { freePort, withScenario } from "./harness.ts";
 import { DEFAULT_SIM_VERSION } from "../gateway-sim/install.ts";
 

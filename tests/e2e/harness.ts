@@ -18,6 +18,7 @@ import { freePort } from "../support/net.ts";
 import { type A11yStack, startA11yStack } from "../support/a11y.ts";
 import { socketPathOf } from "../../lib/ui/atspi/dbus.ts";
 import { STRAY_ERROR_MARK } from "../../lib/app/stray_errors.ts";
+import { pollUntil } from "../support/poll.ts";
 
 export { freePort };
 
@@ -223,15 +224,13 @@ export async function withScenario(
       line: (re, deadlineMs = STEP_DEADLINE_MS) => p.waitForLine(re, deadlineMs),
       setSimClock: (epochMs) =>
         Deno.writeTextFile(clockFile, String(Math.round(epochMs - Date.now()))),
+      // The file is written by an effect just after the transition is logged: a short poll.
       readyFileWritten: async (deadlineMs = 5_000) => {
-        const end = Date.now() + deadlineMs;
-        // The file is written by an effect just after the transition is logged: a short poll.
-        while (!existsSync(readyFile)) {
-          if (Date.now() > end) {
-            throw new Error(`ready file ${readyFile} not written within ${deadlineMs} ms`);
-          }
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await pollUntil(() => existsSync(readyFile), {
+          deadlineMs,
+          name: "deadlineMs",
+          what: `ready file ${readyFile} written`,
+        });
       },
     });
     // A bug of ours that the supervisor survived (lib/app/stray_errors.ts) still fails here.
@@ -326,6 +325,19 @@ export async function scanForSecrets(dir: string, startedMs: number): Promise<vo
     }
     assert.ok(!/\b(DU|U)\d{5,}\b/.test(text), `${file} contains an account id`);
   }
+}
+
+/**
+ * The instant a RESTART or PAUSE reply (`OK RESTART at 11:46 PM`) names: the next local hh:mm:01,
+ * the Lock and Exit minute one second in, for `run.setSimClock`.
+ */
+export function restartInstant(reply: string): number {
+  const at = /OK (?:RESTART|PAUSE) at (\d{2}):(\d{2}) ([AP]M)/.exec(reply);
+  assert.ok(at, `no "OK RESTART at hh:mm AM/PM" in: ${reply}`);
+  const d = new Date();
+  d.setHours(Number(at[1]) % 12 + (at[3] === "PM" ? 12 : 0), Number(at[2]), 1, 0);
+  if (d.getTime() < Date.now() - 60_000) d.setDate(d.getDate() + 1);
+  return d.getTime();
 }
 
 /** The first event of `kind` with `fields`. */

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import type { SimEvent } from "../gateway-sim/events.ts";
 import { find, type Run, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
 import { TWOFA_CODE_VERDICT_MS } from "../../lib/session/machine.ts";
+import { pollUntil } from "../support/poll.ts";
 
 const READY = /-> "?ready"?/;
 
@@ -35,17 +36,9 @@ async function until(
   what: string,
   deadlineMs = STEP_DEADLINE_MS,
 ): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) {
-      throw new Error(
-        `${what}: not within ${deadlineMs} ms\nibg-pilot output tail:\n${
-          run.pilot.output().slice(-4000)
-        }`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await pollUntil(cond, { deadlineMs, name: "deadlineMs", what }).catch((e) => {
+    throw new Error(`${e.message}\nibg-pilot output tail:\n${run.pilot.output().slice(-4000)}`);
+  });
 }
 
 /** How many ibg-pilot output lines match `re`. */

@@ -9,7 +9,14 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { baseEnv, runCli } from "../support/cli.ts";
-import { find, freePort, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
+import {
+  find,
+  freePort,
+  restartInstant,
+  SECRETS,
+  STEP_DEADLINE_MS,
+  withScenario,
+} from "./harness.ts";
 import { TWOFA_CODE_VERDICT_MS } from "../../lib/session/machine.ts";
 
 const READY = /-> "?ready"?/;
@@ -25,6 +32,7 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
       TWS_MASTER_CLIENT_ID: "7",
       AUTO_RESTART_TIME: "11:30 PM",
     },
+    scenario: { lockAndExit: { checkMs: 200 } },
   }, async (run) => {
     await run.line(READY);
     await run.readyFileWritten();
@@ -60,8 +68,9 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
     const first = await run.event((e) => e.event === "sim-start", "first JVM");
     const restart = await runCli(["send", "RESTART"], env);
     assert.equal(restart.code, 0, restart.stderr);
-    assert.match(restart.stdout, /OK RESTART at \d{2}:\d{2} [AP]M/);
-    await run.event((e) => e.event === "auto-restart", "TWS's own auto restart", 100_000);
+    // Not waiting for the whole minute: the sim's clock moves to it.
+    await run.setSimClock(restartInstant(restart.stdout));
+    await run.event((e) => e.event === "auto-restart", "TWS's own auto restart");
     const second = await run.event(
       (e) => e.event === "sim-start" && e.pid !== first.pid,
       "the resumed JVM",
@@ -133,13 +142,34 @@ Deno.test("TWS live (Mosaic menus): Live Trading, Log In, the login frame turned
   });
 });
 
-Deno.test("TWS READ_ONLY_LOGIN: Enter Read Only in the 2FA window, no code typed, READY", async () => {
-  await withScenario({ product: "tws", env: { READ_ONLY_LOGIN: "yes" } }, async (run) => {
+Deno.test("TWS READ_ONLY_LOGIN: Enter Read Only in the 2FA window, no code typed, READY; PAUSE: TWS restarts itself, ibg-pilot exits, the token stays", async () => {
+  const port = freePort();
+  await withScenario({
+    product: "tws",
+    env: { READ_ONLY_LOGIN: "yes", CONTROLLER_COMMAND_SERVER_PORT: String(port) },
+    scenario: { lockAndExit: { checkMs: 200 } },
+  }, async (run) => {
     await run.line(READY);
     const ev = await run.events();
     assert.ok(find(ev, "click", { button: "Enter Read Only" }));
     assert.ok(!find(ev, "field-set", { field: "2fa-code" }), "no code typed");
     assert.equal(find(ev, "login-result", { ok: true })?.readOnly, true);
+
+    const r = await runCli(
+      ["send", "PAUSE"],
+      baseEnv({ CONTROLLER_COMMAND_SERVER_PORT: String(port) }),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /OK PAUSE in progress/);
+    await run.setSimClock(restartInstant(r.stdout));
+    const token = await run.event((e) => e.event === "auto-restart", "TWS wrote its token");
+    assert.equal((await run.pilot.status).code, 0, "PAUSE ends ibg-pilot");
+    assert.match(run.pilot.output(), /ALERT_AUTO_RESTART mode=paper status=paused/);
+    assert.ok(
+      existsSync(join(run.settingsDir, String(token.dir), "autorestart")),
+      "the next start resumes",
+    );
+    assert.equal((await run.events()).filter((e) => e.event === "sim-start").length, 1);
   });
 });
 

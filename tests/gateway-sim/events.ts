@@ -3,6 +3,8 @@
  * for tests that assert on what the simulated Gateway received.
  */
 
+import { pollUntil } from "../support/poll.ts";
+
 /** One line of the simulator's event log. */
 export interface SimEvent {
   /** Epoch milliseconds (may have a fraction). */
@@ -37,24 +39,29 @@ export async function readSimEvents(path: string): Promise<SimEvent[]> {
 }
 
 /**
+ * How long a sim event may take by default: a whole login on a loaded two-core machine running
+ * test files side by side (15 s was too short there; passing tests never wait for it).
+ */
+export const SIM_EVENT_DEADLINE_MS = 45_000;
+
+/**
  * Resolves with the first event that satisfies the predicate, polling the file every 25 ms;
- * rejects after `deadlineMs` (default 15 s) with the last events seen, so a failure explains itself.
+ * rejects after `deadlineMs` (default SIM_EVENT_DEADLINE_MS) with the last events seen, so a
+ * failure explains itself.
  */
 export async function waitForSimEvent(
   path: string,
   predicate: (e: SimEvent) => boolean,
   opts: { deadlineMs?: number; what?: string } = {},
 ): Promise<SimEvent> {
-  const deadlineMs = opts.deadlineMs ?? 15_000;
-  const end = Date.now() + deadlineMs;
+  const deadlineMs = opts.deadlineMs ?? SIM_EVENT_DEADLINE_MS;
   let events: SimEvent[] = [];
-  while (true) {
+  const hit = await pollUntil(async () => {
     events = await readSimEvents(path);
-    const hit = events.find(predicate);
-    if (hit) return hit;
-    if (Date.now() >= end) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+    return events.find(predicate);
+  }, { deadlineMs, name: "deadlineMs", what: "a sim event", maxIntervalMs: 25 })
+    .catch(() => undefined);
+  if (hit) return hit;
   const tail = events.slice(-12).map((e) => JSON.stringify(e)).join("\n  ");
   throw new Error(
     `no sim event ${

@@ -21,6 +21,11 @@ export interface SimProcess {
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs` (default 5 s); resolves with the exit status. */
   stop(graceMs?: number): Promise<Deno.CommandStatus>;
+  /**
+   * Moves the sim's wall clock (TOTP windows, Lock and Exit) to `epochMs` from now on, through
+   * its clock file (scenario objects only), instead of waiting for a real window or minute.
+   */
+  setClock(epochMs: number): Promise<void>;
 }
 
 /** Options for {@link launchSim}. */
@@ -44,11 +49,13 @@ export async function launchSim(opts: LaunchSimOptions): Promise<SimProcess> {
   await Deno.mkdir(opts.settingsDir, { recursive: true });
   const eventsPath = opts.eventsPath ?? join(opts.settingsDir, "sim-events.jsonl");
   let scenarioPath = "";
+  const clockFile = `${opts.settingsDir.replace(/\/$/, "")}.clock`;
   if (typeof opts.scenario === "string") {
     scenarioPath = opts.scenario;
   } else if (opts.scenario) {
     scenarioPath = `${opts.settingsDir.replace(/\/$/, "")}.scenario.json`;
-    await Deno.writeTextFile(scenarioPath, JSON.stringify(opts.scenario, null, 2));
+    const scenario = { clock: { file: clockFile }, ...opts.scenario };
+    await Deno.writeTextFile(scenarioPath, JSON.stringify(scenario, null, 2));
   }
   const env: Record<string, string> = {
     DISPLAY: opts.display,
@@ -81,6 +88,10 @@ export async function launchSim(opts: LaunchSimOptions): Promise<SimProcess> {
     eventsPath,
     status,
     output: () => text,
+    async setClock(epochMs) {
+      if (typeof opts.scenario !== "object") throw new Error("setClock needs a scenario object");
+      await Deno.writeTextFile(clockFile, String(Math.round(epochMs - Date.now())));
+    },
     stop(graceMs = 5000) {
       stopping ??= (async () => {
         try {

@@ -7,7 +7,7 @@
  * an injected crash. Assertions are on the sim's event log and files, never on timing.
  */
 
-import { assert, assertEquals, assertMatch } from "./assert.ts";
+import assert from "node:assert/strict";
 import { freePort } from "../support/net.ts";
 import { join } from "node:path";
 import { startXvfb, type Xvfb } from "../support/xvfb.ts";
@@ -135,19 +135,22 @@ function find(events: SimEvent[], kind: string, where: Partial<SimEvent> = {}): 
 
 async function assertNoSecrets(path: string) {
   const text = await Deno.readTextFile(path);
-  assert(!text.includes(PASSWORD), `password found in ${path}`);
-  assert(!text.includes(SECRET), `TOTP secret found in ${path}`);
-  assert(!/\bD?U\d{4,}\b/.test(text), `account id found in ${path}`);
+  assert.ok(!text.includes(PASSWORD), `password found in ${path}`);
+  assert.ok(!text.includes(SECRET), `TOTP secret found in ${path}`);
+  assert.ok(!/\bD?U\d{4,}\b/.test(text), `account id found in ${path}`);
 }
 
 Deno.test("gateway-sim: install layout", async () => {
   const root = await Deno.makeTempDir({ prefix: "ibg-sim-install-" });
   try {
     const inst = await installSimGateway({ root });
-    assertEquals(inst.version, "10.45.1j");
-    assertEquals(inst.programDir, join(root, "ibgateway", "10.45.1j"));
+    assert.deepEqual(inst.version, "10.45.1j");
+    assert.deepEqual(inst.programDir, join(root, "ibgateway", "10.45.1j"));
     const jars = [...Deno.readDirSync(inst.jarsDir)].map((e) => e.name).sort();
-    assert(jars.includes("jts4launch-1045.jar") && jars.includes("twslaunch-1045.jar"), `${jars}`);
+    assert.ok(
+      jars.includes("jts4launch-1045.jar") && jars.includes("twslaunch-1045.jar"),
+      `${jars}`,
+    );
     for (
       const jar of [
         ...jars.map((j) => join(inst.jarsDir, j)),
@@ -155,17 +158,17 @@ Deno.test("gateway-sim: install layout", async () => {
       ]
     ) {
       const head = (await Deno.readFile(jar)).slice(0, 4);
-      assertEquals([...head], [0x50, 0x4b, 0x03, 0x04], `${jar} is not a zip`);
+      assert.deepEqual([...head], [0x50, 0x4b, 0x03, 0x04], `${jar} is not a zip`);
     }
     const vm = await Deno.readTextFile(join(inst.programDir, "ibgateway.vmoptions"));
-    assert(vm.split("\n").includes("-Xmx768m"));
-    assert(vm.split("\n").some((l) => l.startsWith("-D")));
+    assert.ok(vm.split("\n").includes("-Xmx768m"));
+    assert.ok(vm.split("\n").some((l) => l.startsWith("-D")));
     const jre = (await Deno.readTextFile(join(inst.programDir, ".install4j", "inst_jre.cfg")))
       .trim();
-    assert((await Deno.stat(join(jre, "bin", "java"))).isFile, `inst_jre.cfg points at ${jre}`);
+    assert.ok((await Deno.stat(join(jre, "bin", "java"))).isFile, `inst_jre.cfg points at ${jre}`);
     const params = await Deno.readTextFile(join(inst.programDir, ".install4j", "i4jparams.conf"));
-    assertMatch(params, /-DjxBrowserKey=[^" ]+/);
-    assert(((await Deno.stat(inst.launcher)).mode ?? 0) & 0o111, "launcher is not executable");
+    assert.match(params, /-DjxBrowserKey=[^" ]+/);
+    assert.ok(((await Deno.stat(inst.launcher)).mode ?? 0) & 0o111, "launcher is not executable");
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -185,15 +188,15 @@ Deno.test("gateway-sim: its TOTP matches RFC 6238 and oathtool", async () => {
     };
     // RFC 6238 SHA1 vectors (secret "12345678901234567890"), sources.md lab "TOTP".
     const rfc = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-    assertEquals(await code(rfc, 59, 8), "94287082");
-    assertEquals(await code(rfc, 1111111109, 8), "07081804");
-    assertEquals(await code(rfc, 2000000000, 8), "69279037");
+    assert.deepEqual(await code(rfc, 59, 8), "94287082");
+    assert.deepEqual(await code(rfc, 1111111109, 8), "07081804");
+    assert.deepEqual(await code(rfc, 2000000000, 8), "69279037");
     const t = 1_700_000_000;
     const oath = await new Deno.Command("oathtool", {
       args: ["--totp", "-b", `--now=@${t}`, SECRET],
       stdout: "piped",
     }).output();
-    assertEquals(await code(SECRET, t, 6), new TextDecoder().decode(oath.stdout).trim());
+    assert.deepEqual(await code(SECRET, t, 6), new TextDecoder().decode(oath.stdout).trim());
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -224,81 +227,83 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
             what: "api-listening",
           },
         );
-        assertEquals(listening.port, port);
+        assert.deepEqual(listening.port, port);
 
         // Handshake: server version and connection time.
         const a = await ApiConn.open(port);
         const hello = await a.read();
-        assert(hello && hello.length === 2, `handshake reply ${hello}`);
-        assertEquals(hello[0], "178");
-        assertMatch(hello[1], /^\d{8} \d\d:\d\d:\d\d/);
+        assert.ok(hello && hello.length === 2, `handshake reply ${hello}`);
+        assert.deepEqual(hello[0], "178");
+        assert.match(hello[1], /^\d{8} \d\d:\d\d:\d\d/);
         // START_API: managedAccounts (15) and nextValidId (9).
         await a.send(["71", "2", "999", ""]);
         const replies = [await a.read(), await a.read()];
-        assert(
+        assert.ok(
           replies.some((r) => r?.[0] === "15" && r[2] === "DU1234567"),
           JSON.stringify(replies),
         );
-        assert(
+        assert.ok(
           replies.some((r) => r?.[0] === "9" && r[2] === "1"),
           JSON.stringify(replies),
         );
         // A second client at the same time, with a version range the sim caps at its maximum.
         const b = await ApiConn.open(port, "v157..203 +PACEAPI");
-        assertEquals((await b.read())?.[0], "178");
+        assert.deepEqual((await b.read())?.[0], "178");
         await b.send(["71", "2", "7", ""]);
-        assertEquals((await b.read())?.[0], "15");
+        assert.deepEqual((await b.read())?.[0], "15");
         // A duplicate client id is refused with error 326.
         const c = await ApiConn.open(port);
         await c.read();
         await c.send(["71", "2", "999", ""]);
         const err = await c.read();
-        assertEquals(err?.slice(0, 4), ["4", "2", "-1", "326"]);
+        assert.deepEqual(err?.slice(0, 4), ["4", "2", "-1", "326"]);
         a.close();
         b.close();
         c.close();
 
         const ev = await readSimEvents(sim.eventsPath);
         const start0 = find(ev, "sim-start")[0];
-        assertEquals(start0.settingsDir, sim.settingsDir);
-        assert(find(ev, "window-shown", { title: "IBKR Gateway", kind: "frame" }).length >= 1);
-        assert(find(ev, "toggle", { toggle: "Paper Trading", selected: true }).length === 1);
-        assertEquals(find(ev, "field-set", { field: "username" })[0].value, "simuser");
+        assert.deepEqual(start0.settingsDir, sim.settingsDir);
+        assert.ok(find(ev, "window-shown", { title: "IBKR Gateway", kind: "frame" }).length >= 1);
+        assert.ok(find(ev, "toggle", { toggle: "Paper Trading", selected: true }).length === 1);
+        assert.deepEqual(find(ev, "field-set", { field: "username" })[0].value, "simuser");
         const pw = find(ev, "field-set", { field: "password" }).at(-1)!;
-        assertEquals([pw.length, pw.correct, "value" in pw], [PASSWORD.length, true, false]);
-        assert(find(ev, "click", { window: "IBKR Gateway", button: "Paper Log In" }).length === 1);
-        assert(find(ev, "window-shown", { title: "Gateway", modal: true }).length === 1);
-        assert(find(ev, "window-shown", { title: "Second Factor Authentication" }).length === 1);
+        assert.deepEqual([pw.length, pw.correct, "value" in pw], [PASSWORD.length, true, false]);
+        assert.ok(
+          find(ev, "click", { window: "IBKR Gateway", button: "Paper Log In" }).length === 1,
+        );
+        assert.ok(find(ev, "window-shown", { title: "Gateway", modal: true }).length === 1);
+        assert.ok(find(ev, "window-shown", { title: "Second Factor Authentication" }).length === 1);
         const code = find(ev, "field-set", { field: "2fa-code" }).at(-1)!;
-        assertEquals([code.length, code.correct, "value" in code], [6, true, false]);
-        assert(find(ev, "twofa-result", { ok: true }).length === 1);
-        assert(find(ev, "window-shown", { title: "Starting application..." }).length === 1);
-        assert(
+        assert.deepEqual([code.length, code.correct, "value" in code], [6, true, false]);
+        assert.ok(find(ev, "twofa-result", { ok: true }).length === 1);
+        assert.ok(find(ev, "window-shown", { title: "Starting application..." }).length === 1);
+        assert.ok(
           find(ev, "click", { window: "Warning", button: "I understand and accept" }).length === 1,
         );
-        assert(find(ev, "login-result", { ok: true, mode: "paper" }).length === 1);
-        assertEquals(find(ev, "api-client").map((e) => e.serverVersion), [178, 178, 178]);
-        assertEquals(find(ev, "api-start").map((e) => [e.clientId, e.ok]), [
+        assert.ok(find(ev, "login-result", { ok: true, mode: "paper" }).length === 1);
+        assert.deepEqual(find(ev, "api-client").map((e) => e.serverVersion), [178, 178, 178]);
+        assert.deepEqual(find(ev, "api-start").map((e) => [e.clientId, e.ok]), [
           [999, true],
           [7, true],
           [999, false],
         ]);
         const seqs = ev.map((e) => e.seq);
-        assertEquals(seqs, [...seqs].sort((x, y) => x - y));
+        assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y));
 
         const log = await Deno.readTextFile(join(sim.settingsDir, "launcher.log"));
         for (
           const line of ["Authenticating", "AuthTimeoutMonitor-CCP: activate", "NS_AUTH_START"]
         ) {
-          assert(log.includes(line), `launcher.log lacks ${line}`);
+          assert.ok(log.includes(line), `launcher.log lacks ${line}`);
         }
-        assertMatch(await Deno.readTextFile(join(sim.settingsDir, "jts.ini")), /tradingMode=p/);
+        assert.match(await Deno.readTextFile(join(sim.settingsDir, "jts.ini")), /tradingMode=p/);
 
         // A signal is not Gateway's close path: recorded, and the session is not released.
         await sim.stop();
         const after = await readSimEvents(sim.eventsPath);
-        assertEquals(find(after, "session-released").length, 0);
-        assert(find(after, "exit", { cause: "signal" }).length === 1);
+        assert.deepEqual(find(after, "session-released").length, 0);
+        assert.ok(find(after, "exit", { cause: "signal" }).length === 1);
         await assertNoSecrets(sim.eventsPath);
         await assertNoSecrets(join(sim.settingsDir, "launcher.log"));
       },
@@ -317,14 +322,14 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
         (e) => e.event === "login-result" && e.ok === false,
         { what: "login-result ok=false" },
       );
-      assertEquals(failed.reason, "twofa-failed");
+      assert.deepEqual(failed.reason, "twofa-failed");
       const ev = await readSimEvents(sim.eventsPath);
-      assertEquals(find(ev, "twofa-result").map((e) => [e.ok, e.reason]), [[false, "wrong"], [
+      assert.deepEqual(find(ev, "twofa-result").map((e) => [e.ok, e.reason]), [[false, "wrong"], [
         false,
         "wrong",
       ]]);
-      assert(find(ev, "field-set", { field: "2fa-code", correct: false }).length >= 1);
-      assertEquals(find(ev, "api-listening").length, 0);
+      assert.ok(find(ev, "field-set", { field: "2fa-code", correct: false }).length >= 1);
+      assert.deepEqual(find(ev, "api-listening").length, 0);
       await sim.stop();
       await assertNoSecrets(sim.eventsPath);
     });
@@ -342,11 +347,11 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
       const result = await waitForSimEvent(sim.eventsPath, (e) => e.event === "login-result", {
         what: "login-result",
       });
-      assertEquals([result.ok, result.reason], [false, "cancelled"]);
+      assert.deepEqual([result.ok, result.reason], [false, "cancelled"]);
       const ev = await readSimEvents(sim.eventsPath);
-      assert(find(ev, "click", { window: "Gateway", button: "OK" }).length === 1);
+      assert.ok(find(ev, "click", { window: "Gateway", button: "OK" }).length === 1);
       const log = await Deno.readTextFile(join(sim.settingsDir, "launcher.log"));
-      assert(log.includes("Authenticating") && !log.includes("NS_AUTH_START"), log);
+      assert.ok(log.includes("Authenticating") && !log.includes("NS_AUTH_START"), log);
       await sim.stop();
     });
 
@@ -360,16 +365,16 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
       const result = await waitForSimEvent(sim.eventsPath, (e) => e.event === "login-result", {
         what: "login-result",
       });
-      assertEquals([result.ok, result.reason], [false, "bad-credentials"]);
+      assert.deepEqual([result.ok, result.reason], [false, "bad-credentials"]);
       await waitForSimEvent(
         sim.eventsPath,
         (e) => e.event === "click" && e.window === "Gateway" && e.button === "OK",
         { what: "the driver dismissing the failure dialog" },
       );
       const log = await Deno.readTextFile(join(sim.settingsDir, "launcher.log"));
-      assertMatch(log, /NS_AUTH_START[\s\S]*AuthTimeoutMonitor-CCP: Timeout!/);
+      assert.match(log, /NS_AUTH_START[\s\S]*AuthTimeoutMonitor-CCP: Timeout!/);
       const ev = await readSimEvents(sim.eventsPath);
-      assertEquals(find(ev, "field-set", { field: "password" }).at(-1)!.correct, false);
+      assert.deepEqual(find(ev, "field-set", { field: "password" }).at(-1)!.correct, false);
       await sim.stop();
     });
 
@@ -398,31 +403,33 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
           { port },
         );
         const status = await sim.status;
-        assertEquals(status.code, 0, sim.output());
+        assert.deepEqual(status.code, 0, sim.output());
         const ev = await readSimEvents(sim.eventsPath);
         const changed = Object.fromEntries(
           find(ev, "setting-changed").map((e) => [e.key, e.value]),
         );
-        assertEquals(changed.socketPort, String(newPort));
-        assertEquals(changed.masterClientId, "7");
-        assertEquals([changed.autoTime, changed.autoAmPm, changed.autoAction], [
+        assert.deepEqual(changed.socketPort, String(newPort));
+        assert.deepEqual(changed.masterClientId, "7");
+        assert.deepEqual([changed.autoTime, changed.autoAmPm, changed.autoAction], [
           "11:30",
           "AM",
           "restart",
         ]);
         const back = find(ev, "drive-readback")[0];
-        assertEquals([back.socketPort, back.masterClientId, back.autoTime], [
+        assert.deepEqual([back.socketPort, back.masterClientId, back.autoTime], [
           String(newPort),
           "7",
           "11:30",
         ]);
-        assert(back["selected:AM"] && back["selected:Auto restart"], JSON.stringify(back));
-        assertEquals(find(ev, "api-listening").map((e) => e.port), [port, newPort]);
-        assert(find(ev, "tree-select", { path: ["Configuration", "API", "Settings"] }).length >= 1);
-        assert(find(ev, "menu", { path: ["File", "Close"] }).length === 1);
-        assert(find(ev, "click", { button: "Yes" }).length === 1);
-        assert(find(ev, "session-released").length === 1);
-        assertEquals(find(ev, "exit").map((e) => [e.code, e.cause]), [[0, "user"]]);
+        assert.ok(back["selected:AM"] && back["selected:Auto restart"], JSON.stringify(back));
+        assert.deepEqual(find(ev, "api-listening").map((e) => e.port), [port, newPort]);
+        assert.ok(
+          find(ev, "tree-select", { path: ["Configuration", "API", "Settings"] }).length >= 1,
+        );
+        assert.ok(find(ev, "menu", { path: ["File", "Close"] }).length === 1);
+        assert.ok(find(ev, "click", { button: "Yes" }).length === 1);
+        assert.ok(find(ev, "session-released").length === 1);
+        assert.deepEqual(find(ev, "exit").map((e) => [e.code, e.cause]), [[0, "user"]]);
         await assertNoSecrets(sim.eventsPath);
       },
     );
@@ -438,11 +445,11 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
           merge(FAST, { faults: { autoRestartAfterMs: 0 }, drive: DRIVE }),
           { port, settingsDir },
         );
-        assertEquals((await first.status).code, 0, first.output());
+        assert.deepEqual((await first.status).code, 0, first.output());
         const ev1 = await readSimEvents(first.eventsPath);
         const dir = find(ev1, "auto-restart")[0].dir as string;
-        assertMatch(dir, /^[a-z]{40}$/);
-        assert((await Deno.stat(join(settingsDir, dir, "autorestart"))).isFile);
+        assert.match(dir, /^[a-z]{40}$/);
+        assert.ok((await Deno.stat(join(settingsDir, dir, "autorestart"))).isFile);
         await Deno.remove(first.eventsPath);
 
         // The driver is there only to accept the paper Warning, which follows a resume too.
@@ -454,9 +461,9 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
           what: "api-listening",
         });
         const ev2 = await readSimEvents(second.eventsPath);
-        assert(find(ev2, "restart-resume", { ok: true }).length === 1);
-        assertEquals(find(ev2, "window-shown", { title: "IBKR Gateway" }).length, 0);
-        assertEquals(find(ev2, "login-result", { ok: true })[0].resumed, true);
+        assert.ok(find(ev2, "restart-resume", { ok: true }).length === 1);
+        assert.deepEqual(find(ev2, "window-shown", { title: "IBKR Gateway" }).length, 0);
+        assert.deepEqual(find(ev2, "login-result", { ok: true })[0].resumed, true);
         await second.stop();
       },
     );
@@ -472,9 +479,9 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
         what: "api-listening",
       });
       const ev = await readSimEvents(sim.eventsPath);
-      assert(find(ev, "window-shown", { title: "IBKR-Gateway", kind: "frame" }).length >= 1);
-      assert(find(ev, "toggle", { toggle: "Paper-Trading", selected: true }).length === 1);
-      assert(find(ev, "click", { button: "Paper-Login" }).length === 1);
+      assert.ok(find(ev, "window-shown", { title: "IBKR-Gateway", kind: "frame" }).length >= 1);
+      assert.ok(find(ev, "toggle", { toggle: "Paper-Trading", selected: true }).length === 1);
+      assert.ok(find(ev, "click", { button: "Paper-Login" }).length === 1);
       await sim.stop();
     });
 
@@ -511,10 +518,10 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
         );
         const ev = await readSimEvents(sim.eventsPath);
         const log = await Deno.readTextFile(join(sim.settingsDir, "launcher.log"));
-        assertMatch(log, /Timeout![\s\S]*NS_AUTH_START[\s\S]*COMPETE: session kicked out/);
-        assertEquals(find(ev, "existing-session")[0].choice, "Continue Login");
-        assertEquals(find(ev, "list-select")[0].item, " Mobile Authenticator app");
-        assertEquals(find(ev, "twofa-device")[0].device, "Mobile Authenticator app");
+        assert.match(log, /Timeout![\s\S]*NS_AUTH_START[\s\S]*COMPETE: session kicked out/);
+        assert.deepEqual(find(ev, "existing-session")[0].choice, "Continue Login");
+        assert.deepEqual(find(ev, "list-select")[0].item, " Mobile Authenticator app");
+        assert.deepEqual(find(ev, "twofa-device")[0].device, "Mobile Authenticator app");
         for (
           const title of [
             "Password Notice",
@@ -525,12 +532,12 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
             "Re-login is required",
           ]
         ) {
-          assert(find(ev, "window-shown", { title }).length === 1, `no window ${title}`);
+          assert.ok(find(ev, "window-shown", { title }).length === 1, `no window ${title}`);
         }
-        assert(find(ev, "click", { button: "Resume login" }).length === 1);
-        assert(find(ev, "click", { button: "Re-login" }).length === 1);
-        assertEquals(find(ev, "api-listening").length, 2);
-        assertEquals(find(ev, "api-closed").length, 1);
+        assert.ok(find(ev, "click", { button: "Resume login" }).length === 1);
+        assert.ok(find(ev, "click", { button: "Re-login" }).length === 1);
+        assert.deepEqual(find(ev, "api-listening").length, 2);
+        assert.deepEqual(find(ev, "api-closed").length, 1);
         await sim.stop();
       },
     );
@@ -552,9 +559,9 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
           what: "api-listening",
         });
         const ev = await readSimEvents(push.eventsPath);
-        assert(find(ev, "twofa-result", { ok: true, method: "ibkey" }).length === 1);
-        assert(find(ev, "edt-freeze", { phase: "twofa", ms: 300 }).length === 1);
-        assertEquals(find(ev, "field-set", { field: "2fa-code" }).length, 0);
+        assert.ok(find(ev, "twofa-result", { ok: true, method: "ibkey" }).length === 1);
+        assert.ok(find(ev, "edt-freeze", { phase: "twofa", ms: 300 }).length === 1);
+        assert.deepEqual(find(ev, "field-set", { field: "2fa-code" }).length, 0);
         await push.stop();
 
         const many = await start(
@@ -572,7 +579,7 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
           { what: "the lockout" },
         );
         const ev2 = await readSimEvents(many.eventsPath);
-        assertEquals(find(ev2, "login-result").map((e) => e.reason), [
+        assert.deepEqual(find(ev2, "login-result").map((e) => e.reason), [
           "bad-credentials",
           "too-many-attempts",
         ]);
@@ -587,9 +594,9 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
         merge(FAST, { faults: { crash: { phase: "twofa", exitCode: 3 } }, drive: DRIVE }),
         { port: freePort() },
       );
-      assertEquals((await sim.status).code, 3);
+      assert.deepEqual((await sim.status).code, 3);
       const ev = await readSimEvents(sim.eventsPath);
-      assertEquals(find(ev, "exit").map((e) => [e.code, e.cause, e.phase]), [[
+      assert.deepEqual(find(ev, "exit").map((e) => [e.code, e.cause, e.phase]), [[
         3,
         "crash",
         "twofa",

@@ -155,6 +155,14 @@ Deno.test("choosing the JVM: one, none, several, other users, explicit PID", () 
       isGatewayError(e, "ATTACH_AMBIGUOUS") && e.message.includes("pid 100") &&
       e.message.includes("pid 500") && e.fix.includes("--attach <PID>"),
   );
+  // Of several, the one that uses TWS_SETTINGS_PATH (only if exactly one does).
+  const dirs = [...more, proc(600, ["java", "-DjtsConfigDir=/b/", "ibgateway.GWClient"], 1000)];
+  assert.equal(chooseGatewayJvm(dirs, { uid: 1000, settingsDir: "/b" }).pid, 600);
+  assert.equal(chooseGatewayJvm(dirs, { uid: 1000, settingsDir: "/a" }).pid, 100);
+  assert.throws(
+    () => chooseGatewayJvm(dirs, { uid: 1000, settingsDir: "/c" }),
+    (e) => isGatewayError(e, "ATTACH_AMBIGUOUS") && e.fix.includes("TWS_SETTINGS_PATH"),
+  );
   const only = (pid: number) => procs.filter((p) => p.pid === pid);
   assert.throws(
     () => chooseGatewayJvm(only(200), { pid: 200, uid: 1000 }),

@@ -14,6 +14,7 @@ import {
   spawnGateway,
 } from "../../lib/gateway/mod.ts";
 import { tempDir } from "./_fixtures.ts";
+import { pollUntil } from "../support/poll.ts";
 
 /** Starts `script` under `sh -c` like the launcher starts java. */
 async function start(dir: string, script: string, group: "setsid" | "inherit" = "setsid") {
@@ -31,11 +32,13 @@ async function start(dir: string, script: string, group: "setsid" | "inherit" = 
 }
 
 /** Resolves once the child has printed `started` (its signal traps are installed by then). */
-function started(lines: string[], proc: GatewayProcess): Promise<void> {
-  return proc.awaitStartup(
-    (async () => {
-      while (!lines.includes("started")) await new Promise((r) => setTimeout(r, 5));
-    })(),
+async function started(lines: string[], proc: GatewayProcess): Promise<void> {
+  await proc.awaitStartup(
+    pollUntil(() => lines.includes("started"), {
+      deadlineMs: 10_000,
+      name: "startup",
+      what: "the child's started line",
+    }),
     10_000,
     "the child's started line",
   );

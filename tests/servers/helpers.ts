@@ -4,6 +4,7 @@
  */
 
 import type { ActionResult, ControlTarget, SessionStatus } from "../../lib/servers/control.ts";
+import { pollUntil } from "../support/poll.ts";
 
 /** A session status with sensible defaults for a READY session. */
 export function status(over: Partial<SessionStatus> = {}): SessionStatus {
@@ -81,11 +82,7 @@ export async function within<T>(what: string, ms: number, p: Promise<T>): Promis
 
 /** Polls `cond` until true or the named deadline passes. */
 export async function waitFor(what: string, ms: number, cond: () => boolean): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`deadline: ${what} not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await pollUntil(cond, { deadlineMs: ms, name: "ms", what });
 }
 
 const enc = new TextEncoder();

@@ -10,6 +10,8 @@ import { SessionShell } from "../../lib/session/shell.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../../lib/ui/port.ts";
 import { TEST_SETTINGS } from "./settings.ts";
 import { connectingModal } from "../dialogs/fixtures.ts";
+import { pollUntil } from "../support/poll.ts";
+import { setupLogging } from "../../lib/log.ts";
 
 /** A UI port whose snapshot() calls wait until the test answers them. */
 class HandFedUi implements UiPort {
@@ -118,22 +120,29 @@ function phase(shell: SessionShell, state: string): Promise<void> {
   });
 }
 
-/** Resolves after every queued microtask (the shell's continuation of a read) has run. */
-function settled(): Promise<void> {
-  return new Promise((r) => setTimeout(r, 0));
+/** Resolves when `cond` holds (the shell acts on a read in its own continuation). */
+function until(cond: () => boolean, what: string): Promise<unknown> {
+  return pollUntil(cond, { deadlineMs: 5_000, name: "deadlineMs", what });
 }
 
 Deno.test("a window that closes while it is being read is not offered to the machine", async () => {
+  // The shell says (at debug level) when it drops a read: that line is the condition to await.
+  const lines: string[] = [];
+  setupLogging({ level: "debug", format: "text", write: (l) => lines.push(l) });
   const { shell, ui } = await loginShell();
   try {
     ui.emit({ type: "window-opened", window: CONNECTING, at: Date.now() });
     const answer = await ui.snapshotAsked(CONNECTING.id);
     ui.emit({ type: "window-closed", windowId: CONNECTING.id, title: CONNECTING.title, at: 0 });
     answer(CONNECTING_TREE);
-    await settled();
+    await until(
+      () => lines.some((l) => l.includes("closed while it was being read")),
+      "the read of the closed window dropped",
+    );
     assert.equal(shell.state.connectingWindowId, undefined, "a closed modal is not connecting");
   } finally {
     shell.dispatch({ type: "stop", reason: "test over" });
+    setupLogging({ level: "warning", format: "text", write: () => {} });
   }
 });
 
@@ -142,8 +151,7 @@ Deno.test("a window read while it stays open is offered: the connecting modal is
   try {
     ui.emit({ type: "window-opened", window: CONNECTING, at: Date.now() });
     (await ui.snapshotAsked(CONNECTING.id))(CONNECTING_TREE);
-    await settled();
-    assert.equal(shell.state.connectingWindowId, CONNECTING.id);
+    await until(() => shell.state.connectingWindowId === CONNECTING.id, "the modal tracked");
     ui.emit({ type: "window-closed", windowId: CONNECTING.id, title: CONNECTING.title, at: 0 });
     assert.equal(shell.state.connectingWindowId, undefined);
   } finally {
@@ -171,7 +179,7 @@ Deno.test("the session is done only after its ready file is removed", async () =
 
   exitJvm({ code: 0 }); // the attached Gateway goes away: the run ends with exit 1
   await phase(shell, "stopped");
-  await settled();
+  await until(() => writes.length === 2, "the ready file's removal started");
   assert.deepEqual(writes, [true, false]);
   assert.equal(done, undefined, "done before the ready file was removed");
   removed();

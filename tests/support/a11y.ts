@@ -9,7 +9,9 @@
  * GetAddress, registry daemon, wait for org.a11y.atspi.Registry.
  */
 
+import { existsSync } from "node:fs";
 import { connectBus } from "../../lib/ui/atspi/dbus.ts";
+import { pollUntil } from "./poll.ts";
 
 /** A running private accessibility stack. */
 export interface A11yStack {
@@ -49,8 +51,7 @@ async function firstLine(stream: ReadableStream<Uint8Array>, what: string, ms: n
 export async function waitForName(address: string, name: string, ms: number): Promise<void> {
   const conn = await connectBus(address, { deadlineMs: ms });
   try {
-    const end = Date.now() + ms;
-    while (true) {
+    await pollUntil(async () => {
       const [owned] = await conn.call(
         "org.freedesktop.DBus",
         "/org/freedesktop/DBus",
@@ -59,10 +60,8 @@ export async function waitForName(address: string, name: string, ms: number): Pr
         "s",
         [name],
       );
-      if (owned) return;
-      if (Date.now() >= end) throw new Error(`${name} got no owner on ${address} within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return Boolean(owned);
+    }, { deadlineMs: ms, name: "ms", what: `an owner of ${name} on ${address}` });
   } finally {
     conn.close();
   }
@@ -100,15 +99,11 @@ async function end(child: Deno.ChildProcess | undefined, pid: number | undefined
         Deno.kill(pid, "SIGTERM");
       } catch { /* gone */ }
       // Wait (bounded) until its parent, the launcher, has reaped it.
-      const until = Date.now() + 2000;
-      while (Date.now() < until) {
-        try {
-          Deno.statSync(`/proc/${pid}`);
-        } catch {
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await pollUntil(() => !existsSync(`/proc/${pid}`), {
+        deadlineMs: 2000,
+        name: "reap",
+        what: `bus daemon ${pid} reaped`,
+      }).catch(() => {});
     }
   }
 }

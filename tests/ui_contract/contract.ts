@@ -18,6 +18,7 @@ import {
   type UiPort,
   type WindowInfo,
 } from "../../lib/ui/port.ts";
+import { pollUntil } from "../support/poll.ts";
 
 /** Every capability the suite checks. */
 export type Capability =
@@ -373,15 +374,10 @@ export function runContract(name: string, makeSubject: () => Promise<ContractSub
             (e) => e.event === "window-opened" && e.title === "Closable",
             "Closable opened",
           );
-          const w = await (async () => {
-            const end = Date.now() + 5_000;
-            while (Date.now() < end) {
-              const hit = (await port.windows()).find((x) => x.title === "Closable");
-              if (hit) return hit;
-              await new Promise((r) => setTimeout(r, 20));
-            }
-            throw new Error("Closable never listed");
-          })();
+          const w = await pollUntil(
+            async () => (await port.windows()).find((x) => x.title === "Closable"),
+            { deadlineMs: 5_000, name: "listing", what: "Closable listed" },
+          );
           const p = port.closeWindow(w.id);
           if (limited("closeWindow")) {
             await rejectsUnsupported(p, "closeWindow");
