@@ -9,7 +9,14 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { baseEnv, runCli } from "../support/cli.ts";
-import { find, freePort, nextLocal, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
+import {
+  find,
+  freePort,
+  restartInstant,
+  SECRETS,
+  STEP_DEADLINE_MS,
+  withScenario,
+} from "./harness.ts";
 import { TWOFA_CODE_VERDICT_MS } from "../../lib/session/machine.ts";
 
 const READY = /-> "?ready"?/;
@@ -61,10 +68,8 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
     const first = await run.event((e) => e.event === "sim-start", "first JVM");
     const restart = await runCli(["send", "RESTART"], env);
     assert.equal(restart.code, 0, restart.stderr);
-    const at = /OK RESTART at (\d{2}):(\d{2}) ([AP]M)/.exec(restart.stdout);
-    assert.ok(at, restart.stdout);
     // Not waiting for the whole minute: the sim's clock moves to it.
-    await run.setSimClock(nextLocal(Number(at[1]) % 12 + (at[3] === "PM" ? 12 : 0), Number(at[2])));
+    await run.setSimClock(restartInstant(restart.stdout));
     await run.event((e) => e.event === "auto-restart", "TWS's own auto restart");
     const second = await run.event(
       (e) => e.event === "sim-start" && e.pid !== first.pid,
@@ -156,9 +161,7 @@ Deno.test("TWS READ_ONLY_LOGIN: Enter Read Only in the 2FA window, no code typed
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /OK PAUSE in progress/);
-    const at = /OK PAUSE at (\d{2}):(\d{2}) ([AP]M)/.exec(r.stdout);
-    assert.ok(at, r.stdout);
-    await run.setSimClock(nextLocal(Number(at[1]) % 12 + (at[3] === "PM" ? 12 : 0), Number(at[2])));
+    await run.setSimClock(restartInstant(r.stdout));
     const token = await run.event((e) => e.event === "auto-restart", "TWS wrote its token");
     assert.equal((await run.pilot.status).code, 0, "PAUSE ends ibg-pilot");
     assert.match(run.pilot.output(), /ALERT_AUTO_RESTART mode=paper status=paused/);
