@@ -125,7 +125,10 @@ export type Action =
   | { kind: "click"; buttons: readonly string[]; extendedBy?: "BYPASS_WARNING" }
   /** Close the window the way its close box does (WINDOW_CLOSING): user rules only, so far. */
   | { kind: "close" }
-  /** Leave the window alone: touching it would do harm (why says what). */
+  /**
+   * Leave the window alone: touching it would do harm (why says what). `dump`: nobody knows the
+   * window (a catch-all): its evidence is recorded as for a window no row matches.
+   */
   | { kind: "wait"; why: string; dump?: boolean }
   /** Watch the window: its opening (or closing, with `on: "close"`) is a signal. */
   | { kind: "observe"; signal: Signal; on?: "open" | "close" }
