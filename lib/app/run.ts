@@ -30,6 +30,7 @@ import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../config/mod.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 import { VersionHealth, VersionWatch } from "../installer/versions.ts";
+import { startLogExport } from "../logexport/mod.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -375,7 +376,28 @@ export async function runPilot(
     if (stopping) s.dispatch({ type: "stop", reason: stopping });
     else s.start();
   }
+  // PILOT_LOG_EXPORT_DIR: Gateway's logs exported daily through its windows (lib/logexport).
+  const exportDir = attach ? undefined : config.PILOT_LOG_EXPORT_DIR;
+  const logExport = exportDir
+    ? startLogExport({
+      sessions: shells.map((s, i) => ({
+        mode: modes[i],
+        dir: modes.length > 1 ? join(exportDir, modes[i]) : exportDir,
+        readyUi: () => {
+          const ui = s.ui;
+          const mainWindowId = s.state.mainWindowId;
+          return s.state.phase === "ready" && !stopping && ui && mainWindowId
+            ? { ui, mainWindowId }
+            : undefined;
+        },
+      })),
+      at: config.PILOT_LOG_EXPORT_TIME ?? { hour: 6, minute: 0 },
+      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS ?? 14,
+      insideMaintenance: (t) => maintenance ? maintenanceStatus(t, maintenance).inside : false,
+    })
+    : undefined;
   const codes = await Promise.all(shells.map((s) => s.done));
+  await logExport?.stop();
   for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
   releaseStrayRejections();
   // Shutdown order: sessions have logged out; then forwarders, x11vnc, Xvfb, servers; the alert

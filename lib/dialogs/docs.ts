@@ -68,7 +68,9 @@ export function describeAction(action: Action): string {
     case "close":
       return "close it (its close box)";
     case "wait":
-      return `leave it alone: ${action.why}${action.dump ? " (dumped once)" : ""}`;
+      return `leave it alone: ${action.why}${
+        action.dump ? " (recorded as an unknown window)" : ""
+      }`;
     case "observe":
       return `observe ${code(action.signal)}${action.on === "close" ? " when it closes" : ""}`;
     case "alert":
@@ -157,7 +159,8 @@ function userRulesSection(): string[] {
   return [
     "## Unknown windows",
     "",
-    "The first time a window matches no row (per title), ibg-pilot leaves it alone and writes two",
+    "The first time a window matches no row (per title), or only the `gateway-dialog` catch-all,",
+    "ibg-pilot leaves it alone and writes two",
     "files to `<settings directory>/unknown-windows/` (folder 0700, files 0600, the newest 50",
     "windows kept): its component tree as JSON (typed-in fields only as their length, account ids",
     "redacted) and a PNG the agent paints inside Gateway's JVM, with password and code fields",

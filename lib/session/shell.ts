@@ -87,7 +87,12 @@ export type Probe = () => Promise<{ ok: boolean; serverVersion?: number; error?:
 export type Classifier = (
   window: WindowInfo,
   tree: ComponentNode,
-) => { rule: string; intent: SeenWindow["intent"] };
+) => {
+  rule: string;
+  intent: SeenWindow["intent"];
+  /** No row knows it, or only a catch-all that leaves it alone: its evidence is recorded. */
+  unknown?: boolean;
+};
 
 /** Applies the configuration plan through the UI port (configure.ts). */
 export type Configurator = (
@@ -534,9 +539,9 @@ export class SessionShell {
       this.#log.debug("window {title} closed while it was being read", { title: window.title });
       return;
     }
-    const { rule, intent } = this.#deps.classify(window, tree);
+    const { rule, intent, unknown } = this.#deps.classify(window, tree);
     this.#lastIntent.set(window.id, JSON.stringify(intent));
-    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree, ui);
+    if (unknown || intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree, ui);
     else this.#log.debug("window {title}: {rule}", { title: window.title, rule });
     this.dispatch({
       type: "window-opened",

@@ -62,8 +62,18 @@ async function readyAndConnected(page: Page, connects = 1): Promise<void> {
 }
 
 /** Fraction of canvas pixels that differ from the first pixel, and the distinct colours seen. */
-function canvasContent(page: Page): Promise<{ varied: number; colours: number }> {
-  return page.evaluate(() => {
+interface CanvasContent {
+  varied: number;
+  colours: number;
+}
+
+/**
+ * Waits until the canvas shows a picture (more than 1% of the pixels differ from the first, more
+ * than 4 colours: a blank or single-colour framebuffer never passes) and returns what it saw. The
+ * first framebuffer update arrives a moment after "connected".
+ */
+async function screenShown(page: Page): Promise<CanvasContent> {
+  const measure = () => {
     const canvas = document.querySelector("#screen canvas") as HTMLCanvasElement;
     const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
     const colours = new Set<number>();
@@ -74,7 +84,17 @@ function canvasContent(page: Page): Promise<{ varied: number; colours: number }>
       if (c !== ((data[0] << 16) | (data[1] << 8) | data[2])) varied++;
     }
     return { varied: varied / (data.length / 16), colours: colours.size };
-  });
+  };
+  let last: CanvasContent = { varied: 0, colours: 0 };
+  try {
+    await page.waitForFunction(
+      `(${measure.toString()})().varied > 0.01 && (${measure.toString()})().colours > 4`,
+      { timeout: STEP_DEADLINE_MS, polling: 200 },
+    );
+  } finally {
+    last = await page.evaluate(measure).catch(() => last);
+  }
+  return last;
 }
 
 /** Clicks the canvas where the simulator's main window is on Gateway's screen. */
@@ -139,7 +159,7 @@ Deno.test({
         const session = cookies.find((c) => c.name === "ibgp_console");
         assert.ok(session?.httpOnly && session.sameSite === "Strict", JSON.stringify(cookies));
         await readyAndConnected(page);
-        const pixels = await canvasContent(page);
+        const pixels = await screenShown(page);
         const shot = join(SHOT_DIR, "console-view-only.png");
         await page.screenshot({ path: shot });
         console.log(`console screenshot: ${shot} (${JSON.stringify(pixels)})`);
@@ -181,6 +201,7 @@ Deno.test({
         env: consoleEnv(healthPort, { PILOT_CONSOLE_CONTROL: "yes" }),
       }, async (run) => {
         const vncLine = await run.line(/x11vnc serving display .* \(pid \d+\)/);
+        await run.line(/console at "?http:\/\/127\.0\.0\.1:\d+\/console\//);
         const page = await browser.newPage();
         page.setDefaultTimeout(STEP_DEADLINE_MS);
         const r = await page.goto(`http://127.0.0.1:${healthPort}/console/`);
@@ -210,7 +231,7 @@ Deno.test({
           () => document.getElementById("alerts")!.textContent!.includes("ALERT_VNC_EXITED"),
           { timeout: STEP_DEADLINE_MS },
         );
-        const pixels = await canvasContent(page);
+        const pixels = await screenShown(page);
         await page.screenshot({ path: join(SHOT_DIR, "console-after-vnc-restart.png") });
         assert.ok(pixels.varied > 0.01, `blank screen after reconnect ${JSON.stringify(pixels)}`);
         await page.close();

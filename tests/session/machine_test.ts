@@ -1019,3 +1019,82 @@ Deno.test("TWS: READ_ONLY_LOGIN clicks Enter Read Only instead of typing a code"
   assert.deepEqual(clicks(fx2), []);
   assert.ok(has(fx2, (e) => e.do === "totp"), "without the setting the code is typed");
 });
+
+const PUSH_FIRST: Intent = {
+  kind: "second-factor",
+  variant: "push",
+  prompt: "Check your IBKR Mobile app",
+  changeDevice: "Change security device",
+};
+
+Deno.test("2FA push screen first (10.47+): with a secret the link is clicked, then the list is re-read", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  const fx = d.window("w2", "Second Factor Authentication", PUSH_FIRST);
+  const ui = fx.find((e) => e.do === "ui") as Extract<Effect, { do: "ui" }>;
+  assert.equal(ui.step, "twofa-change-device");
+  assert.deepEqual(ui.ops, [{ op: "click", target: { text: "Change security device" } }]);
+  assert.ok(!fx.some((e) => e.do === "timer" && e.name === "twofa"), "no push wait");
+  const after = d.send({ type: "ui-done", step: "twofa-change-device", windowId: "w2", ok: true });
+  assert.deepEqual(after.find((e) => e.do === "await-change"), {
+    do: "await-change",
+    step: "twofa-change-device-switch",
+    windowId: "w2",
+    deadlineMs: 15_000,
+  });
+  // No list in time: an operator-only failure, said as such.
+  const late = d.send({
+    type: "ui-done",
+    step: "twofa-change-device-switch",
+    windowId: "w2",
+    ok: false,
+  });
+  assert.match(String(alertOf(late, "ALERT_2FA_FAILED")?.fields.reason), /device list/);
+});
+
+Deno.test("2FA push screen first without a secret, or with TWOFA_DEVICE=IB Key: the push is awaited", () => {
+  for (
+    const cfg of [{ ...SETTINGS, TWOFACTOR_CODE: undefined }, {
+      ...SETTINGS,
+      TWOFA_DEVICE: "IB Key",
+    }]
+  ) {
+    const d = new Driver(cfg);
+    d.toSecondFactor();
+    const fx = d.window("w2", "Second Factor Authentication", PUSH_FIRST);
+    assert.ok(!fx.some((e) => e.do === "ui"), "the link is left alone");
+    assert.ok(fx.some((e) => e.do === "timer" && e.name === "twofa"));
+  }
+});
+
+Deno.test("Re-login is required right after a device switch: answered once per JVM, then HALTED", () => {
+  const d = new Driver();
+  d.toSecondFactor();
+  const list: Intent = {
+    kind: "second-factor",
+    variant: "device",
+    devices: [" IB Key", " Mobile Authenticator app"],
+  };
+  const relogin: Intent = { kind: "relogin", button: "Re-login" };
+  d.window("w2", "Second Factor Authentication", list);
+  d.send({ type: "window-closed", windowId: "w2", title: "Second Factor Authentication" });
+  const first = d.window("w3", "Re-login is required", relogin);
+  assert.ok(first.some((e) => e.do === "ui" && e.step === "relogin"), "Re-login clicked");
+  assert.equal(d.state.phase, "login");
+  assert.equal(d.state.switchRelogins, 1);
+  // The dialog comes back on the push screen: the device is chosen again at once.
+  const again = d.window("w4", "Second Factor Authentication", PUSH_FIRST);
+  assert.ok(again.some((e) => e.do === "ui" && e.step === "twofa-change-device"));
+  d.window("w4", "Second Factor Authentication", list);
+  d.send({ type: "window-closed", windowId: "w4", title: "Second Factor Authentication" });
+  const second = d.window("w5", "Re-login is required", relogin);
+  assert.ok(!second.some((e) => e.do === "ui"), "not clicked a second time");
+  assert.match(String(alertOf(second, "ALERT_2FA_FAILED")?.fields.reason), /re-login again/);
+  assert.equal(d.state.phase, "halted");
+  // A new JVM starts counting again.
+  const fresh = new Driver();
+  fresh.toReady();
+  const kicked = fresh.window("w9", "Re-login is required", relogin);
+  assert.ok(kicked.some((e) => e.do === "ui" && e.step === "relogin"), "a kick while READY");
+  assert.equal(fresh.state.switchRelogins, 0, "not a device-switch re-login");
+});

@@ -777,7 +777,7 @@ public final class Flow implements MainWindow.Actions {
     }
 
     @Override public void showLogs(String which) {
-        Ui.show(main, which, "Log files for the last 7 days are kept in\n" + settings.dir, Ui.Kind.MODELESS, false, "Close");
+        LogsDialog.show(main, which, mode, sc);
     }
 
     @Override public void about() {
