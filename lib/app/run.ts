@@ -26,6 +26,7 @@ import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_
 import { makeClassifier } from "../session/intent.ts";
 import { lockAndExit, planSettings } from "../session/settings_plan.ts";
 import { apiPortFor } from "../config/ports.ts";
+import { restartPlan } from "../session/machine.ts";
 import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../config/mod.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
@@ -286,21 +287,18 @@ export async function runPilot(
       // The user's Gateway: restarting it (or editing its Lock and Exit) is not ours to do.
       return { ok: false, error: `${verb} is not available with --attach: use STOP to detach` };
     }
-    if (shells.some((s) => s.state.restartPending)) {
-      return { ok: false, error: `${verb} already in progress` };
-    }
-    if (pause && shells.some((s) => s.state.phase !== "ready")) {
-      return { ok: false, error: "PAUSE needs Gateway logged in (READY): use STOP" };
-    }
+    const plans = shells.map((s) => restartPlan(s.state, pause));
+    const refused = plans.find((p) => "refused" in p);
+    if (refused && "refused" in refused) return { ok: false, error: refused.refused };
     const times: string[] = [];
-    for (const s of shells) {
-      const r = await s.restartThroughGateway(pause);
-      if (r.scheduled && r.at) times.push(r.at);
-      else if (!pause && s.state.phase !== "ready") {
+    for (const [i, s] of shells.entries()) {
+      if ("via" in plans[i] && plans[i].via === "full") {
         s.dispatch({ type: "restart", reason: "RESTART command" });
-      } else if (!r.scheduled && pause) {
-        return { ok: false, error: `PAUSE failed: ${r.error}` };
+        continue;
       }
+      const r = await s.restartThroughGateway(pause);
+      if (!r.scheduled) return { ok: false, error: `${verb} failed: ${r.error}` };
+      if (r.at) times.push(r.at);
     }
     return times.length ? { ok: true, detail: `${verb} at ${times[0]}` } : { ok: true };
   };

@@ -24,6 +24,7 @@ import type {
   SessionEvent,
   SessionSettings,
   SessionState,
+  StepName,
   TimerName,
   UiOp,
 } from "./types.ts";
@@ -203,18 +204,16 @@ export class SessionShell {
   /**
    * RESTART or PAUSE the way IBC does on Gateway: Lock and Exit set to restart at the next
    * minute, so Gateway writes its autorestart token and the next JVM resumes without 2FA.
-   * Resolves when the dialog was applied (or could not be); only while READY.
+   * Resolves when the dialog was applied (or could not be). Whether to call it is the machine's
+   * decision (restartPlan).
    */
   restartThroughGateway(
     pause: boolean,
   ): Promise<{ scheduled: boolean; at?: string; error?: string }> {
     const ui = this.#ui;
     const schedule = this.#deps.scheduleRestart;
-    if (this.#state.phase !== "ready" || !ui || !schedule) {
-      return Promise.resolve({ scheduled: false, error: "Gateway is not logged in (READY)" });
-    }
-    if (this.#state.restartPending) {
-      return Promise.resolve({ scheduled: false, error: "RESTART already in progress" });
+    if (!ui || !schedule) {
+      return Promise.resolve({ scheduled: false, error: "Gateway's UI is not connected" });
     }
     const at = restartTime(this.#clock.now());
     const text = time12.format(at);
@@ -313,6 +312,9 @@ export class SessionShell {
         return;
       case "ui":
         this.#serialUi(() => this.#runUi(fx.step, fx.windowId, fx.ops));
+        return;
+      case "rescan-login":
+        this.#serialUi(() => this.#rescanLogin(fx.windowId));
         return;
       case "totp":
         this.#serialUi(() => this.#submitTotp(fx));
@@ -434,7 +436,7 @@ export class SessionShell {
       this.dispatch({ type: "agent-ready" });
       // Windows that opened before we connected are seen now.
       for (const w of await ui.windows()) {
-        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: Date.now() });
+        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: this.#clock.now() });
       }
     } catch (e) {
       this.dispatch({ type: "agent-failed", error: errText(e) });
@@ -540,7 +542,7 @@ export class SessionShell {
    * deadline; then offers it to the machine as if it had just opened. A closed window ends the
    * wait quietly (its close event speaks for it).
    */
-  async #awaitChange(stepName: string, windowId: string, deadlineMs: number) {
+  async #awaitChange(stepName: StepName, windowId: string, deadlineMs: number) {
     const end = this.#clock.now() + deadlineMs;
     const first = this.#lastIntent.get(windowId);
     while (this.#clock.now() < end) {
@@ -581,7 +583,23 @@ export class SessionShell {
     return (paper ? c.TWS_PASSWORD_PAPER : c.TWS_PASSWORD) ?? "";
   }
 
-  async #runUi(stepName: string, windowId: string, ops: UiOp[]) {
+  /** Clears what blocks the login window, then offers that (still open) window again. */
+  async #rescanLogin(windowId: string) {
+    const ui = this.#ui;
+    if (!ui) return;
+    try {
+      // A modal nobody handles would keep the login window from being used.
+      await this.#clearBlockers(ui, "relogin");
+      const known = this.#windows.get(windowId);
+      if (known && (await ui.windows()).some((x) => x.id === windowId)) {
+        void this.#classifyAndDispatch(known);
+      }
+    } catch (e) {
+      this.#log.warn("reading the login window again failed: {e}", { e: errText(e) });
+    }
+  }
+
+  async #runUi(stepName: StepName, windowId: string, ops: UiOp[]) {
     const ui = this.#ui;
     if (!ui) {
       return this.dispatch({
@@ -593,8 +611,6 @@ export class SessionShell {
       });
     }
     try {
-      // A modal nobody handles would keep the login window from being used.
-      if (stepName === "relogin-scan") await this.#clearBlockers(ui, "relogin");
       for (const op of ops) {
         switch (op.op) {
           case "click":
@@ -630,13 +646,6 @@ export class SessionShell {
           case "close":
             await ui.closeWindow(windowId);
             break;
-        }
-      }
-      if (stepName === "relogin-scan") {
-        // Offer the (still open) login window to the machine again.
-        const known = this.#windows.get(windowId);
-        if (known && (await ui.windows()).some((x) => x.id === windowId)) {
-          void this.#classifyAndDispatch(known);
         }
       }
       this.dispatch({ type: "ui-done", step: stepName, windowId, ok: true });
@@ -740,7 +749,6 @@ export class SessionShell {
   }
 
   async #stopJvm(loggedIn: boolean) {
-    const mode = this.#deps.mode;
     const phase = this.#state.phase;
     const pid = this.#state.jvmPid;
     // Read now: by the time the JVM is down a relaunch may have replaced it.
@@ -767,18 +775,7 @@ export class SessionShell {
     };
     try {
       const r = await this.#deps.host.stop(closeGracefully, { loggedIn });
-      // No logout happened: Gateway stays up and logged in (the host logs the detach).
-      if (r.status === "detached") return;
-      alert("ALERT_CLEAN_LOGOUT", {
-        mode,
-        pid: pid ?? "none",
-        status: !loggedIn || r.status === "not-running"
-          ? "safe_no_session"
-          : r.status === "clean"
-          ? "succeeded"
-          : "failed_timeout",
-        reason,
-      }, loggedIn && r.status === "signalled" ? "warning" : "info");
+      this.dispatch({ type: "jvm-stop-done", pid, loggedIn, reason, result: r.status });
     } catch (e) {
       this.#log.error("stopping Gateway failed: {e}", { e: errText(e) });
     }
