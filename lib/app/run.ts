@@ -386,6 +386,8 @@ export async function runPilot(
   releaseStrayRejections();
   // Shutdown order: sessions have logged out; then forwarders, x11vnc, Xvfb, servers; the alert
   // last.
+  // The console's screen connections first: x11vnc may not exit on SIGTERM while a client is on.
+  await servers.console?.close();
   await container.close();
   await servers.close();
   const code = container.failure ? 1 : codes.find((c) => c !== 0) ?? 0;

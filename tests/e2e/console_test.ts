@@ -10,7 +10,8 @@
  *   page's own view-only flag forced off, never reaches Gateway (the simulator logs no mouse
  *   press) because ibg-pilot drops it;
  * - loopback mode with control: the same click reaches Gateway; x11vnc killed: restarted,
- *   ALERT_VNC_EXITED shown on the page, and the screen reconnects by itself.
+ *   ALERT_VNC_EXITED shown on the page, and the screen reconnects by itself; SIGTERM with the page
+ *   open ends ibg-pilot cleanly.
  */
 
 import assert from "node:assert/strict";
@@ -234,6 +235,12 @@ Deno.test({
         const pixels = await screenShown(page);
         await page.screenshot({ path: join(SHOT_DIR, "console-after-vnc-restart.png") });
         assert.ok(pixels.varied > 0.01, `blank screen after reconnect ${JSON.stringify(pixels)}`);
+
+        // SIGTERM with the page still open: its event stream and screen connection end with
+        // ibg-pilot, which shuts down cleanly instead of waiting on them.
+        const end = await run.pilot.stop(60_000);
+        assert.equal(end.code, 0, run.pilot.output().slice(-2000));
+        assert.match(run.pilot.output(), /ALERT_SHUTDOWN .*graceful=true/);
         await page.close();
       });
     } finally {
