@@ -298,6 +298,8 @@ export const CONFIG = {
   socketPortName: "Socket port",
   masterClientIdName: "Master API client ID",
   readOnlyApi: "Read-Only API",
+  /** TWS only: the API master switch (IBC's ENABLEAPI ticks it). */
+  enableApi: "Enable ActiveX and Socket Clients",
   autoLogoffLabel: "Set Auto Log Off Time (HH:MM)",
   autoRestartLabel: "Set Auto Restart Time (HH:MM)",
   /** What both labels start with: the time field follows whichever is shown. */
