@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
 import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
 import { maintenanceStatus } from "../session/clock.ts";
-import { applyPlan } from "../session/configure.ts";
+import { applyPlan, enableApi } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { catchStrayRejections } from "./stray_errors.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
@@ -302,6 +302,19 @@ export async function runPilot(
     }
     return times.length ? { ok: true, detail: `${verb} at ${times[0]}` } : { ok: true };
   };
+  /** ENABLEAPI (TWS): every session's API > Settings master switch, as IBC does. */
+  const enableApiAll = async (): Promise<ActionResult> => {
+    let configured = false;
+    for (const s of shells) {
+      try {
+        configured = (await s.runOnUi((ui, main) => enableApi(ui, main))) === "configured" ||
+          configured;
+      } catch (e) {
+        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    return { ok: true, detail: configured ? "configured" : "already configured" };
+  };
   const target: ControlTarget = {
     status: (): SessionStatus[] =>
       shells.map((s) => {
@@ -333,6 +346,7 @@ export async function runPilot(
     pause: () => restartAll(true),
     reconnectAccount: () => uiAction("ctrl alt R"),
     reconnectData: () => uiAction("ctrl alt F"),
+    ...(config.GATEWAY_OR_TWS === "tws" ? { enableApi: enableApiAll } : {}),
     onChange: (listener) => {
       const offs = shells.map((s) => s.onChange(() => listener()));
       return () => offs.forEach((off) => off());

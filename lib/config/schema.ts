@@ -276,6 +276,13 @@ export const SCHEMA = {
     ibc: "TrustedTwsApiClientIPs",
     doc: "API client addresses Gateway trusts besides 127.0.0.1 (jts.ini TrustedIPs).",
   }),
+  TWS_ENABLE_API: def({
+    type: t.bool,
+    default: true,
+    group: "Gateway settings",
+    doc:
+      "TWS only: tick API > Settings 'Enable ActiveX and Socket Clients' after login (READY needs the API, and a fresh TWS has it off). Gateway's API is always on.",
+  }),
   READ_ONLY_API: def({
     type: t.bool,
     group: "Gateway settings",

@@ -165,6 +165,39 @@ async function closeDialog(ui: UiPort, dialog: WindowInfo, button: string): Prom
   );
 }
 
+/**
+ * IBC's ENABLEAPI (TWS): ticks API > Settings `Enable ActiveX and Socket Clients` and presses OK;
+ * `already` when it was ticked (the dialog is then cancelled, nothing changed).
+ */
+export async function enableApi(
+  ui: UiPort,
+  mainWindowId: string | undefined,
+): Promise<"configured" | "already"> {
+  const dialog = await openDialog(ui, mainWindowId);
+  const box = { text: CONFIG.enableApi };
+  try {
+    await ui.selectTreePath(dialog.id, [...CONFIG.apiSettings]);
+    const tree = await ui.snapshot(dialog.id);
+    const node = findEditTarget(tree, {
+      kind: "select",
+      target: box,
+      value: true,
+      setting: "TWS_ENABLE_API",
+    });
+    if (!node) throw new Error(`no check box "${CONFIG.enableApi}" in API > Settings`);
+    if (node.selected) {
+      await closeDialog(ui, dialog, CONFIG.cancel[0]);
+      return "already";
+    }
+    await ui.setSelected(dialog.id, box, true);
+  } catch (e) {
+    await closeDialog(ui, dialog, CONFIG.cancel[0]).catch(() => {});
+    throw e;
+  }
+  await closeDialog(ui, dialog, CONFIG.apply[0]);
+  return "configured";
+}
+
 /** Result of applying the plan. */
 export interface ConfigureResult {
   ok: boolean;

@@ -232,6 +232,20 @@ export class SessionShell {
     );
   }
 
+  /**
+   * Runs `action` on the UI channel in turn with the session's own UI steps (a command's
+   * configuration change must not interleave with the login's clicks); only while logged in.
+   */
+  runOnUi<T>(action: (ui: UiPort, mainWindowId: string | undefined) => Promise<T>): Promise<T> {
+    const ui = this.#ui;
+    if (!ui || !this.#state.loggedIn) {
+      return Promise.reject(new Error("Gateway is not logged in"));
+    }
+    return new Promise<T>((resolve, reject) =>
+      this.#serialUi(() => action(ui, this.#state.mainWindowId).then(resolve, reject))
+    );
+  }
+
   /** A status snapshot. */
   snapshot(): SessionSnapshot {
     const s = this.#state;
