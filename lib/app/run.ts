@@ -389,8 +389,8 @@ export async function runPilot(
             : undefined;
         },
       })),
-      at: config.PILOT_LOG_EXPORT_TIME ?? { hour: 6, minute: 0 },
-      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS ?? 14,
+      at: config.PILOT_LOG_EXPORT_TIME,
+      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS,
       insideMaintenance: (t) => maintenance ? maintenanceStatus(t, maintenance).inside : false,
     })
     : undefined;

@@ -17,7 +17,7 @@
  *   new `Flow` value here, its intent in lib/session/intent.ts and types.ts, and its handling in
  *   lib/session/machine.ts, with machine tests.
  *
- * The matcher is match.ts; the generated table is docs/dialogs.md (docs.ts).
+ * The matcher is match.ts; the generated table is docs/dialogs.md (tools/docs/dialogs.ts).
  */
 
 import type { Role, WindowKind } from "../ui/port.ts";
