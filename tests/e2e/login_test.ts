@@ -86,10 +86,17 @@ Deno.test("IB Key push approved: no code typed, READY", async () => {
   );
 });
 
+/** TWOFA_TIMEOUT of the never-approved push scenarios: nothing is approved, so short. */
+const PUSH_TIMEOUT_S = 2;
+
 Deno.test("IB Key push never approved, TWOFA_TIMEOUT_ACTION=exit: exit code 87", async () => {
   await withScenario(
     {
-      env: { TWOFACTOR_CODE: "", TWOFA_TIMEOUT: "10", TWOFA_TIMEOUT_ACTION: "exit" },
+      env: {
+        TWOFACTOR_CODE: "",
+        TWOFA_TIMEOUT: String(PUSH_TIMEOUT_S),
+        TWOFA_TIMEOUT_ACTION: "exit",
+      },
       scenario: { twofa: { kind: "ibkey", approveAfterMs: null } },
     },
     async (run) => {
@@ -103,7 +110,11 @@ Deno.test("IB Key push never approved, TWOFA_TIMEOUT_ACTION=exit: exit code 87",
 Deno.test("IB Key push never approved, TWOFA_TIMEOUT_ACTION=none: HALTED, process stays up", async () => {
   await withScenario(
     {
-      env: { TWOFACTOR_CODE: "", TWOFA_TIMEOUT: "10", TWOFA_TIMEOUT_ACTION: "none" },
+      env: {
+        TWOFACTOR_CODE: "",
+        TWOFA_TIMEOUT: String(PUSH_TIMEOUT_S),
+        TWOFA_TIMEOUT_ACTION: "none",
+      },
       scenario: { twofa: { kind: "ibkey", approveAfterMs: null } },
     },
     async (run) => {
@@ -263,7 +274,11 @@ Deno.test("existing session, primaryoverride continues the first time; manual le
 Deno.test("IB Key push never approved, TWOFA_TIMEOUT_ACTION=restart: a new JVM and a new login", async () => {
   await withScenario(
     {
-      env: { TWOFACTOR_CODE: "", TWOFA_TIMEOUT: "10", TWOFA_TIMEOUT_ACTION: "restart" },
+      env: {
+        TWOFACTOR_CODE: "",
+        TWOFA_TIMEOUT: String(PUSH_TIMEOUT_S),
+        TWOFA_TIMEOUT_ACTION: "restart",
+      },
       scenario: { twofa: { kind: "ibkey", approveAfterMs: null } },
     },
     async (run) => {
@@ -271,7 +286,7 @@ Deno.test("IB Key push never approved, TWOFA_TIMEOUT_ACTION=restart: a new JVM a
       await run.line(/relaunch: 2FA dialog timeout; TWOFA_TIMEOUT_ACTION=restart/);
       await run.event((e) => e.event === "sim-start" && e.pid !== first.pid, "a second JVM");
       await run.event(
-        (e) => e.event === "login-attempt" && e.ts > first.ts + 10_000,
+        (e) => e.event === "login-attempt" && e.ts > first.ts + PUSH_TIMEOUT_S * 1000,
         "a new login in the new JVM",
       );
     },
