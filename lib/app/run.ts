@@ -19,17 +19,19 @@ import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
 import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
 import { maintenanceStatus } from "../session/clock.ts";
-import { applyPlan } from "../session/configure.ts";
+import { applyPlan, enableApi } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { catchStrayRejections } from "./stray_errors.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
 import { makeClassifier } from "../session/intent.ts";
 import { lockAndExit, planSettings } from "../session/settings_plan.ts";
 import { apiPortFor } from "../config/ports.ts";
+import { restartPlan } from "../session/machine.ts";
 import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../config/mod.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 import { VersionHealth, VersionWatch } from "../installer/versions.ts";
+import { startLogExport } from "../logexport/mod.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -285,23 +287,33 @@ export async function runPilot(
       // The user's Gateway: restarting it (or editing its Lock and Exit) is not ours to do.
       return { ok: false, error: `${verb} is not available with --attach: use STOP to detach` };
     }
-    if (shells.some((s) => s.state.restartPending)) {
-      return { ok: false, error: `${verb} already in progress` };
-    }
-    if (pause && shells.some((s) => s.state.phase !== "ready")) {
-      return { ok: false, error: "PAUSE needs Gateway logged in (READY): use STOP" };
-    }
+    const plans = shells.map((s) => restartPlan(s.state, pause));
+    const refused = plans.find((p) => "refused" in p);
+    if (refused && "refused" in refused) return { ok: false, error: refused.refused };
     const times: string[] = [];
-    for (const s of shells) {
-      const r = await s.restartThroughGateway(pause);
-      if (r.scheduled && r.at) times.push(r.at);
-      else if (!pause && s.state.phase !== "ready") {
+    for (const [i, s] of shells.entries()) {
+      if ("via" in plans[i] && plans[i].via === "full") {
         s.dispatch({ type: "restart", reason: "RESTART command" });
-      } else if (!r.scheduled && pause) {
-        return { ok: false, error: `PAUSE failed: ${r.error}` };
+        continue;
       }
+      const r = await s.restartThroughGateway(pause);
+      if (!r.scheduled) return { ok: false, error: `${verb} failed: ${r.error}` };
+      if (r.at) times.push(r.at);
     }
     return times.length ? { ok: true, detail: `${verb} at ${times[0]}` } : { ok: true };
+  };
+  /** ENABLEAPI (TWS): every session's API > Settings master switch, as IBC does. */
+  const enableApiAll = async (): Promise<ActionResult> => {
+    let configured = false;
+    for (const s of shells) {
+      try {
+        configured = (await s.runOnUi((ui, main) => enableApi(ui, main))) === "configured" ||
+          configured;
+      } catch (e) {
+        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    return { ok: true, detail: configured ? "configured" : "already configured" };
   };
   const target: ControlTarget = {
     status: (): SessionStatus[] =>
@@ -334,6 +346,7 @@ export async function runPilot(
     pause: () => restartAll(true),
     reconnectAccount: () => uiAction("ctrl alt R"),
     reconnectData: () => uiAction("ctrl alt F"),
+    ...(config.GATEWAY_OR_TWS === "tws" ? { enableApi: enableApiAll } : {}),
     onChange: (listener) => {
       const offs = shells.map((s) => s.onChange(() => listener()));
       return () => offs.forEach((off) => off());
@@ -361,11 +374,34 @@ export async function runPilot(
     if (stopping) s.dispatch({ type: "stop", reason: stopping });
     else s.start();
   }
+  // PILOT_LOG_EXPORT_DIR: Gateway's logs exported daily through its windows (lib/logexport).
+  const exportDir = attach ? undefined : config.PILOT_LOG_EXPORT_DIR;
+  const logExport = exportDir
+    ? startLogExport({
+      sessions: shells.map((s, i) => ({
+        mode: modes[i],
+        dir: modes.length > 1 ? join(exportDir, modes[i]) : exportDir,
+        readyUi: () => {
+          const ui = s.ui;
+          const mainWindowId = s.state.mainWindowId;
+          return s.state.phase === "ready" && !stopping && ui && mainWindowId
+            ? { ui, mainWindowId }
+            : undefined;
+        },
+      })),
+      at: config.PILOT_LOG_EXPORT_TIME,
+      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS,
+      insideMaintenance: (t) => maintenance ? maintenanceStatus(t, maintenance).inside : false,
+    })
+    : undefined;
   const codes = await Promise.all(shells.map((s) => s.done));
+  await logExport?.stop();
   for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
   releaseStrayRejections();
   // Shutdown order: sessions have logged out; then forwarders, x11vnc, Xvfb, servers; the alert
   // last.
+  // The console's screen connections first: x11vnc may not exit on SIGTERM while a client is on.
+  await servers.console?.close();
   await container.close();
   await servers.close();
   const code = container.failure ? 1 : codes.find((c) => c !== 0) ?? 0;

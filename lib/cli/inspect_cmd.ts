@@ -127,8 +127,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     const classify = makeClassifier(c, mode, await loadDialogRules(c.PILOT_DIALOG_RULES));
     const froms = (await readEvidence(evidenceDir))
       .filter(({ record }) =>
-        classify({ ...record.window, id: "", showing: true }, record.tree).intent.kind ===
-          "unknown"
+        classify({ ...record.window, id: "", showing: true }, record.tree).unknown
       )
       .map(({ file, record }) => ({
         title: record.window.title,

@@ -498,18 +498,19 @@ export const PEER_TABLE: readonly PeerRow[] = [
     "as is: x11vnc on port 5900; IBGA's browser view (noVNC on 5800) is PILOT_CONSOLE=yes (docs/console.md).",
     { secret: true },
   ),
-  unsupported(
+  notNeeded(
     "IBGA_EXPORT_LOGS",
     I,
     "true",
-    "ibg-pilot does not export Gateway's logs yet; Gateway keeps them encrypted in TWS_SETTINGS_PATH.",
+    "the daily export is on when PILOT_LOG_EXPORT_DIR (or IBGA_LOG_EXPORT_DIR) is set; it runs at PILOT_LOG_EXPORT_TIME (docs/log-export.md).",
     { quietWhen: OFF },
   ),
-  unsupported(
+  alias(
     "IBGA_LOG_EXPORT_DIR",
     I,
+    "PILOT_LOG_EXPORT_DIR",
     "/home/ibg_settings/exported_logs",
-    "ibg-pilot does not export Gateway's logs yet.",
+    "as is: the folder of the daily export; files are named gateway_<YYYYMMDD>.log and api_<YYYYMMDD>.log, as IBGA names them, by the day of the log.",
   ),
   notNeeded(
     "IBGA_RECONNECT_INTERVAL",

@@ -276,6 +276,13 @@ export const SCHEMA = {
     ibc: "TrustedTwsApiClientIPs",
     doc: "API client addresses Gateway trusts besides 127.0.0.1 (jts.ini TrustedIPs).",
   }),
+  TWS_ENABLE_API: def({
+    type: t.bool,
+    default: true,
+    group: "Gateway settings",
+    doc:
+      "TWS only: tick API > Settings 'Enable ActiveX and Socket Clients' after login (READY needs the API, and a fresh TWS has it off). Gateway's API is always on.",
+  }),
   READ_ONLY_API: def({
     type: t.bool,
     group: "Gateway settings",
@@ -438,6 +445,25 @@ export const SCHEMA = {
     default: 999,
     group: "Lifecycle",
     doc: "Reserved API client id for deep probes (never used by your own clients).",
+  }),
+  PILOT_LOG_EXPORT_DIR: def({
+    type: t.path,
+    group: "Lifecycle",
+    doc:
+      "Export Gateway's logs and API logs daily through Gateway's own File menu into this folder (gateway_<YYYYMMDD>.log, api_<YYYYMMDD>.log; both mode: live/ and paper/); unset: off (docs/log-export.md).",
+  }),
+  PILOT_LOG_EXPORT_TIME: def({
+    type: t.clock,
+    default: { hour: 6, minute: 0 },
+    group: "Lifecycle",
+    doc:
+      "When the daily log export runs, HH:MM in America/New_York (never inside PILOT_MAINTENANCE_WINDOW; a missed time runs as soon as the session is READY the same day).",
+  }),
+  PILOT_LOG_EXPORT_KEEP_DAYS: def({
+    type: t.int(1, 3650, "days"),
+    default: 14,
+    group: "Lifecycle",
+    doc: "Exported log files older than this many days are removed.",
   }),
   // ---- Servers
   CONTROLLER_COMMAND_SERVER_PORT: def({

@@ -17,7 +17,7 @@
  *   new `Flow` value here, its intent in lib/session/intent.ts and types.ts, and its handling in
  *   lib/session/machine.ts, with machine tests.
  *
- * The matcher is match.ts; the generated table is docs/dialogs.md (docs.ts).
+ * The matcher is match.ts; the generated table is docs/dialogs.md (tools/docs/dialogs.ts).
  */
 
 import type { Role, WindowKind } from "../ui/port.ts";
@@ -125,7 +125,10 @@ export type Action =
   | { kind: "click"; buttons: readonly string[]; extendedBy?: "BYPASS_WARNING" }
   /** Close the window the way its close box does (WINDOW_CLOSING): user rules only, so far. */
   | { kind: "close" }
-  /** Leave the window alone: touching it would do harm (why says what). */
+  /**
+   * Leave the window alone: touching it would do harm (why says what). `dump`: nobody knows the
+   * window (a catch-all): its evidence is recorded as for a window no row matches.
+   */
   | { kind: "wait"; why: string; dump?: boolean }
   /** Watch the window: its opening (or closing, with `on: "close"`) is a signal. */
   | { kind: "observe"; signal: Signal; on?: "open" | "close" }
@@ -256,6 +259,25 @@ export const EXISTING_SESSION = {
   relogin: ["Re-login", "Relogin"],
 } as const;
 
+/**
+ * Gateway's log windows as IBGA's daily export drives them (sources.md peers C1, IBGA
+ * `scripts/_run_ibg.sh`): File > `Gateway Logs` / `API Logs` open `View Logs` (a list of days),
+ * `Export Logs...` opens the `Enter export filename` file dialog, `Open` writes the file and a
+ * message with `OK` follows; `Cancel` closes each. Used by lib/logexport.
+ */
+export const LOG_EXPORT = {
+  menu: "File",
+  kinds: { gateway: "Gateway Logs", api: "API Logs" },
+  viewTitle: "View Logs",
+  export: "Export Logs...",
+  filenameTitle: "Enter export filename",
+  open: "Open",
+  /** The message after `Open` (Swing's JOptionPane default title). */
+  messageTitle: "Message",
+  ok: "OK",
+  cancel: "Cancel",
+} as const;
+
 /** The Configuration dialog (sources.md IBC 5.4-5.7, sources.md peers A4). */
 export const CONFIG = {
   /** Part of the dialog's title (`DU1234567 Trader Workstation Configuration (Simulated ...)`). */
@@ -276,6 +298,8 @@ export const CONFIG = {
   socketPortName: "Socket port",
   masterClientIdName: "Master API client ID",
   readOnlyApi: "Read-Only API",
+  /** TWS only: the API master switch (IBC's ENABLEAPI ticks it). */
+  enableApi: "Enable ActiveX and Socket Clients",
   autoLogoffLabel: "Set Auto Log Off Time (HH:MM)",
   autoRestartLabel: "Set Auto Restart Time (HH:MM)",
   /** What both labels start with: the time field follows whichever is shown. */
@@ -483,6 +507,20 @@ export const CATALOGUE: readonly DialogRule[] = [
     action: { kind: "flow", flow: "config-dialog" },
     fact: "sources.md IBC 5 #13, 5.4; sources.md peers A4 (config dialog)",
     note: "Titles carry the account id (`DU1234567 ... Configuration`): redacted in logs.",
+  },
+  {
+    id: "log-export",
+    match: [
+      { titleEquals: [LOG_EXPORT.viewTitle, LOG_EXPORT.filenameTitle] },
+      // The message after `Open`: its text is in no source; "exported" is the simulator's.
+      { titleEquals: [LOG_EXPORT.messageTitle], anyText: ["exported"] },
+    ],
+    action: {
+      kind: "wait",
+      why: "Gateway's log windows: the daily log export (PILOT_LOG_EXPORT_DIR) drives them itself",
+    },
+    fact: "sources.md peers C1 (IBGA's log export)",
+    note: "Left alone by the dialog handling; lib/logexport opens, fills and closes them.",
   },
   {
     id: "accept-incoming-connection",

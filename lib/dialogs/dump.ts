@@ -8,7 +8,7 @@
 
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
 import { ACCOUNT_ID_PATTERN, log, type Logger, redactSecrets } from "../log.ts";
-import { normalise } from "./tree.ts";
+import { normalise } from "../ui/text.ts";
 
 /** Redacts account ids (`U1234567` → `U[REDACTED]`) and every registered secret. */
 export function redactText(text: string): string {

@@ -19,15 +19,15 @@ import {
 import {
   buttons,
   byRole,
+  firstButton,
   listItems,
   menuItems,
   messages,
   nodes,
-  normalise,
-  sameText,
   textOf,
   visible,
 } from "./tree.ts";
+import { normalise, sameText } from "../ui/text.ts";
 
 /** What the session knows that changes matching. */
 export interface ClassifyContext {
@@ -265,14 +265,8 @@ function finish(
     ? match.action.dismiss
     : undefined;
   if (clickable) {
-    const present = buttons(tree);
-    for (const b of clickable) {
-      const hit = present.find((p) => sameText(p, b));
-      if (hit !== undefined) {
-        match.button = hit;
-        break;
-      }
-    }
+    const hit = firstButton(tree, clickable);
+    if (hit !== undefined) match.button = hit;
   }
   const waitSeconds = parseWaitSeconds(v.messageText);
   if (waitSeconds !== undefined) match.waitSeconds = waitSeconds;
@@ -282,20 +276,11 @@ function finish(
   if (rule.action.kind === "flow" && rule.action.flow === "second-factor") {
     match.secondFactor = rule.id === "second-factor"
       ? secondFactorVariant(tree)
-      : { variant: "passkey", button: firstPresent(tree, SECOND_FACTOR.authenticate) };
+      : { variant: "passkey", button: firstButton(tree, SECOND_FACTOR.authenticate) };
   }
   const connecting = parseConnecting(v.messageText);
   if (connecting) match.connecting = connecting;
   return match;
-}
-
-function firstPresent(tree: ComponentNode, texts: readonly string[]): string | undefined {
-  const present = buttons(tree);
-  for (const t of texts) {
-    const hit = present.find((p) => sameText(p, t));
-    if (hit !== undefined) return hit;
-  }
-  return undefined;
 }
 
 /**
@@ -353,7 +338,7 @@ export function secondFactorVariant(tree: ComponentNode): SecondFactor {
   const shown = visible(tree);
   const msgs = messages(shown);
   const has = (s: string) => msgs.some((m) => m.toLowerCase().includes(s.toLowerCase()));
-  const authenticate = firstPresent(shown, SECOND_FACTOR.authenticate);
+  const authenticate = firstButton(shown, SECOND_FACTOR.authenticate);
   if (has(SECOND_FACTOR.passkeyText) || authenticate !== undefined) {
     return { variant: "passkey", button: authenticate };
   }
@@ -372,7 +357,7 @@ export function secondFactorVariant(tree: ComponentNode): SecondFactor {
   }
   // The dialog's own heading repeats its title; a push says more than that.
   const body = msgs.filter((m) => !SECOND_FACTOR.titles.some((t) => sameText(m, t)));
-  const link = firstPresent(shown, SECOND_FACTOR.changeDevice) ??
+  const link = firstButton(shown, SECOND_FACTOR.changeDevice) ??
     byRole(shown, "label").map(textOf).find((t) =>
       SECOND_FACTOR.changeDevice.some((c) => sameText(t, c))
     );

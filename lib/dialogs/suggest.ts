@@ -7,7 +7,8 @@
 
 import { stringify } from "yaml";
 import type { ComponentNode } from "../ui/port.ts";
-import { buttons, messages, normalise } from "./tree.ts";
+import { buttons, messages } from "./tree.ts";
+import { normalise } from "../ui/text.ts";
 
 /** What a suggestion is made from (an evidence record, lib/session/unknown_windows.ts). */
 export interface SuggestFrom {

@@ -7,7 +7,8 @@
  */
 
 import { GATEWAY_TITLES, LOGIN } from "../dialogs/catalogue.ts";
-import { byRole, containsText, labels, nodes, sameText, textOf, visible } from "../dialogs/tree.ts";
+import { byRole, labels, nodes, textOf, visible } from "../dialogs/tree.ts";
+import { containsText, sameText } from "../ui/text.ts";
 import type { ComponentNode, Role, WindowInfo } from "../ui/port.ts";
 
 /** One control the catalogue needs on the login frame. */

@@ -28,7 +28,8 @@ import {
   selectedMode,
 } from "./login_frame.ts";
 import { LOGIN, LOGIN_BUTTONS } from "../dialogs/catalogue.ts";
-import { sameText, textOf } from "../dialogs/tree.ts";
+import { textOf } from "../dialogs/tree.ts";
+import { sameText } from "../ui/text.ts";
 
 /** Inputs of {@link selftest}. */
 export interface SelftestOptions {

@@ -6,7 +6,8 @@
  */
 
 import { CONFIG, MAIN_WINDOW_TITLE_PARTS } from "../dialogs/catalogue.ts";
-import { containsText, sameText } from "../dialogs/tree.ts";
+import { nodes } from "../dialogs/tree.ts";
+import { containsText, sameText } from "../ui/text.ts";
 import { alert, log } from "../log.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import type { Edit, Section } from "./settings_plan.ts";
@@ -77,37 +78,28 @@ export async function afterAction<T>(wait: Promise<T>, action: () => Promise<unk
   return await wait;
 }
 
-function norm(s: string | undefined): string {
-  return (s ?? "").replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim().toLowerCase();
-}
-
-function walk(node: ComponentNode, out: ComponentNode[] = []): ComponentNode[] {
-  out.push(node);
-  for (const c of node.children) walk(c, out);
-  return out;
-}
-
 /** Finds the component an edit targets in a snapshot (the same rules the adapters apply). */
 export function findEditTarget(tree: ComponentNode, edit: Edit): ComponentNode | undefined {
-  const nodes = walk(tree).filter((n) => n.showing !== false);
+  const shown = nodes(tree).filter((n) => n.showing !== false);
   const t = edit.target;
   if (t.name !== undefined) {
-    const owner = nodes.find((n) => n.name === t.name);
+    const owner = shown.find((n) => n.name === t.name);
     if (!owner) return undefined;
     // Composite components (a panel named "Socket port") hold the field inside.
     return ["text", "password"].includes(owner.role)
       ? owner
-      : walk(owner).find((n) => n.role === "text");
+      : nodes(owner).find((n) => n.role === "text");
   }
   if (t.text !== undefined) {
-    return nodes.find((n) =>
-      ["checkbox", "radio", "toggle", "button"].includes(n.role) && norm(n.text) === norm(t.text)
+    return shown.find((n) =>
+      ["checkbox", "radio", "toggle", "button"].includes(n.role) && sameText(n.text, t.text)
     );
   }
-  if (t.label !== undefined) {
-    const i = nodes.findIndex((n) => n.role === "label" && norm(n.text).includes(norm(t.label)));
+  const label = t.label;
+  if (label !== undefined) {
+    const i = shown.findIndex((n) => n.role === "label" && containsText(n.text, label));
     if (i < 0) return undefined;
-    return nodes.slice(i + 1).find((n) => n.role === "text");
+    return shown.slice(i + 1).find((n) => n.role === "text");
   }
   return undefined;
 }
@@ -171,6 +163,39 @@ async function closeDialog(ui: UiPort, dialog: WindowInfo, button: string): Prom
     waitForClose(ui, dialog.id, CONFIG_CLOSE_DEADLINE_MS),
     () => ui.click(dialog.id, { text: button }),
   );
+}
+
+/**
+ * IBC's ENABLEAPI (TWS): ticks API > Settings `Enable ActiveX and Socket Clients` and presses OK;
+ * `already` when it was ticked (the dialog is then cancelled, nothing changed).
+ */
+export async function enableApi(
+  ui: UiPort,
+  mainWindowId: string | undefined,
+): Promise<"configured" | "already"> {
+  const dialog = await openDialog(ui, mainWindowId);
+  const box = { text: CONFIG.enableApi };
+  try {
+    await ui.selectTreePath(dialog.id, [...CONFIG.apiSettings]);
+    const tree = await ui.snapshot(dialog.id);
+    const node = findEditTarget(tree, {
+      kind: "select",
+      target: box,
+      value: true,
+      setting: "TWS_ENABLE_API",
+    });
+    if (!node) throw new Error(`no check box "${CONFIG.enableApi}" in API > Settings`);
+    if (node.selected) {
+      await closeDialog(ui, dialog, CONFIG.cancel[0]);
+      return "already";
+    }
+    await ui.setSelected(dialog.id, box, true);
+  } catch (e) {
+    await closeDialog(ui, dialog, CONFIG.cancel[0]).catch(() => {});
+    throw e;
+  }
+  await closeDialog(ui, dialog, CONFIG.apply[0]);
+  return "configured";
 }
 
 /** Result of applying the plan. */

@@ -171,6 +171,11 @@ export function makeClassifier(
   };
   return (window: WindowInfo, tree: ComponentNode) => {
     const match = classify(window, tree, { ...ctx, catalogue: rules?.catalogue });
-    return { rule: match?.id ?? "unknown", intent: intentOf(match, tree, mode) };
+    return {
+      rule: match?.id ?? "unknown",
+      intent: intentOf(match, tree, mode),
+      // The `Gateway` catch-all leaves a dialog alone because nobody knows it: evidence too.
+      unknown: !match || (match.action.kind === "wait" && match.action.dump === true),
+    };
   };
 }

@@ -10,7 +10,8 @@ import type { Time12 } from "../config/types.ts";
 import { time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
 import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
-import { containsText, firstButton, nodes } from "../dialogs/tree.ts";
+import { firstButton, nodes } from "../dialogs/tree.ts";
+import { containsText } from "../ui/text.ts";
 import { hasMenuPath } from "./configure.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
@@ -23,6 +24,7 @@ import type {
   SessionEvent,
   SessionSettings,
   SessionState,
+  StepName,
   TimerName,
   UiOp,
 } from "./types.ts";
@@ -86,7 +88,12 @@ export type Probe = () => Promise<{ ok: boolean; serverVersion?: number; error?:
 export type Classifier = (
   window: WindowInfo,
   tree: ComponentNode,
-) => { rule: string; intent: SeenWindow["intent"] };
+) => {
+  rule: string;
+  intent: SeenWindow["intent"];
+  /** No row knows it, or only a catch-all that leaves it alone: its evidence is recorded. */
+  unknown?: boolean;
+};
 
 /** Applies the configuration plan through the UI port (configure.ts). */
 export type Configurator = (
@@ -197,18 +204,16 @@ export class SessionShell {
   /**
    * RESTART or PAUSE the way IBC does on Gateway: Lock and Exit set to restart at the next
    * minute, so Gateway writes its autorestart token and the next JVM resumes without 2FA.
-   * Resolves when the dialog was applied (or could not be); only while READY.
+   * Resolves when the dialog was applied (or could not be). Whether to call it is the machine's
+   * decision (restartPlan).
    */
   restartThroughGateway(
     pause: boolean,
   ): Promise<{ scheduled: boolean; at?: string; error?: string }> {
     const ui = this.#ui;
     const schedule = this.#deps.scheduleRestart;
-    if (this.#state.phase !== "ready" || !ui || !schedule) {
-      return Promise.resolve({ scheduled: false, error: "Gateway is not logged in (READY)" });
-    }
-    if (this.#state.restartPending) {
-      return Promise.resolve({ scheduled: false, error: "RESTART already in progress" });
+    if (!ui || !schedule) {
+      return Promise.resolve({ scheduled: false, error: "Gateway's UI is not connected" });
     }
     const at = restartTime(this.#clock.now());
     const text = time12.format(at);
@@ -224,6 +229,20 @@ export class SessionShell {
         this.dispatch({ type: "restart-scheduled", pause, at: text, ...r });
         resolve({ scheduled: r.ok, at: text, error: r.error });
       })
+    );
+  }
+
+  /**
+   * Runs `action` on the UI channel in turn with the session's own UI steps (a command's
+   * configuration change must not interleave with the login's clicks); only while logged in.
+   */
+  runOnUi<T>(action: (ui: UiPort, mainWindowId: string | undefined) => Promise<T>): Promise<T> {
+    const ui = this.#ui;
+    if (!ui || !this.#state.loggedIn) {
+      return Promise.reject(new Error("Gateway is not logged in"));
+    }
+    return new Promise<T>((resolve, reject) =>
+      this.#serialUi(() => action(ui, this.#state.mainWindowId).then(resolve, reject))
     );
   }
 
@@ -307,6 +326,9 @@ export class SessionShell {
         return;
       case "ui":
         this.#serialUi(() => this.#runUi(fx.step, fx.windowId, fx.ops));
+        return;
+      case "rescan-login":
+        this.#serialUi(() => this.#rescanLogin(fx.windowId));
         return;
       case "totp":
         this.#serialUi(() => this.#submitTotp(fx));
@@ -428,7 +450,7 @@ export class SessionShell {
       this.dispatch({ type: "agent-ready" });
       // Windows that opened before we connected are seen now.
       for (const w of await ui.windows()) {
-        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: Date.now() });
+        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: this.#clock.now() });
       }
     } catch (e) {
       this.dispatch({ type: "agent-failed", error: errText(e) });
@@ -519,9 +541,9 @@ export class SessionShell {
       this.#log.debug("window {title} closed while it was being read", { title: window.title });
       return;
     }
-    const { rule, intent } = this.#deps.classify(window, tree);
+    const { rule, intent, unknown } = this.#deps.classify(window, tree);
     this.#lastIntent.set(window.id, JSON.stringify(intent));
-    if (intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree, ui);
+    if (unknown || intent.kind === "unknown") this.#deps.reportUnknown?.(window, tree, ui);
     else this.#log.debug("window {title}: {rule}", { title: window.title, rule });
     this.dispatch({
       type: "window-opened",
@@ -534,7 +556,7 @@ export class SessionShell {
    * deadline; then offers it to the machine as if it had just opened. A closed window ends the
    * wait quietly (its close event speaks for it).
    */
-  async #awaitChange(stepName: string, windowId: string, deadlineMs: number) {
+  async #awaitChange(stepName: StepName, windowId: string, deadlineMs: number) {
     const end = this.#clock.now() + deadlineMs;
     const first = this.#lastIntent.get(windowId);
     while (this.#clock.now() < end) {
@@ -575,7 +597,23 @@ export class SessionShell {
     return (paper ? c.TWS_PASSWORD_PAPER : c.TWS_PASSWORD) ?? "";
   }
 
-  async #runUi(stepName: string, windowId: string, ops: UiOp[]) {
+  /** Clears what blocks the login window, then offers that (still open) window again. */
+  async #rescanLogin(windowId: string) {
+    const ui = this.#ui;
+    if (!ui) return;
+    try {
+      // A modal nobody handles would keep the login window from being used.
+      await this.#clearBlockers(ui, "relogin");
+      const known = this.#windows.get(windowId);
+      if (known && (await ui.windows()).some((x) => x.id === windowId)) {
+        void this.#classifyAndDispatch(known);
+      }
+    } catch (e) {
+      this.#log.warn("reading the login window again failed: {e}", { e: errText(e) });
+    }
+  }
+
+  async #runUi(stepName: StepName, windowId: string, ops: UiOp[]) {
     const ui = this.#ui;
     if (!ui) {
       return this.dispatch({
@@ -587,8 +625,6 @@ export class SessionShell {
       });
     }
     try {
-      // A modal nobody handles would keep the login window from being used.
-      if (stepName === "relogin-scan") await this.#clearBlockers(ui, "relogin");
       for (const op of ops) {
         switch (op.op) {
           case "click":
@@ -624,13 +660,6 @@ export class SessionShell {
           case "close":
             await ui.closeWindow(windowId);
             break;
-        }
-      }
-      if (stepName === "relogin-scan") {
-        // Offer the (still open) login window to the machine again.
-        const known = this.#windows.get(windowId);
-        if (known && (await ui.windows()).some((x) => x.id === windowId)) {
-          void this.#classifyAndDispatch(known);
         }
       }
       this.dispatch({ type: "ui-done", step: stepName, windowId, ok: true });
@@ -734,7 +763,6 @@ export class SessionShell {
   }
 
   async #stopJvm(loggedIn: boolean) {
-    const mode = this.#deps.mode;
     const phase = this.#state.phase;
     const pid = this.#state.jvmPid;
     // Read now: by the time the JVM is down a relaunch may have replaced it.
@@ -761,18 +789,7 @@ export class SessionShell {
     };
     try {
       const r = await this.#deps.host.stop(closeGracefully, { loggedIn });
-      // No logout happened: Gateway stays up and logged in (the host logs the detach).
-      if (r.status === "detached") return;
-      alert("ALERT_CLEAN_LOGOUT", {
-        mode,
-        pid: pid ?? "none",
-        status: !loggedIn || r.status === "not-running"
-          ? "safe_no_session"
-          : r.status === "clean"
-          ? "succeeded"
-          : "failed_timeout",
-        reason,
-      }, loggedIn && r.status === "signalled" ? "warning" : "info");
+      this.dispatch({ type: "jvm-stop-done", pid, loggedIn, reason, result: r.status });
     } catch (e) {
       this.#log.error("stopping Gateway failed: {e}", { e: errText(e) });
     }

@@ -9,7 +9,7 @@
 
 import { join } from "node:path";
 import { type RedactedNode, redactText, redactTree } from "../dialogs/dump.ts";
-import { normalise } from "../dialogs/tree.ts";
+import { normalise } from "../ui/text.ts";
 import { alert, log } from "../log.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import type { Mode } from "../config/mod.ts";

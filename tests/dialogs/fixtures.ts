@@ -265,6 +265,9 @@ export function catalogueFixtures(): Record<string, Fixture> {
       status: "Attempt 3: connecting to server (trying for another 41 seconds)",
     }),
     "connecting-modal": connectingModal(),
+    "log-export": message("View Logs", ["Gateway Logs"], ["Export Logs...", "Cancel"], {
+      modal: false,
+    }),
     "passkey-not-supported": message(
       "Gateway",
       "Connection to server failed: Required PassKey is not supported, please upgrade to latest version GATEWAY",

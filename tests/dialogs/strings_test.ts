@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as catalogue from "../../lib/dialogs/catalogue.ts";
+import { tsFiles } from "../support/files.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -34,20 +35,11 @@ function gatewayStrings(): Set<string> {
   return out;
 }
 
-function sources(dir: string, out: string[] = []): string[] {
-  for (const e of Deno.readDirSync(dir)) {
-    const p = join(dir, e.name);
-    if (e.isDirectory) sources(p, out);
-    else if (p.endsWith(".ts")) out.push(p);
-  }
-  return out;
-}
-
 Deno.test("no Gateway string is written outside lib/dialogs", () => {
   const strings = gatewayStrings();
   assert.ok(strings.has("Change security device") && strings.has("Log In"), "scan is broken");
   const found: string[] = [];
-  for (const file of [...sources(join(ROOT, "lib/session")), ...sources(join(ROOT, "lib/app"))]) {
+  for (const file of [...tsFiles(join(ROOT, "lib/session")), ...tsFiles(join(ROOT, "lib/app"))]) {
     // Comments may quote Gateway (they explain the code); the code may not.
     const text = Deno.readTextFileSync(file).split("\n")
       .filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l)).join("\n");

@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import {
   buttons,
-  containsText,
   findByName,
   findByText,
   findMessage,
@@ -11,13 +10,12 @@ import {
   labels,
   listItems,
   messages,
-  normalise,
   nthTextField,
-  sameText,
   textAreas,
   visible,
   windowText,
 } from "../../lib/dialogs/tree.ts";
+import { containsText, normalise, sameText } from "../../lib/ui/text.ts";
 import {
   button,
   checkbox,

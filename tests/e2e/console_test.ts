@@ -10,7 +10,8 @@
  *   page's own view-only flag forced off, never reaches Gateway (the simulator logs no mouse
  *   press) because ibg-pilot drops it;
  * - loopback mode with control: the same click reaches Gateway; x11vnc killed: restarted,
- *   ALERT_VNC_EXITED shown on the page, and the screen reconnects by itself.
+ *   ALERT_VNC_EXITED shown on the page, and the screen reconnects by itself; SIGTERM with the page
+ *   open ends ibg-pilot cleanly.
  */
 
 import assert from "node:assert/strict";
@@ -62,8 +63,18 @@ async function readyAndConnected(page: Page, connects = 1): Promise<void> {
 }
 
 /** Fraction of canvas pixels that differ from the first pixel, and the distinct colours seen. */
-function canvasContent(page: Page): Promise<{ varied: number; colours: number }> {
-  return page.evaluate(() => {
+interface CanvasContent {
+  varied: number;
+  colours: number;
+}
+
+/**
+ * Waits until the canvas shows a picture (more than 1% of the pixels differ from the first, more
+ * than 4 colours: a blank or single-colour framebuffer never passes) and returns what it saw. The
+ * first framebuffer update arrives a moment after "connected".
+ */
+async function screenShown(page: Page): Promise<CanvasContent> {
+  const measure = () => {
     const canvas = document.querySelector("#screen canvas") as HTMLCanvasElement;
     const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
     const colours = new Set<number>();
@@ -74,7 +85,17 @@ function canvasContent(page: Page): Promise<{ varied: number; colours: number }>
       if (c !== ((data[0] << 16) | (data[1] << 8) | data[2])) varied++;
     }
     return { varied: varied / (data.length / 16), colours: colours.size };
-  });
+  };
+  let last: CanvasContent = { varied: 0, colours: 0 };
+  try {
+    await page.waitForFunction(
+      `(${measure.toString()})().varied > 0.01 && (${measure.toString()})().colours > 4`,
+      { timeout: STEP_DEADLINE_MS, polling: 200 },
+    );
+  } finally {
+    last = await page.evaluate(measure).catch(() => last);
+  }
+  return last;
 }
 
 /** Clicks the canvas where the simulator's main window is on Gateway's screen. */
@@ -139,7 +160,7 @@ Deno.test({
         const session = cookies.find((c) => c.name === "ibgp_console");
         assert.ok(session?.httpOnly && session.sameSite === "Strict", JSON.stringify(cookies));
         await readyAndConnected(page);
-        const pixels = await canvasContent(page);
+        const pixels = await screenShown(page);
         const shot = join(SHOT_DIR, "console-view-only.png");
         await page.screenshot({ path: shot });
         console.log(`console screenshot: ${shot} (${JSON.stringify(pixels)})`);
@@ -181,6 +202,7 @@ Deno.test({
         env: consoleEnv(healthPort, { PILOT_CONSOLE_CONTROL: "yes" }),
       }, async (run) => {
         const vncLine = await run.line(/x11vnc serving display .* \(pid \d+\)/);
+        await run.line(/console at "?http:\/\/127\.0\.0\.1:\d+\/console\//);
         const page = await browser.newPage();
         page.setDefaultTimeout(STEP_DEADLINE_MS);
         const r = await page.goto(`http://127.0.0.1:${healthPort}/console/`);
@@ -210,9 +232,15 @@ Deno.test({
           () => document.getElementById("alerts")!.textContent!.includes("ALERT_VNC_EXITED"),
           { timeout: STEP_DEADLINE_MS },
         );
-        const pixels = await canvasContent(page);
+        const pixels = await screenShown(page);
         await page.screenshot({ path: join(SHOT_DIR, "console-after-vnc-restart.png") });
         assert.ok(pixels.varied > 0.01, `blank screen after reconnect ${JSON.stringify(pixels)}`);
+
+        // SIGTERM with the page still open: its event stream and screen connection end with
+        // ibg-pilot, which shuts down cleanly instead of waiting on them.
+        const end = await run.pilot.stop(60_000);
+        assert.equal(end.code, 0, run.pilot.output().slice(-2000));
+        assert.match(run.pilot.output(), /ALERT_SHUTDOWN .*graceful=true/);
         await page.close();
       });
     } finally {

@@ -52,7 +52,7 @@ Deno.test("a rule clicks an unknown dialog's button: READY; a built-in row repla
   }
 });
 
-Deno.test("SIGHUP with a changed rules file: the new rule applies to the open window, no restart", async () => {
+Deno.test("SIGHUP: a broken file is refused and changes nothing; a fixed one applies to the open window", async () => {
   const rules = join(await Deno.makeTempDir({ dir: "/tmp" }), "rules.yaml");
   await Deno.writeTextFile(rules, "rules: []\n");
   try {
@@ -64,6 +64,16 @@ Deno.test("SIGHUP with a changed rules file: the new rule applies to the open wi
       async (run) => {
         await run.line(/ALERT_UNKNOWN_WINDOW .*Important Notice/);
         const first = await run.event((e) => e.event === "sim-start", "the JVM");
+        // The rule with a typo in its action: refused as a whole, the rules in force stay.
+        await Deno.writeTextFile(
+          rules,
+          `rules:\n${CLICK_RULE.replace("kind: click", "kind: clik")}`,
+        );
+        run.pilot.signal("SIGHUP");
+        await run.line(
+          /ALERT_DIALOG_RULES_INVALID .*problems=1 .*rules\.yaml:4: rules\[0\]\.action\.kind/,
+        );
+        assert.ok(!find(await run.events(), "click", { window: NOTICE }), "nothing applied");
         await Deno.writeTextFile(rules, `rules:\n${CLICK_RULE}`);
         run.pilot.signal("SIGHUP");
         await run.line(/dialog rules reloaded .*1 rule/);

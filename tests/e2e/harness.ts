@@ -327,10 +327,15 @@ export async function scanForSecrets(dir: string, startedMs: number): Promise<vo
   }
 }
 
-/** The next local instant at hh:mm:01 (a Lock and Exit minute, one second in). */
-export function nextLocal(hour: number, minute: number): number {
+/**
+ * The instant a RESTART or PAUSE reply (`OK RESTART at 11:46 PM`) names: the next local hh:mm:01,
+ * the Lock and Exit minute one second in, for `run.setSimClock`.
+ */
+export function restartInstant(reply: string): number {
+  const at = /OK (?:RESTART|PAUSE) at (\d{2}):(\d{2}) ([AP]M)/.exec(reply);
+  assert.ok(at, `no "OK RESTART at hh:mm AM/PM" in: ${reply}`);
   const d = new Date();
-  d.setHours(hour, minute, 1, 0);
+  d.setHours(Number(at[1]) % 12 + (at[3] === "PM" ? 12 : 0), Number(at[2]), 1, 0);
   if (d.getTime() < Date.now() - 60_000) d.setDate(d.getDate() + 1);
   return d.getTime();
 }

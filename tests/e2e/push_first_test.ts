@@ -54,6 +54,7 @@ Deno.test("Re-login is required right after the device switch: one re-login, the
       assert.equal(ev.filter((e) => e.event === "twofa-relogin-required").length, 1);
       assert.ok(find(ev, "click", { button: "Re-login" }), "Re-login clicked");
       assert.equal(ev.filter((e) => e.event === "twofa-change-device").length, 2);
+      assert.equal(ev.filter((e) => e.event === "sim-start").length, 1, "in the same JVM");
       assert.equal(find(ev, "field-set", { field: "2fa-code" })?.correct, true);
       assert.ok(!/ALERT_2FA_FAILED/.test(run.pilot.output()));
     },

@@ -12,6 +12,8 @@ import { type AlertEvent, onAlert } from "../../lib/log.ts";
 import type { UiPort, WindowPicture } from "../../lib/ui/port.ts";
 import { readEvidence, UnknownWindowEvidence } from "../../lib/session/unknown_windows.ts";
 import { button, field, label, password, win } from "../dialogs/fixtures.ts";
+import { makeClassifier } from "../../lib/session/intent.ts";
+import type { Config } from "../../lib/config/mod.ts";
 
 const notice = (title = "Important Notice") =>
   win(title, "dialog", [
@@ -93,4 +95,14 @@ Deno.test("suggested rules parse as a rules file: exact title, first text, first
     match: { titleEquals: ["Important Notice"] },
     action: { kind: "click", buttons: ["Review Later"] },
   });
+});
+
+Deno.test("a dialog only the Gateway catch-all matches counts as unknown (its evidence is kept)", () => {
+  const classify = makeClassifier({} as Config, "paper");
+  const gateway = win("Gateway", "dialog", [label("Something new happened."), button("Fine")]);
+  const seen = classify(gateway.window, gateway.tree);
+  assert.equal(seen.rule, "gateway-dialog");
+  assert.equal(seen.unknown, true);
+  const tip = win("Tip of the Day", "dialog", [label("Did you know?"), button("Close")]);
+  assert.equal(classify(tip.window, tip.tree).unknown, false);
 });

@@ -5,21 +5,13 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { tsFiles } from "../support/files.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-function sources(dir: string, out: string[] = []): string[] {
-  for (const e of Deno.readDirSync(dir)) {
-    const p = join(dir, e.name);
-    if (e.isDirectory) sources(p, out);
-    else if (p.endsWith(".ts")) out.push(p);
-  }
-  return out;
-}
-
 function tokensInLib(): Set<string> {
   const tokens = new Set<string>();
-  for (const file of sources(join(ROOT, "lib"))) {
+  for (const file of tsFiles(join(ROOT, "lib"))) {
     for (const m of Deno.readTextFileSync(file).matchAll(/["`](ALERT_[A-Z0-9_]+)["`]/g)) {
       tokens.add(m[1]);
     }

@@ -9,6 +9,7 @@
  */
 
 import { type ComponentNode, type Role, type Target, UiError, type WindowKind } from "../port.ts";
+import { containsText, sameText, WHOLE_TEXT_ROLES } from "../text.ts";
 
 /** AT-SPI state numbers (AtspiStateType) the adapter reads. */
 export const State = {
@@ -104,30 +105,8 @@ export function windowKind(roleName: string): WindowKind {
   return "window";
 }
 
-/** Roles whose whole text is matched (case-insensitive, trimmed) by `Target.text`. */
-const WHOLE_TEXT_ROLES = new Set<Role>([
-  "button",
-  "toggle",
-  "checkbox",
-  "radio",
-  "menuitem",
-  "menu",
-  "treenode",
-  "listitem",
-]);
-
 /** Roles a text field search (`label`, `index` with role text) may return. */
 const FIELD_ROLES = new Set<Role>(["text", "password", "textarea", "combo"]);
-
-/** Whole-text comparison per the port's rules. */
-export function sameText(a: string | undefined, b: string): boolean {
-  return a !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
-}
-
-/** Substring comparison per the port's rules (labels and text areas). */
-export function containsText(haystack: string | undefined, needle: string): boolean {
-  return haystack !== undefined && haystack.toLowerCase().includes(needle.trim().toLowerCase());
-}
 
 /** A node of a flattened (depth-first pre-order) tree, with whatever handle the adapter needs. */
 export interface FlatNode<H> {
@@ -177,7 +156,7 @@ export function findTarget<H>(flat: FlatNode<H>[], target: Target): FlatNode<H> 
     const want = target.text;
     hit = showing.find((f) =>
       roleOk(f) &&
-      ((WHOLE_TEXT_ROLES.has(f.node.role) && sameText(f.node.text, want)) ||
+      ((WHOLE_TEXT_ROLES.includes(f.node.role) && sameText(f.node.text, want)) ||
         (target.role !== undefined && (f.node.role === "label" || f.node.role === "textarea") &&
           containsText(f.node.text, want)))
     );

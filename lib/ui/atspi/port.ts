@@ -24,7 +24,8 @@ import {
   refId,
   type WalkedNode,
 } from "./client.ts";
-import { findTarget, type FlatNode, flatten, sameText, State } from "./model.ts";
+import { findTarget, type FlatNode, flatten, State } from "./model.ts";
+import { sameText } from "../text.ts";
 
 /** How to reach the application. */
 export interface AtspiPortOptions {

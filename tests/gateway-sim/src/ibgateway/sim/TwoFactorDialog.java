@@ -159,15 +159,20 @@ public final class TwoFactorDialog extends JDialog {
         swap(frame(body, "OK", "Cancel"));
     }
 
-    public void showPush() {
-        JPanel body = new JPanel(new BorderLayout());
+    /** The push message, a wrapped read-only text area as Gateway shows it. */
+    private static JTextArea pushMessage() {
         JTextArea t = new JTextArea(Strings.IBKEY_PUSH);
         t.setEditable(false);
         t.setOpaque(false);
         t.setLineWrap(true);
         t.setWrapStyleWord(true);
         t.setColumns(32);
-        body.add(t, BorderLayout.CENTER);
+        return t;
+    }
+
+    public void showPush() {
+        JPanel body = new JPanel(new BorderLayout());
+        body.add(pushMessage(), BorderLayout.CENTER);
         code = null;
         devices = null;
         swap(frame(body, "Cancel"));
@@ -180,13 +185,7 @@ public final class TwoFactorDialog extends JDialog {
      */
     public void showPushFirst(String linkForm) {
         JPanel body = new JPanel(new BorderLayout(4, 8));
-        JTextArea t = new JTextArea(Strings.IBKEY_PUSH);
-        t.setEditable(false);
-        t.setOpaque(false);
-        t.setLineWrap(true);
-        t.setWrapStyleWord(true);
-        t.setColumns(32);
-        body.add(t, BorderLayout.CENTER);
+        body.add(pushMessage(), BorderLayout.CENTER);
         JPanel linkRow = new JPanel(new FlowLayout(FlowLayout.LEFT, 0, 0));
         if ("button".equals(linkForm)) {
             JButton link = Rec.button(new JButton(Strings.CHANGE_DEVICE));

@@ -6,7 +6,7 @@
  * as `ibg-pilot inspect --suggest-rule`.
  */
 
-import type { ComponentNode } from "../ui/port.ts";
+import type { ComponentNode } from "../../lib/ui/port.ts";
 import {
   type Action,
   BLOCKER_DISMISS,
@@ -17,8 +17,8 @@ import {
   SAFETY_ROW_IDS,
   USER_ROWS_AFTER,
   type WindowMatch,
-} from "./catalogue.ts";
-import { suggestRulesYaml } from "./suggest.ts";
+} from "../../lib/dialogs/catalogue.ts";
+import { suggestRulesYaml } from "../../lib/dialogs/suggest.ts";
 
 const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
 const list = (xs: readonly string[], sep = " or ") => xs.map(code).join(sep);
@@ -68,7 +68,9 @@ export function describeAction(action: Action): string {
     case "close":
       return "close it (its close box)";
     case "wait":
-      return `leave it alone: ${action.why}${action.dump ? " (dumped once)" : ""}`;
+      return `leave it alone: ${action.why}${
+        action.dump ? " (recorded as an unknown window)" : ""
+      }`;
     case "observe":
       return `observe ${code(action.signal)}${action.on === "close" ? " when it closes" : ""}`;
     case "alert":
@@ -83,7 +85,7 @@ export function dialogsMarkdown(catalogue: readonly DialogRule[] = CATALOGUE): s
   const lines = [
     "# Dialogs ibg-pilot recognises",
     "",
-    "Generated from `lib/dialogs/catalogue.ts` by `lib/dialogs/docs.ts`; do not edit by hand.",
+    "Generated from `lib/dialogs/catalogue.ts` by `tools/docs/dialogs.ts`; do not edit by hand.",
     "",
     "Rows are tried in this order and the first that matches owns the window. Titles compare",
     "case-insensitively (contains, or is); buttons, toggles and menu items by their whole text;",
@@ -157,7 +159,8 @@ function userRulesSection(): string[] {
   return [
     "## Unknown windows",
     "",
-    "The first time a window matches no row (per title), ibg-pilot leaves it alone and writes two",
+    "The first time a window matches no row (per title), or only the `gateway-dialog` catch-all,",
+    "ibg-pilot leaves it alone and writes two",
     "files to `<settings directory>/unknown-windows/` (folder 0700, files 0600, the newest 50",
     "windows kept): its component tree as JSON (typed-in fields only as their length, account ids",
     "redacted) and a PNG the agent paints inside Gateway's JVM, with password and code fields",
@@ -171,7 +174,8 @@ function userRulesSection(): string[] {
     "## Your own rules (PILOT_DIALOG_RULES)",
     "",
     "`PILOT_DIALOG_RULES` names a YAML or JSON file of extra rows, in the shape of the rows above:",
-    "a list, or a map whose `rules:` is the list. Each rule has:",
+    "a list, or a map whose `rules:` is the list. The file must lie under a root ibg-pilot may read",
+    "(docs/permissions.md: `/home`, `/data`, `/run/secrets`, ...; not `/etc`). Each rule has:",
     "",
     "- `id`: kebab-case. Naming a built-in row replaces that row in its place (not the safety rows:",
     `  ${SAFETY_ROW_IDS.map(code).join(", ")}).`,
