@@ -375,7 +375,16 @@ export async function runPilot(
     else s.start();
   }
   // PILOT_LOG_EXPORT_DIR: Gateway's logs exported daily through its windows (lib/logexport).
-  const exportDir = attach ? undefined : config.PILOT_LOG_EXPORT_DIR;
+  // Gateway's File menu only (TWS has no Gateway Logs); never the user's attached Gateway.
+  const exportDir = attach || config.GATEWAY_OR_TWS === "tws"
+    ? undefined
+    : config.PILOT_LOG_EXPORT_DIR;
+  if (config.PILOT_LOG_EXPORT_DIR && !exportDir) {
+    logger.warn(
+      "PILOT_LOG_EXPORT_DIR is ignored: the log export drives IB Gateway's own File " +
+        "menu, not TWS's nor a Gateway attached with --attach",
+    );
+  }
   const logExport = exportDir
     ? startLogExport({
       sessions: shells.map((s, i) => ({
