@@ -376,7 +376,16 @@ export async function runPilot(
     else s.start();
   }
   // PILOT_LOG_EXPORT_DIR: Gateway's logs exported daily through its windows (lib/logexport).
-  const exportDir = attach ? undefined : config.PILOT_LOG_EXPORT_DIR;
+  // Gateway's File menu only (TWS has no Gateway Logs); never the user's attached Gateway.
+  const exportDir = attach || config.GATEWAY_OR_TWS === "tws"
+    ? undefined
+    : config.PILOT_LOG_EXPORT_DIR;
+  if (config.PILOT_LOG_EXPORT_DIR && !exportDir) {
+    logger.warn(
+      "PILOT_LOG_EXPORT_DIR is ignored: the log export drives IB Gateway's own File " +
+        "menu, not TWS's nor a Gateway attached with --attach",
+    );
+  }
   const logExport = exportDir
     ? startLogExport({
       sessions: shells.map((s, i) => ({
@@ -390,8 +399,8 @@ export async function runPilot(
             : undefined;
         },
       })),
-      at: config.PILOT_LOG_EXPORT_TIME ?? { hour: 6, minute: 0 },
-      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS ?? 14,
+      at: config.PILOT_LOG_EXPORT_TIME,
+      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS,
       insideMaintenance: (t) => maintenance ? maintenanceStatus(t, maintenance).inside : false,
     })
     : undefined;

@@ -138,7 +138,7 @@ export const SCHEMA = {
     doc: "After 2FA is answered, how long login may take to complete before TWOFA_TIMEOUT_ACTION.",
   }),
   TWOFA_TIMEOUT: def({
-    type: t.int(10, 3600, "seconds"),
+    type: t.int(2, 3600, "seconds"),
     default: 180,
     group: "Second factor",
     ibc: "SecondFactorAuthenticationTimeout",
