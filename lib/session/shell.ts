@@ -12,7 +12,6 @@ import { restartTime } from "./settings_plan.ts";
 import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
 import { containsText } from "../ui/text.ts";
-import { hasMenuPath } from "./configure.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
@@ -782,9 +781,10 @@ export class SessionShell {
           w.kind === "frame" && MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
         );
       if (!main) return false;
-      // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path. The
-      // "Are you sure" dialog is answered by the machine (exit-confirm while stopping).
-      if (hasMenuPath(await ui.snapshot(main.id), TWS.exitMenu)) {
+      // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path
+      // (posted, so a busy UI cannot hold it). The "Are you sure" dialog is answered by the
+      // machine (exit-confirm while stopping). Attached, the product is the JVM's.
+      if (this.#deps.config.GATEWAY_OR_TWS === "tws") {
         await ui.menu(main.id, [...TWS.exitMenu]);
       } else {
         await ui.closeWindow(main.id);
