@@ -9,6 +9,7 @@
 import { type Config, modesOf, perMode } from "../config/mod.ts";
 import { startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir, launcherLogPath } from "../gateway/mod.ts";
+import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
@@ -17,9 +18,9 @@ import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
-import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "./unknown_windows.ts";
 import { maintenanceStatus } from "../session/clock.ts";
-import { applyPlan } from "../session/configure.ts";
+import { applyPlan, enableApi } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { catchStrayRejections } from "./stray_errors.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
@@ -256,7 +257,7 @@ export async function runPilot(
         await writeReadyFile(readyFileFor(config, mode), present);
       },
       maintenance: (now) => maintenance ? maintenanceStatus(now, maintenance) : { inside: false },
-      launcherLog: launcherLogPath(settingsDir),
+      followLauncherLog: (onSignal) => new LauncherLogTail(launcherLogPath(settingsDir), onSignal),
       reportUnknown: (w, tree, ui) => {
         if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
       },
@@ -302,6 +303,19 @@ export async function runPilot(
     }
     return times.length ? { ok: true, detail: `${verb} at ${times[0]}` } : { ok: true };
   };
+  /** ENABLEAPI (TWS): every session's API > Settings master switch, as IBC does. */
+  const enableApiAll = async (): Promise<ActionResult> => {
+    let configured = false;
+    for (const s of shells) {
+      try {
+        configured = (await s.runOnUi((ui, main) => enableApi(ui, main))) === "configured" ||
+          configured;
+      } catch (e) {
+        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    return { ok: true, detail: configured ? "configured" : "already configured" };
+  };
   const target: ControlTarget = {
     status: (): SessionStatus[] =>
       shells.map((s) => {
@@ -333,6 +347,7 @@ export async function runPilot(
     pause: () => restartAll(true),
     reconnectAccount: () => uiAction("ctrl alt R"),
     reconnectData: () => uiAction("ctrl alt F"),
+    ...(config.GATEWAY_OR_TWS === "tws" ? { enableApi: enableApiAll } : {}),
     onChange: (listener) => {
       const offs = shells.map((s) => s.onChange(() => listener()));
       return () => offs.forEach((off) => off());
@@ -361,7 +376,16 @@ export async function runPilot(
     else s.start();
   }
   // PILOT_LOG_EXPORT_DIR: Gateway's logs exported daily through its windows (lib/logexport).
-  const exportDir = attach ? undefined : config.PILOT_LOG_EXPORT_DIR;
+  // Gateway's File menu only (TWS has no Gateway Logs); never the user's attached Gateway.
+  const exportDir = attach || config.GATEWAY_OR_TWS === "tws"
+    ? undefined
+    : config.PILOT_LOG_EXPORT_DIR;
+  if (config.PILOT_LOG_EXPORT_DIR && !exportDir) {
+    logger.warn(
+      "PILOT_LOG_EXPORT_DIR is ignored: the log export drives IB Gateway's own File " +
+        "menu, not TWS's nor a Gateway attached with --attach",
+    );
+  }
   const logExport = exportDir
     ? startLogExport({
       sessions: shells.map((s, i) => ({
@@ -375,8 +399,8 @@ export async function runPilot(
             : undefined;
         },
       })),
-      at: config.PILOT_LOG_EXPORT_TIME ?? { hour: 6, minute: 0 },
-      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS ?? 14,
+      at: config.PILOT_LOG_EXPORT_TIME,
+      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS,
       insideMaintenance: (t) => maintenance ? maintenanceStatus(t, maintenance).inside : false,
     })
     : undefined;

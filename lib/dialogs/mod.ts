@@ -14,4 +14,3 @@ export {
 } from "./catalogue.ts";
 export { classify, type Match } from "./match.ts";
 export { UnknownWindowReporter } from "./dump.ts";
-export { dialogsMarkdown } from "./docs.ts";
