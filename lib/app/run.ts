@@ -9,6 +9,7 @@
 import { type Config, modesOf, perMode } from "../config/mod.ts";
 import { startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir, launcherLogPath } from "../gateway/mod.ts";
+import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
@@ -17,7 +18,7 @@ import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
-import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "./unknown_windows.ts";
 import { maintenanceStatus } from "../session/clock.ts";
 import { applyPlan, enableApi } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
@@ -256,7 +257,7 @@ export async function runPilot(
         await writeReadyFile(readyFileFor(config, mode), present);
       },
       maintenance: (now) => maintenance ? maintenanceStatus(now, maintenance) : { inside: false },
-      launcherLog: launcherLogPath(settingsDir),
+      followLauncherLog: (onSignal) => new LauncherLogTail(launcherLogPath(settingsDir), onSignal),
       reportUnknown: (w, tree, ui) => {
         if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
       },

@@ -12,7 +12,7 @@ import { restartTime } from "./settings_plan.ts";
 import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
 import { containsText } from "../ui/text.ts";
-import { LauncherLogTail } from "../gateway/launcher_log.ts";
+import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
@@ -27,6 +27,12 @@ import type {
   TimerName,
   UiOp,
 } from "./types.ts";
+
+/** A followed log: `drain` delivers the lines written so far, `close` stops following. */
+export interface LogFollower {
+  drain(): void;
+  close(): void;
+}
 
 /** The clock, injected so tests can scale or fake time. */
 export interface Clock {
@@ -122,8 +128,11 @@ export interface ShellDeps {
     mainWindowId: string | undefined,
     at: Time12,
   ) => Promise<{ ok: boolean; error?: string }>;
-  /** Gateway's launcher.log, followed for login signals (silent CCP timeouts). */
-  launcherLog?: string;
+  /**
+   * Follows Gateway's launcher.log from its current end for login signals (silent CCP
+   * timeouts); called at each launch, since only that JVM's lines matter.
+   */
+  followLauncherLog?: (onSignal: (signal: LauncherSignal) => void) => LogFollower;
   /**
    * Called for each window the catalogue does not know (logs it once, writes its evidence; `ui`
    * paints its picture).
@@ -169,7 +178,7 @@ export class SessionShell {
   #uiChain: Promise<unknown> = Promise.resolve();
   /** Ready-file writes, in order; the session is done only once they have finished. */
   #readyFileWrites: Promise<void> = Promise.resolve();
-  #logTail?: LauncherLogTail;
+  #logTail?: LogFollower;
 
   constructor(deps: ShellDeps) {
     this.#deps = deps;
@@ -419,14 +428,9 @@ export class SessionShell {
 
   async #launch() {
     this.#logTail?.close();
-    // Follow launcher.log from its current end: only this JVM's lines matter.
-    const path = this.#deps.launcherLog;
-    if (path) {
-      this.#logTail = new LauncherLogTail(
-        path,
-        (signal) => this.dispatch({ type: "gateway-log", signal }),
-      );
-    }
+    this.#logTail = this.#deps.followLauncherLog?.((signal) =>
+      this.dispatch({ type: "gateway-log", signal })
+    );
     try {
       const { pid, resumed, version, exited } = await this.#deps.host.launch();
       this.dispatch({ type: "jvm-started", pid, resumed, version });
