@@ -3,10 +3,10 @@
  * that fails when a committed document is stale.
  */
 
-import { configurationMarkdown } from "../lib/config/docs.ts";
-import { fromIbcMarkdown } from "../lib/ibc/docs.ts";
-import { fromPeersMarkdown } from "../lib/config/peers_docs.ts";
-import { dialogsMarkdown } from "../lib/dialogs/docs.ts";
+import { configurationMarkdown } from "./docs/configuration.ts";
+import { fromIbcMarkdown } from "./docs/from_ibc.ts";
+import { fromPeersMarkdown } from "./docs/from_peers.ts";
+import { dialogsMarkdown } from "./docs/dialogs.ts";
 
 /** Generated documents, relative to the repository root. */
 export const GENERATED_DOCS: Record<string, () => string | Promise<string>> = {

@@ -5,3 +5,4 @@
  */
 
 export { type AttachRequest, readyFileFor, runPilot } from "./run.ts";
+export { prepareGatewayFiles } from "./gateway_files.ts";

@@ -9,6 +9,7 @@
 import { type Config, modesOf, perMode } from "../config/mod.ts";
 import { startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir, launcherLogPath } from "../gateway/mod.ts";
+import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
@@ -17,15 +18,16 @@ import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
-import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "./unknown_windows.ts";
 import { maintenanceStatus } from "../session/clock.ts";
-import { applyPlan } from "../session/configure.ts";
+import { applyPlan, enableApi } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { catchStrayRejections } from "./stray_errors.ts";
 import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
 import { makeClassifier } from "../session/intent.ts";
 import { lockAndExit, planSettings } from "../session/settings_plan.ts";
 import { apiPortFor } from "../config/ports.ts";
+import { restartPlan } from "../session/machine.ts";
 import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../config/mod.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
@@ -255,7 +257,7 @@ export async function runPilot(
         await writeReadyFile(readyFileFor(config, mode), present);
       },
       maintenance: (now) => maintenance ? maintenanceStatus(now, maintenance) : { inside: false },
-      launcherLog: launcherLogPath(settingsDir),
+      followLauncherLog: (onSignal) => new LauncherLogTail(launcherLogPath(settingsDir), onSignal),
       reportUnknown: (w, tree, ui) => {
         if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
       },
@@ -286,23 +288,33 @@ export async function runPilot(
       // The user's Gateway: restarting it (or editing its Lock and Exit) is not ours to do.
       return { ok: false, error: `${verb} is not available with --attach: use STOP to detach` };
     }
-    if (shells.some((s) => s.state.restartPending)) {
-      return { ok: false, error: `${verb} already in progress` };
-    }
-    if (pause && shells.some((s) => s.state.phase !== "ready")) {
-      return { ok: false, error: "PAUSE needs Gateway logged in (READY): use STOP" };
-    }
+    const plans = shells.map((s) => restartPlan(s.state, pause));
+    const refused = plans.find((p) => "refused" in p);
+    if (refused && "refused" in refused) return { ok: false, error: refused.refused };
     const times: string[] = [];
-    for (const s of shells) {
-      const r = await s.restartThroughGateway(pause);
-      if (r.scheduled && r.at) times.push(r.at);
-      else if (!pause && s.state.phase !== "ready") {
+    for (const [i, s] of shells.entries()) {
+      if ("via" in plans[i] && plans[i].via === "full") {
         s.dispatch({ type: "restart", reason: "RESTART command" });
-      } else if (!r.scheduled && pause) {
-        return { ok: false, error: `PAUSE failed: ${r.error}` };
+        continue;
       }
+      const r = await s.restartThroughGateway(pause);
+      if (!r.scheduled) return { ok: false, error: `${verb} failed: ${r.error}` };
+      if (r.at) times.push(r.at);
     }
     return times.length ? { ok: true, detail: `${verb} at ${times[0]}` } : { ok: true };
+  };
+  /** ENABLEAPI (TWS): every session's API > Settings master switch, as IBC does. */
+  const enableApiAll = async (): Promise<ActionResult> => {
+    let configured = false;
+    for (const s of shells) {
+      try {
+        configured = (await s.runOnUi((ui, main) => enableApi(ui, main))) === "configured" ||
+          configured;
+      } catch (e) {
+        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    return { ok: true, detail: configured ? "configured" : "already configured" };
   };
   const target: ControlTarget = {
     status: (): SessionStatus[] =>
@@ -335,6 +347,7 @@ export async function runPilot(
     pause: () => restartAll(true),
     reconnectAccount: () => uiAction("ctrl alt R"),
     reconnectData: () => uiAction("ctrl alt F"),
+    ...(config.GATEWAY_OR_TWS === "tws" ? { enableApi: enableApiAll } : {}),
     onChange: (listener) => {
       const offs = shells.map((s) => s.onChange(() => listener()));
       return () => offs.forEach((off) => off());
@@ -363,7 +376,16 @@ export async function runPilot(
     else s.start();
   }
   // PILOT_LOG_EXPORT_DIR: Gateway's logs exported daily through its windows (lib/logexport).
-  const exportDir = attach ? undefined : config.PILOT_LOG_EXPORT_DIR;
+  // Gateway's File menu only (TWS has no Gateway Logs); never the user's attached Gateway.
+  const exportDir = attach || config.GATEWAY_OR_TWS === "tws"
+    ? undefined
+    : config.PILOT_LOG_EXPORT_DIR;
+  if (config.PILOT_LOG_EXPORT_DIR && !exportDir) {
+    logger.warn(
+      "PILOT_LOG_EXPORT_DIR is ignored: the log export drives IB Gateway's own File " +
+        "menu, not TWS's nor a Gateway attached with --attach",
+    );
+  }
   const logExport = exportDir
     ? startLogExport({
       sessions: shells.map((s, i) => ({
@@ -377,8 +399,8 @@ export async function runPilot(
             : undefined;
         },
       })),
-      at: config.PILOT_LOG_EXPORT_TIME ?? { hour: 6, minute: 0 },
-      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS ?? 14,
+      at: config.PILOT_LOG_EXPORT_TIME,
+      keepDays: config.PILOT_LOG_EXPORT_KEEP_DAYS,
       insideMaintenance: (t) => maintenance ? maintenanceStatus(t, maintenance).inside : false,
     })
     : undefined;
@@ -388,6 +410,8 @@ export async function runPilot(
   releaseStrayRejections();
   // Shutdown order: sessions have logged out; then forwarders, x11vnc, Xvfb, servers; the alert
   // last.
+  // The console's screen connections first: x11vnc may not exit on SIGTERM while a client is on.
+  await servers.console?.close();
   await container.close();
   await servers.close();
   const code = container.failure ? 1 : codes.find((c) => c !== 0) ?? 0;

@@ -6,22 +6,12 @@ import { modesOf } from "../config/mod.ts";
 import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
-import { type AttachRequest, runPilot } from "../app/mod.ts";
+import { type AttachRequest, prepareGatewayFiles, runPilot } from "../app/mod.ts";
 import { apiPortFor } from "../config/ports.ts";
 import { ContainerError, planContainer } from "../container/mod.ts";
 import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
-import {
-  installBeforeRun,
-  InstallError,
-  installRequest,
-  startUpgrader,
-  VersionHealth,
-} from "../installer/mod.ts";
-import { maintenanceStatus } from "../session/clock.ts";
-import { warmBeforeRun } from "../state/mod.ts";
-import { settingsDirFor } from "../app/host.ts";
-import { log } from "../log.ts";
+import { InstallError } from "../installer/mod.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 
 /** PILOT_DIALOG_RULES, checked before anything starts: every problem at once, exit 2. */
@@ -132,38 +122,12 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   }
   const rules = await loadDialogRules(c.PILOT_DIALOG_RULES);
-  // PILOT_GATEWAY_INSTALL (missing, upgrade) and GATEWAY_WARM_STATE: before anything starts
-  // (docs/install.md, docs/warm-state.md).
-  if (!attach) {
-    await installBeforeRun(c).catch((e) => {
-      if (e instanceof InstallError) throw new ExitError(EXIT.FAILURE, `install: ${e.message}`);
-      throw e;
-    });
-    await warmBeforeRun(
-      c.GATEWAY_WARM_STATE,
-      modes.map((mode) => ({ mode, settingsDir: settingsDirFor(c, mode) })),
-      (line) => log("state").info(line),
-    ).catch((e) => {
-      throw new ExitError(
-        EXIT.USAGE,
-        `${e instanceof Error ? e.message : e}\nNothing was started.`,
-      );
-    });
-  }
-  // PILOT_GATEWAY_INSTALL=upgrade: newer builds are installed in the background (upgrade.ts).
-  const window = c.PILOT_MAINTENANCE_WINDOW;
-  const upgrader = !attach && c.PILOT_GATEWAY_INSTALL === "upgrade"
-    ? startUpgrader({
-      request: installRequest(c),
-      health: new VersionHealth(c.TWS_PATH!),
-      intervalMs: (c.PILOT_GATEWAY_UPGRADE_INTERVAL ?? 21600) * 1000,
-      insideMaintenance: () =>
-        window
-          ? maintenanceStatus(Date.now(), { timeZone: "America/New_York", ...window }).inside
-          : false,
-    })
-    : undefined;
-  return await runPilot(c, env, { attach, rules }).finally(() => upgrader?.stop()).catch((e) => {
+  // PILOT_GATEWAY_INSTALL, GATEWAY_WARM_STATE and the upgrader (docs/install.md, warm-state.md).
+  const files = attach ? undefined : await prepareGatewayFiles(c, modes).catch((e) => {
+    if (e instanceof InstallError) throw new ExitError(EXIT.FAILURE, `install: ${e.message}`);
+    throw new ExitError(EXIT.USAGE, `${e instanceof Error ? e.message : e}\nNothing was started.`);
+  });
+  return await runPilot(c, env, { attach, rules }).finally(() => files?.stop()).catch((e) => {
     // Xvfb or a forward port could not start: one clear line, not a stack trace.
     if (e instanceof ContainerError) throw new ExitError(EXIT.FAILURE, e.message);
     // --attach found no JVM to attach to (a wrong PID, no Gateway, several): bad input.

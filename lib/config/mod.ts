@@ -3,7 +3,13 @@
  * validation (load.ts). Import from here.
  */
 
-export * from "./schema.ts";
-export * from "./load.ts";
+export { type Config, SCHEMA, SETTING_NAMES, settingDef, type SettingName } from "./schema.ts";
+export {
+  ConfigError,
+  describeConfig,
+  loadConfig,
+  type LoadedConfig,
+  secretValues,
+} from "./load.ts";
 export { type Mode, MODES, modesOf, perMode } from "./modes.ts";
 export type { ClockTime, Time12 } from "./types.ts";

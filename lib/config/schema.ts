@@ -138,7 +138,7 @@ export const SCHEMA = {
     doc: "After 2FA is answered, how long login may take to complete before TWOFA_TIMEOUT_ACTION.",
   }),
   TWOFA_TIMEOUT: def({
-    type: t.int(10, 3600, "seconds"),
+    type: t.int(2, 3600, "seconds"),
     default: 180,
     group: "Second factor",
     ibc: "SecondFactorAuthenticationTimeout",
@@ -275,6 +275,13 @@ export const SCHEMA = {
     group: "Gateway settings",
     ibc: "TrustedTwsApiClientIPs",
     doc: "API client addresses Gateway trusts besides 127.0.0.1 (jts.ini TrustedIPs).",
+  }),
+  TWS_ENABLE_API: def({
+    type: t.bool,
+    default: true,
+    group: "Gateway settings",
+    doc:
+      "TWS only: tick API > Settings 'Enable ActiveX and Socket Clients' after login (READY needs the API, and a fresh TWS has it off). Gateway's API is always on.",
   }),
   READ_ONLY_API: def({
     type: t.bool,

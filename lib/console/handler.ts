@@ -85,6 +85,8 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleRoutes {
   const logger = log("console");
   const streams = new Set<() => void>();
   const bridges = new Set<Bridge>();
+  // After close(), new event streams or screen connections would hold the server's shutdown open.
+  let closing = false;
 
   /** 401 with the login form for a page, plain text otherwise; failures are slowed down. */
   async function unauthorized(req: Request, remote: string, page: boolean): Promise<Response> {
@@ -165,6 +167,7 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleRoutes {
 
   return {
     async handle(req, remote) {
+      if (closing) return respond(503, "ibg-pilot is stopping\n", TEXT);
       const path = new URL(req.url).pathname;
       if (path === "/console") return respond(308, null, TEXT, { location: "/console/" });
       if (path === "/console/login" && req.method === "POST") return await login(req, remote);
@@ -189,6 +192,7 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleRoutes {
       return respond(404, "not found\n", TEXT);
     },
     async close() {
+      closing = true;
       for (const end of [...streams]) end();
       for (const b of bridges) b.close();
       await Promise.all([...bridges].map((b) => b.done.catch(() => {})));

@@ -16,7 +16,7 @@ import { startX11vnc, X11vncError } from "./x11vnc.ts";
 import { VncSupervisor } from "./vnc_supervise.ts";
 import { ensureRuntimeDir } from "../gateway/runtime.ts";
 
-export * from "./plan.ts";
+export { planContainer } from "./plan.ts";
 export { ApiForwarder, FORWARD_RETRY_MS, HALF_CLOSE_MS } from "./forward.ts";
 export { startXvfb, XvfbError, type XvfbServer } from "./xvfb.ts";
 export { startX11vnc, type X11vnc, X11vncError } from "./x11vnc.ts";

@@ -17,7 +17,7 @@
  *   new `Flow` value here, its intent in lib/session/intent.ts and types.ts, and its handling in
  *   lib/session/machine.ts, with machine tests.
  *
- * The matcher is match.ts; the generated table is docs/dialogs.md (docs.ts).
+ * The matcher is match.ts; the generated table is docs/dialogs.md (tools/docs/dialogs.ts).
  */
 
 import type { Role, WindowKind } from "../ui/port.ts";
@@ -298,6 +298,8 @@ export const CONFIG = {
   socketPortName: "Socket port",
   masterClientIdName: "Master API client ID",
   readOnlyApi: "Read-Only API",
+  /** TWS only: the API master switch (IBC's ENABLEAPI ticks it). */
+  enableApi: "Enable ActiveX and Socket Clients",
   autoLogoffLabel: "Set Auto Log Off Time (HH:MM)",
   autoRestartLabel: "Set Auto Restart Time (HH:MM)",
   /** What both labels start with: the time field follows whichever is shown. */

@@ -3,8 +3,14 @@
  * Import from here.
  */
 
-export * from "./catalogue.ts";
-export * from "./match.ts";
-export * from "./dump.ts";
-export * as tree from "./tree.ts";
-export { dialogsMarkdown } from "./docs.ts";
+export {
+  CONFIRM,
+  type DialogRule,
+  EXISTING_SESSION,
+  LOGIN,
+  NOTICE_DISMISS,
+  SECOND_FACTOR,
+  TWS,
+} from "./catalogue.ts";
+export { classify, type Match } from "./match.ts";
+export { UnknownWindowReporter } from "./dump.ts";

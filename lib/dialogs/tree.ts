@@ -130,11 +130,6 @@ export function listItems(tree: ComponentNode, n = 0): string[] {
   return raw.map(normalise).filter((t) => t.length > 0);
 }
 
-/** Whether the tree holds a node of this role. */
-export function hasRole(tree: ComponentNode, role: Role): boolean {
-  return nodes(tree).some((n) => n.role === role);
-}
-
 /**
  * The combined visible text of a window, one line per component that shows text: labels, text
  * areas, buttons, toggles, menus, tree nodes, list items and read-only fields. Editable fields

@@ -5,15 +5,64 @@
  * JVM (attach.ts) and Gateway's own restart machinery (restart.ts). See docs/gateway-launch.md.
  */
 
-export * from "./errors.ts";
-export * from "./install.ts";
-export * from "./jre.ts";
-export * from "./vmoptions.ts";
-export * from "./jtsini.ts";
-export * from "./command.ts";
-export * from "./process.ts";
-export * from "./runtime.ts";
-export * from "./attach.ts";
-export * from "./restart.ts";
-export * from "./launcher_log.ts";
+export { GatewayError, isGatewayError } from "./errors.ts";
+export {
+  compactVersion,
+  compareVersions,
+  findInstall,
+  installVersionOf,
+  isVersionName,
+  listInstalledVersions,
+  parseJxBrowserKey,
+} from "./install.ts";
+export { findJava, listI4jJres, parseJreCfg, readJavaMajor } from "./jre.ts";
+export {
+  parseVmOptions,
+  propertyName,
+  readVmOptions,
+  withHeap,
+  withoutProperties,
+} from "./vmoptions.ts";
+export {
+  editJtsIni,
+  ensureJtsIni,
+  getIniValue,
+  parseIni,
+  serialiseIni,
+  setIniValue,
+} from "./jtsini.ts";
+export { buildJavaCommand, formatCommand, gatewayEnv, MODULE_FLAGS } from "./command.ts";
+export { type GatewayProcess, spawnGateway } from "./process.ts";
+export {
+  agentSocketPath,
+  claimSocketPath,
+  defaultRuntimeDir,
+  ensureRuntimeDir,
+  socketAnswers,
+} from "./runtime.ts";
+export {
+  attachAgent,
+  type AttachHelper,
+  attachHelper,
+  catchesSigquit,
+  chooseGatewayJvm,
+  classifyCmdline,
+  encodeAttachRequest,
+  findGatewayJvm,
+  gatewayJvmsIn,
+  javaMainClass,
+  type JvmCandidate,
+  listProcesses,
+  parseAttachReply,
+  parseCmdline,
+  parseProcStatus,
+  type ProcessInfo,
+} from "./attach.ts";
+export {
+  DISABLED_SUFFIX,
+  disableInstall4jLaunchers,
+  findAutorestartToken,
+  restoreInstall4jLaunchers,
+} from "./restart.ts";
+export { launcherLogPath } from "./launcher_log.ts";
 export { canReadProc, isAlive, processExists, sendSignal } from "./signals.ts";

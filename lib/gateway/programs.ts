@@ -64,12 +64,6 @@ function canStat(dir: string): boolean {
   return Deno.permissions.querySync({ name: "read", path: dir }).state === "granted";
 }
 
-/** The package that installs each program on Debian/Ubuntu, for error messages. */
-export const PROGRAM_PACKAGES: Readonly<Record<AllowedProgram, string>> = {
-  setsid: "util-linux",
-  kill: "procps",
-};
-
 /** The dynamic-loader variables Deno refuses to pass to a child under a scoped `run`. */
 export function isLoaderVariable(name: string): boolean {
   return /^(LD_|DYLD_)/i.test(name);

@@ -97,17 +97,6 @@ export function canReadProc(): boolean {
   return procReadable;
 }
 
-/** Throws PERMISSION_NEEDED naming `what` when /proc cannot be read. */
-export function requireProc(what: string): void {
-  if (canReadProc()) return;
-  throw new GatewayError(
-    "PERMISSION_NEEDED",
-    `${what} reads /proc, which Deno allows only with --allow-all (even --allow-read=/proc is ` +
-      "refused).",
-    "run this command with -A (--allow-all).",
-  );
-}
-
 /** Fields of /proc/<pid>/stat that matter here. */
 export interface ProcStat {
   /** One-letter state: R, S, D, Z (zombie), T, X (dead) ... */

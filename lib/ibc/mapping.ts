@@ -2,7 +2,7 @@
  * THE table of IBC config.ini settings (sources.md IBC 2.2, IBC 3.24.1, plus the keys IBC renamed
  * or dropped): for each, whether ibg-pilot maps it (to which environment variable, how), does not
  * need it (why), or does not support it (the workaround). The converter (convert.ts) and
- * docs/from-ibc.md (docs.ts) are both driven from this one table.
+ * docs/from-ibc.md (tools/docs/from_ibc.ts) are both driven from this one table.
  */
 
 import { SCHEMA, type SettingName } from "../config/schema.ts";

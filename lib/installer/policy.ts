@@ -47,6 +47,13 @@ export function installRequest(
 export async function installBeforeRun(config: Config): Promise<InstallResult | undefined> {
   const policy = config.PILOT_GATEWAY_INSTALL;
   if (policy === "never") return undefined;
+  if (policy === "upgrade" && config.TWS_MAJOR_VRSN) {
+    logger.warn(
+      "PILOT_GATEWAY_INSTALL=upgrade installs the channel's new builds, but TWS_MAJOR_VRSN={version} " +
+        "pins the version that runs (the gnzsnz image sets it): unset TWS_MAJOR_VRSN to follow the channel",
+      { version: config.TWS_MAJOR_VRSN },
+    );
+  }
   const installed = listInstalledVersions(config.TWS_PATH!, "gateway");
   if (policy === "missing" && installed.length > 0) return undefined;
   try {

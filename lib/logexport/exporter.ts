@@ -117,19 +117,23 @@ export async function exportSession(
 /** Starts the daily export; `stop` ends it (an export under way finishes). */
 export function startLogExport(opts: LogExportOptions): { stop(): Promise<void> } {
   const now = opts.now ?? Date.now;
+  // The last export date per folder, read from its file once, then kept here.
+  const done = new Map<string, string | undefined>();
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     for (const s of opts.sessions) {
       if (stopped) return;
       const t = now();
-      const due = dueExport(t, opts.at, await lastDone(s.dir), opts.insideMaintenance(t));
+      if (!done.has(s.dir)) done.set(s.dir, await lastDone(s.dir));
+      const due = dueExport(t, opts.at, done.get(s.dir), opts.insideMaintenance(t));
       if (!due) continue;
       const ready = s.readyUi();
       if (!ready) continue; // not READY: tried again at the next check, the same day
       await Deno.mkdir(s.dir, { recursive: true, mode: 0o700 });
       // Recorded first: a failed export alerts once and is tried again tomorrow, not every second.
       await Deno.writeTextFile(join(s.dir, LAST_EXPORT_FILE), `${due}\n`);
+      done.set(s.dir, due);
       await exportSession(s, ready.ui, ready.mainWindowId, exportDate(t), opts.keepDays);
     }
   };

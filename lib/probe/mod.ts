@@ -3,5 +3,4 @@
  * Import from here.
  */
 
-export * from "./handshake.ts";
-export * from "./frames.ts";
+export { probeApi } from "./handshake.ts";

@@ -486,9 +486,14 @@ export class CommandServer {
           close: true,
         };
       }
-      case "ENABLEAPI":
+      case "ENABLEAPI": {
         // Gateway always has the API enabled and no such setting: IBC's Gateway reply.
-        return { lines: ["ERROR ENABLEAPI is not valid for the IB Gateway"], close: false };
+        if (!t.enableApi) {
+          return { lines: ["ERROR ENABLEAPI is not valid for the IB Gateway"], close: false };
+        }
+        const r = await this.#ask(cmd, () => t.enableApi!());
+        return { lines: [r.ok ? `OK ${r.detail}` : `ERROR ${r.error}`], close: false };
+      }
       case "RECONNECTDATA":
       case "RECONNECTACCOUNT": {
         const r = await this.#ask(

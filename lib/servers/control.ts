@@ -75,6 +75,11 @@ export interface ControlTarget {
    * `detail: "PAUSE at hh:mm AM/PM"` when the time is known.
    */
   pause(): ActionResult | Promise<ActionResult>;
+  /**
+   * IBC's ENABLEAPI, TWS only: tick `Enable ActiveX and Socket Clients`; `detail` is
+   * `configured` or `already configured`. Absent for Gateway (its API is always on).
+   */
+  enableApi?(): ActionResult | Promise<ActionResult>;
   /** Reconnect to the account/login server (Gateway's Ctrl+Alt+R). */
   reconnectAccount(): ActionResult | Promise<ActionResult>;
   /** Reconnect the market-data farms (Gateway's Ctrl+Alt+F). */

@@ -26,12 +26,14 @@ import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
 import type {
   Effect,
+  FlowStep,
   Intent,
   LockoutEvidence,
   SeenWindow,
   SessionEvent,
   SessionSettings,
   SessionState,
+  StepName,
   TimerName,
   UiOp,
 } from "./types.ts";
@@ -59,7 +61,7 @@ export const LOGIN_STEP_FAILURES = 5;
 export const COOLDOWN_FACTOR = 1.5;
 export const COOLDOWN_CAP_MS = 3_600_000;
 /** The step that watches a TWS login frame turn into the second-factor screen in place. */
-export const TWS_LOGIN_IN_PLACE = "tws-login-in-place";
+export const TWS_LOGIN_IN_PLACE: FlowStep = "tws-login-in-place";
 /** After a RESTART through Lock and Exit, how long Gateway may take to go down by itself. */
 export const RESTART_DEADLINE_MS = 180_000;
 /**
@@ -154,6 +156,26 @@ function info(ctx: Ctx, message: string) {
   ctx.fx.push({ do: "log", level: "info", message });
 }
 
+function warn(ctx: Ctx, message: string) {
+  ctx.fx.push({ do: "log", level: "warning", message });
+}
+
+function error(ctx: Ctx, message: string) {
+  ctx.fx.push({ do: "log", level: "error", message });
+}
+
+type AlertEffect = Extract<Effect, { do: "alert" }>;
+
+/** An ALERT_* line (error level unless `level` says otherwise). */
+function raise(
+  ctx: Ctx,
+  token: AlertEffect["token"],
+  fields: AlertEffect["fields"],
+  level?: AlertEffect["level"],
+) {
+  ctx.fx.push(level ? { do: "alert", token, fields, level } : { do: "alert", token, fields });
+}
+
 function halt(ctx: Ctx, reason: string, why: string) {
   // Where a person sees Gateway (the console, VNC): the remediation says it when there is one.
   const remediation = ctx.cfg.screenAccess
@@ -172,11 +194,7 @@ function halt(ctx: Ctx, reason: string, why: string) {
   ctx.s = { ...ctx.s, haltReason: reason };
   go(ctx, "halted", reason);
   ctx.fx.push({ do: "halted", reason, remediation });
-  ctx.fx.push({
-    do: "alert",
-    token: "ALERT_HALTED",
-    fields: { mode: ctx.s.mode, state: "HALTED", reason, remediation },
-  });
+  raise(ctx, "ALERT_HALTED", { mode: ctx.s.mode, state: "HALTED", reason, remediation });
   // An operator may finish the login by hand (VNC): notice it on positive evidence.
   timer(ctx, "halted-probe", HALTED_PROBE_MS);
 }
@@ -223,12 +241,11 @@ function maintenanceDelay(ctx: Ctx, why: string): number | undefined {
   const m = ctx.maintenance;
   if (!ctx.cfg.honourMaintenance || !m?.inside) return undefined;
   const remainingMs = Math.max(1_000, m.remainingMs ?? 0);
-  ctx.fx.push({
-    do: "alert",
-    token: "ALERT_IBKR_MAINTENANCE_RECOVERY",
-    fields: { mode: ctx.s.mode, delay_seconds: Math.ceil(remainingMs / 1000), reason: why },
-    level: "info",
-  });
+  raise(ctx, "ALERT_IBKR_MAINTENANCE_RECOVERY", {
+    mode: ctx.s.mode,
+    delay_seconds: Math.ceil(remainingMs / 1000),
+    reason: why,
+  }, "info");
   return remainingMs;
 }
 
@@ -244,29 +261,19 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
   const streak = ctx.s.ccp.streak + 1;
   ctx.s = { ...ctx.s, ccp: { ...ctx.s.ccp, streak, attemptTimeouts: 0, answered: false } };
   const mode = ctx.s.mode;
-  ctx.fx.push({
-    do: "log",
-    level: "warning",
-    message: `IBKR did not answer login attempt ${streak} in a row (evidence: ${evidence})`,
-  });
+  warn(ctx, `IBKR did not answer login attempt ${streak} in a row (evidence: ${evidence})`);
   if (streak === 2) {
-    ctx.fx.push({
-      do: "log",
-      level: "warning",
-      message:
-        "two logins in a row got no answer: another session (TWS, Client Portal, the mobile app) may hold this username, or IBKR is rate-limiting it",
-    });
+    warn(
+      ctx,
+      "two logins in a row got no answer: another session (TWS, Client Portal, the mobile app) may hold this username, or IBKR is rate-limiting it",
+    );
   }
   if (streak >= 3) {
-    ctx.fx.push({
-      do: "alert",
-      token: "ALERT_CCP_PERSISTENT",
-      fields: {
-        mode,
-        consecutive_lockouts: streak,
-        suggested_action:
-          "log out of every other session of this username (TWS, Client Portal, mobile); ibg-pilot keeps retrying with backoff",
-      },
+    raise(ctx, "ALERT_CCP_PERSISTENT", {
+      mode,
+      consecutive_lockouts: streak,
+      suggested_action:
+        "log out of every other session of this username (TWS, Client Portal, mobile); ibg-pilot keeps retrying with backoff",
     });
   }
   cancel(ctx, "login-progress");
@@ -275,20 +282,12 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
     if (!cfg.PILOT_CCP_COOLDOWN) {
       const remediation =
         "log out of every other session of this username, wait 20 minutes, then send RESTART to the command server (or restart ibg-pilot)";
-      ctx.fx.push({
-        do: "alert",
-        token: "ALERT_CCP_PERSISTENT_HALT",
-        fields: { mode, reason, remediation },
-      });
+      raise(ctx, "ALERT_CCP_PERSISTENT_HALT", { mode, reason, remediation });
       return halt(ctx, reason, remediation);
     }
     const cooldowns = ctx.s.ccp.cooldowns + 1;
     if (cooldowns > cfg.PILOT_CRASH_MAX_RESTARTS) {
-      ctx.fx.push({
-        do: "alert",
-        token: "ALERT_JVM_RESTART_EXHAUSTED",
-        fields: { mode, attempts: cooldowns - 1, reason },
-      });
+      raise(ctx, "ALERT_JVM_RESTART_EXHAUSTED", { mode, attempts: cooldowns - 1, reason });
       return halt(ctx, reason, "log out of every other session of this username; then RESTART");
     }
     const delayMs = Math.min(
@@ -296,12 +295,11 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
       cfg.PILOT_CCP_COOLDOWN * 1000 * COOLDOWN_FACTOR ** (cooldowns - 1),
     );
     ctx.s = { ...ctx.s, ccp: { ...ctx.s.ccp, streak: 0, cooldowns } };
-    ctx.fx.push({
-      do: "log",
-      level: "warning",
-      message: `${reason}: stopping Gateway for a ${Math.round(delayMs / 1000)} s cool-down ` +
+    warn(
+      ctx,
+      `${reason}: stopping Gateway for a ${Math.round(delayMs / 1000)} s cool-down ` +
         `(${cooldowns} of ${cfg.PILOT_CRASH_MAX_RESTARTS})`,
-    });
+    );
     // The JVM goes first: a live Gateway keeps retrying and re-arms IBKR's limiter.
     requestStop(ctx, reason, "relaunch", delayMs);
     return;
@@ -371,14 +369,19 @@ function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "l
       do: "await-change",
       step: TWS_LOGIN_IN_PLACE,
       windowId: w.id,
-      deadlineMs: ctx.cfg.PILOT_API_READY_TIMEOUT! * 1000,
+      deadlineMs: ctx.cfg.PILOT_API_READY_TIMEOUT * 1000,
     });
   }
   // After Log In, Gateway either asks for a second factor or logs in; the API port proves it.
   timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
 }
 
-function click(ctx: Ctx, w: SeenWindow, button: string, step = w.rule) {
+function click(
+  ctx: Ctx,
+  w: SeenWindow,
+  button: string,
+  step: StepName = `dialog:${w.rule}`,
+) {
   ctx.fx.push({ do: "ui", step, windowId: w.id, ops: [{ op: "click", target: { text: button } }] });
 }
 
@@ -526,20 +529,16 @@ function failTwofa(
   remediation: string,
   alertFields: Record<string, string | undefined> = {},
 ) {
-  ctx.fx.push({
-    do: "alert",
-    token: "ALERT_2FA_FAILED",
-    fields: { mode: ctx.s.mode, reason, remediation, ...alertFields },
-  });
+  raise(ctx, "ALERT_2FA_FAILED", { mode: ctx.s.mode, reason, remediation, ...alertFields });
   halt(ctx, reason, remediation);
 }
 
 function onTwofaTimeout(ctx: Ctx, why: string) {
   const cfg = ctx.cfg;
-  ctx.fx.push({
-    do: "alert",
-    token: "ALERT_2FA_FAILED",
-    fields: { mode: ctx.s.mode, reason: why, action: cfg.TWOFA_TIMEOUT_ACTION },
+  raise(ctx, "ALERT_2FA_FAILED", {
+    mode: ctx.s.mode,
+    reason: why,
+    action: cfg.TWOFA_TIMEOUT_ACTION,
   });
   if (cfg.RELOGIN_AFTER_TWOFA_TIMEOUT && ctx.s.loginWindowId && ctx.s.loginAttempts < 3) {
     // IBC's relogin: log in again on the same login frame (inside the running JVM).
@@ -547,7 +546,7 @@ function onTwofaTimeout(ctx: Ctx, why: string) {
     const windowId = ctx.s.loginWindowId;
     ctx.s = { ...ctx.s, loginWindowId: undefined };
     go(ctx, "login", "relogin after 2FA timeout");
-    ctx.fx.push({ do: "ui", step: "relogin-scan", windowId, ops: [] });
+    ctx.fx.push({ do: "rescan-login", windowId });
     return;
   }
   switch (cfg.TWOFA_TIMEOUT_ACTION) {
@@ -585,7 +584,7 @@ function requestStop(
 
 /** A deadline passed in this JVM: count it as a failed start, relaunch until the cap, then exit 1. */
 function giveUpOnJvm(ctx: Ctx, message: string, reason: string) {
-  ctx.fx.push({ do: "log", level: "error", message });
+  error(ctx, message);
   if (ctx.cfg.attached) {
     // A Gateway we did not start is not ours to restart: wait for the operator instead.
     return halt(
@@ -656,14 +655,10 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
       }
       const recent = s.existingSession.filter((t) => ctx.now - t < PING_PONG_WINDOW_MS);
       if (recent.length >= PING_PONG_LIMIT) {
-        ctx.fx.push({
-          do: "alert",
-          token: "ALERT_EXISTING_SESSION_PING_PONG",
-          fields: {
-            mode: s.mode,
-            answers: recent.length,
-            window_seconds: PING_PONG_WINDOW_MS / 1000,
-          },
+        raise(ctx, "ALERT_EXISTING_SESSION_PING_PONG", {
+          mode: s.mode,
+          answers: recent.length,
+          window_seconds: PING_PONG_WINDOW_MS / 1000,
         });
         return;
       }
@@ -709,36 +704,27 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
     case "click":
       return click(ctx, w, intent.button);
     case "close":
-      ctx.fx.push({ do: "ui", step: w.rule, windowId: w.id, ops: [{ op: "close" }] });
+      ctx.fx.push({ do: "ui", step: `dialog:${w.rule}`, windowId: w.id, ops: [{ op: "close" }] });
       return;
     case "login-failed": {
       const dismiss = intent.dismiss;
       if (intent.reason === "token-rejected" || s.resumed) {
         // The autorestart token was refused: a full login (with 2FA) follows, never a loop.
         if (dismiss) click(ctx, w, dismiss, "login-failed");
-        ctx.fx.push({
-          do: "alert",
-          token: "ALERT_AUTO_RESTART",
-          fields: {
-            mode: s.mode,
-            status: "failed_login",
-            reason: "restart token rejected; full login follows",
-          },
-          level: "warning",
-        });
+        raise(ctx, "ALERT_AUTO_RESTART", {
+          mode: s.mode,
+          status: "failed_login",
+          reason: "restart token rejected; full login follows",
+        }, "warning");
         ctx.s = { ...ctx.s, resumed: false };
         return requestStop(ctx, "restart token rejected", "relaunch");
       }
-      ctx.fx.push({
-        do: "alert",
-        token: "ALERT_LOGIN_FAILED",
-        fields: {
-          mode: s.mode,
-          reason: intent.reason,
-          suggested_action: intent.reason === "bad-credentials"
-            ? "check TWS_USERID/TWS_PASSWORD (paper: TWS_USERID_PAPER/TWS_PASSWORD_PAPER)"
-            : "see the Gateway message in the log",
-        },
+      raise(ctx, "ALERT_LOGIN_FAILED", {
+        mode: s.mode,
+        reason: intent.reason,
+        suggested_action: intent.reason === "bad-credentials"
+          ? "check TWS_USERID/TWS_PASSWORD (paper: TWS_USERID_PAPER/TWS_PASSWORD_PAPER)"
+          : "see the Gateway message in the log",
       });
       if (dismiss) click(ctx, w, dismiss, "login-failed");
       if (intent.reason === "bad-credentials") {
@@ -760,18 +746,13 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
       return;
     }
     case "password-expiry": {
-      ctx.fx.push({
-        do: "alert",
-        token: "ALERT_PASSWORD_EXPIRED",
-        fields: {
-          mode: s.mode,
-          status: intent.status,
-          days_remaining: intent.days,
-          suggested_action:
-            "change the IBKR password in Client Portal, then update the password setting",
-        },
-        level: intent.status === "expired" ? "error" : "warning",
-      });
+      raise(ctx, "ALERT_PASSWORD_EXPIRED", {
+        mode: s.mode,
+        status: intent.status,
+        days_remaining: intent.days,
+        suggested_action:
+          "change the IBKR password in Client Portal, then update the password setting",
+      }, intent.status === "expired" ? "error" : "warning");
       if (intent.dismiss) click(ctx, w, intent.dismiss, "password-expiry");
       if (intent.status === "expired") {
         return halt(
@@ -787,11 +768,7 @@ function onWindow(ctx: Ctx, w: SeenWindow) {
       if (intent.loggedIn) onLoggedIn(ctx, "TWS shows its main window (File > Lock Application)");
       return;
     case "alert": {
-      ctx.fx.push({
-        do: "alert",
-        token: intent.token,
-        fields: { mode: s.mode, reason: intent.reason },
-      });
+      raise(ctx, intent.token, { mode: s.mode, reason: intent.reason });
       if (intent.dismiss) click(ctx, w, intent.dismiss);
       if (intent.halt) {
         return halt(ctx, intent.reason, "see the alert; act in Gateway or IBKR's Client Portal");
@@ -879,11 +856,7 @@ function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
   }
   if (s.phase === "ready") {
     if (ctx.s.probeFailures >= READY_PROBE_FAILURES) {
-      ctx.fx.push({
-        do: "log",
-        level: "warning",
-        message: `API stopped answering (${e.error ?? "no answer"})`,
-      });
+      warn(ctx, `API stopped answering (${e.error ?? "no answer"})`);
       startProbing(ctx, "API stopped answering the handshake");
       // A frozen Gateway is silent on both channels: ask the UI too.
       ctx.fx.push({ do: "check-ui" });
@@ -906,21 +879,16 @@ function onGatewayLog(ctx: Ctx, signal: LauncherSignal) {
     case "ccp-timeout":
       if (s.ccp.answered || (s.phase !== "login" && s.phase !== "backoff")) return;
       ctx.s = { ...s, ccp: { ...s.ccp, attemptTimeouts: s.ccp.attemptTimeouts + 1 } };
-      ctx.fx.push({
-        do: "log",
-        level: "warning",
-        message: `IBKR did not answer the login within Gateway's timeout (silent CCP timeout ${
+      warn(
+        ctx,
+        `IBKR did not answer the login within Gateway's timeout (silent CCP timeout ${
           s.ccp.attemptTimeouts + 1
         } of this attempt); Gateway retries by itself`,
-      });
+      );
       return;
     case "session-kicked":
       if (s.phase === "ready") {
-        ctx.fx.push({
-          do: "log",
-          level: "warning",
-          message: "Gateway reports that another session took over: checking the API now",
-        });
+        warn(ctx, "Gateway reports that another session took over: checking the API now");
         cancel(ctx, "probe");
         ctx.fx.push({ do: "probe" });
       }
@@ -971,7 +939,7 @@ function onTimer(ctx: Ctx, name: TimerName) {
       return;
     case "login-progress":
       if (s.phase === "login") {
-        ctx.fx.push({ do: "log", level: "warning", message: "login made no progress in time" });
+        warn(ctx, "login made no progress in time");
         // Stuck on "connecting to server" is a lockout without a launcher.log line (sources.md peers A8).
         if (s.loginWindowId) {
           ctx.fx.push({ do: "read-login-status", windowId: s.loginWindowId });
@@ -1028,7 +996,7 @@ function onTimer(ctx: Ctx, name: TimerName) {
       if (wait !== undefined) return timer(ctx, "relogin", wait);
       ctx.s = { ...ctx.s, loginWindowId: undefined };
       go(ctx, "login", "retrying the login inside the running Gateway");
-      ctx.fx.push({ do: "ui", step: "relogin-scan", windowId: s.loginWindowId, ops: [] });
+      ctx.fx.push({ do: "rescan-login", windowId: s.loginWindowId });
       return;
     }
   }
@@ -1047,39 +1015,29 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
   if (s.phase === "stopping" || s.stopping) return finishStop(ctx);
   if (ctx.cfg.attached) {
     // We cannot relaunch it the way its user did (their launcher, their options): end the run.
-    ctx.fx.push({
-      do: "log",
-      level: "error",
-      message: `the attached Gateway (JVM ${s.jvmPid ?? "?"}) exited; ibg-pilot does not start ` +
+    error(
+      ctx,
+      `the attached Gateway (JVM ${s.jvmPid ?? "?"}) exited; ibg-pilot does not start ` +
         "Gateway in attach mode. Start Gateway and run 'ibg-pilot run --attach' again, or let " +
         "'ibg-pilot run' launch and supervise it",
-    });
+    );
     ctx.s = { ...ctx.s, exitCode: 1 };
     go(ctx, "stopped", "the attached Gateway exited");
     ctx.fx.push({ do: "exit", code: 1 });
     return;
   }
   if (s.phase === "halted") {
-    ctx.fx.push({
-      do: "log",
-      level: "warning",
-      message: `Gateway exited (code ${e.code}) while halted`,
-    });
+    warn(ctx, `Gateway exited (code ${e.code}) while halted`);
     return;
   }
   if (e.code === 0 && s.restartPending?.pause) {
     // PAUSE: Gateway wrote its autorestart token and went down; the next start resumes with it.
     cancel(ctx, "restart-deadline");
-    ctx.fx.push({
-      do: "alert",
-      token: "ALERT_AUTO_RESTART",
-      fields: {
-        mode: s.mode,
-        status: "paused",
-        reason: "PAUSE: the next start resumes the session",
-      },
-      level: "info",
-    });
+    raise(ctx, "ALERT_AUTO_RESTART", {
+      mode: s.mode,
+      status: "paused",
+      reason: "PAUSE: the next start resumes the session",
+    }, "info");
     ctx.s = { ...ctx.s, restartPending: undefined };
     go(ctx, "stopped", "paused (PAUSE command)");
     ctx.fx.push({ do: "exit", code: 0 });
@@ -1108,10 +1066,10 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
     message: `Gateway's JVM exited unexpectedly (code ${e.code}${e.signal ? `, ${e.signal}` : ""})`,
   });
   if (crashes > ctx.cfg.PILOT_CRASH_MAX_RESTARTS) {
-    ctx.fx.push({
-      do: "alert",
-      token: "ALERT_JVM_RESTART_EXHAUSTED",
-      fields: { mode: s.mode, attempts: crashes - 1, reason: `exit code ${e.code}` },
+    raise(ctx, "ALERT_JVM_RESTART_EXHAUSTED", {
+      mode: s.mode,
+      attempts: crashes - 1,
+      reason: `exit code ${e.code}`,
     });
     return halt(
       ctx,
@@ -1121,6 +1079,26 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
   }
   go(ctx, "backoff", `relaunching after crash ${crashes}`);
   timer(ctx, "relaunch", crashBackoffMs(crashes, ctx.cfg));
+}
+
+/**
+ * How a RESTART or PAUSE command applies to a session now: through Gateway's Lock and Exit while
+ * READY (Gateway resumes with its autorestart token, no 2FA), a full restart otherwise (RESTART
+ * only), or refused with the reason the operator reads.
+ */
+export function restartPlan(
+  s: SessionState,
+  pause: boolean,
+): { via: "lock-and-exit" | "full" } | { refused: string } {
+  if (s.restartPending) return { refused: `${pause ? "PAUSE" : "RESTART"} already in progress` };
+  if (s.phase === "ready") return { via: "lock-and-exit" };
+  return pause ? { refused: "PAUSE needs Gateway logged in (READY): use STOP" } : { via: "full" };
+}
+
+/** Gateway swaps the 2FA dialog's content in place: read it again until it changes. */
+function rereadTwofa(ctx: Ctx, step: StepName, windowId: string | undefined) {
+  if (!windowId) return;
+  ctx.fx.push({ do: "await-change", step, windowId, deadlineMs: TWOFA_DEVICE_SWITCH_MS });
 }
 
 /** One step of the machine. */
@@ -1155,11 +1133,7 @@ export function step(
       break;
     case "jvm-start-failed": {
       ctx.s = { ...ctx.s, crashes: s.crashes + 1 };
-      ctx.fx.push({
-        do: "log",
-        level: "error",
-        message: `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`,
-      });
+      error(ctx, `Gateway could not be ${cfg.attached ? "attached" : "started"}: ${event.error}`);
       if (ctx.s.crashes > cfg.PILOT_CRASH_MAX_RESTARTS || cfg.attached) {
         ctx.s = { ...ctx.s, exitCode: 1 };
         go(ctx, "stopped", "Gateway could not be started");
@@ -1188,13 +1162,9 @@ export function step(
       break;
     case "agent-failed":
       if (s.phase === "agent-wait") {
-        ctx.fx.push({ do: "log", level: "error", message: `agent: ${event.error}` });
+        error(ctx, `agent: ${event.error}`);
       } else if (s.phase !== "stopping" && s.phase !== "stopped") {
-        ctx.fx.push({
-          do: "log",
-          level: "warning",
-          message: `agent connection lost: ${event.error}`,
-        });
+        warn(ctx, `agent connection lost: ${event.error}`);
       }
       break;
     case "window-opened":
@@ -1205,11 +1175,7 @@ export function step(
       break;
     case "ui-done":
       if (!event.ok && event.step !== TWS_LOGIN_IN_PLACE) {
-        ctx.fx.push({
-          do: "log",
-          level: "warning",
-          message: `UI step ${event.step} failed: ${event.error ?? "unknown error"}`,
-        });
+        warn(ctx, `UI step ${event.step} failed: ${event.error ?? "unknown error"}`);
       }
       if (event.step === "login" && !event.ok && s.phase === "login") {
         // A login step that timed out (a busy or frozen UI): read the window again shortly.
@@ -1221,26 +1187,13 @@ export function step(
           timer(ctx, "relogin", LOGIN_STEP_RETRY_MS);
         }
       }
-      if (event.step === "twofa-device" && s.phase === "second-factor") {
-        if (event.ok && event.windowId) {
-          // Gateway swaps the dialog's content in place: read it again until the prompt shows.
-          ctx.fx.push({
-            do: "await-change",
-            step: "twofa-device-switch",
-            windowId: event.windowId,
-            deadlineMs: TWOFA_DEVICE_SWITCH_MS,
-          });
-        }
+      if (event.step === "twofa-device" && s.phase === "second-factor" && event.ok) {
+        rereadTwofa(ctx, "twofa-device-switch", event.windowId);
       }
       if (event.step === "twofa-change-device" && s.phase === "second-factor") {
-        if (event.ok && event.windowId) {
-          ctx.fx.push({
-            do: "await-change",
-            step: "twofa-change-device-switch",
-            windowId: event.windowId,
-            deadlineMs: TWOFA_DEVICE_SWITCH_MS,
-          });
-        } else if (!event.ok) {
+        if (event.ok) {
+          rereadTwofa(ctx, "twofa-change-device-switch", event.windowId);
+        } else {
           failTwofa(
             ctx,
             `Gateway's "${
@@ -1302,11 +1255,7 @@ export function step(
       if (s.phase !== "configuring") break;
       ctx.s = { ...ctx.s, configured: true };
       if (!event.ok) {
-        ctx.fx.push({
-          do: "log",
-          level: "warning",
-          message: `settings not fully applied: ${event.error ?? event.mismatches.join(", ")}`,
-        });
+        warn(ctx, `settings not fully applied: ${event.error ?? event.mismatches.join(", ")}`);
       }
       // Settings may have moved the API port: prove readiness again on the new one.
       go(ctx, "post-login", "settings applied; proving the API again");
@@ -1329,10 +1278,9 @@ export function step(
       break;
     case "ui-check":
       if (!event.responsive && s.phase === "post-login" && !s.lastProbeOk) {
-        ctx.fx.push({
-          do: "alert",
-          token: "ALERT_GATEWAY_UNRESPONSIVE",
-          fields: { mode: s.mode, reason: `UI: ${event.error ?? "timed out"}; API: silent` },
+        raise(ctx, "ALERT_GATEWAY_UNRESPONSIVE", {
+          mode: s.mode,
+          reason: `UI: ${event.error ?? "timed out"}; API: silent`,
         });
         giveUpOnJvm(
           ctx,
@@ -1344,6 +1292,21 @@ export function step(
     case "timer":
       onTimer(ctx, event.name);
       break;
+    case "jvm-stop-done":
+      // A detach is no logout: Gateway stays up and logged in (the host logs it).
+      if (event.result !== "detached") {
+        raise(ctx, "ALERT_CLEAN_LOGOUT", {
+          mode: s.mode,
+          pid: event.pid ?? "none",
+          status: !event.loggedIn || event.result === "not-running"
+            ? "safe_no_session"
+            : event.result === "clean"
+            ? "succeeded"
+            : "failed_timeout",
+          reason: event.reason,
+        }, event.loggedIn && event.result === "signalled" ? "warning" : "info");
+      }
+      break;
     case "stop":
       if (s.phase === "stopped") break;
       if (s.phase === "stopping") {
@@ -1354,11 +1317,7 @@ export function step(
       break;
     case "restart-scheduled":
       if (!event.ok) {
-        ctx.fx.push({
-          do: "log",
-          level: "warning",
-          message: `could not set Gateway's Lock and Exit restart: ${event.error}`,
-        });
+        warn(ctx, `could not set Gateway's Lock and Exit restart: ${event.error}`);
         if (!event.pause && s.phase === "ready") {
           requestStop(ctx, "RESTART (full: Lock and Exit unavailable)", "relaunch");
         }

@@ -45,6 +45,14 @@ export function time12Field(t: Time12): string {
 export function planSettings(c: Config, mode: Mode): Section[] {
   const sections: Section[] = [];
   const api: Edit[] = [];
+  if (c.GATEWAY_OR_TWS === "tws" && c.TWS_ENABLE_API) {
+    api.push({
+      kind: "select",
+      target: { text: CONFIG.enableApi },
+      value: true,
+      setting: "TWS_ENABLE_API",
+    });
+  }
   const port = configuredApiPort(c, mode);
   if (port) {
     api.push({

@@ -12,8 +12,7 @@ import { restartTime } from "./settings_plan.ts";
 import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
 import { containsText } from "../ui/text.ts";
-import { hasMenuPath } from "./configure.ts";
-import { LauncherLogTail } from "../gateway/launcher_log.ts";
+import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
@@ -24,9 +23,16 @@ import type {
   SessionEvent,
   SessionSettings,
   SessionState,
+  StepName,
   TimerName,
   UiOp,
 } from "./types.ts";
+
+/** A followed log: `drain` delivers the lines written so far, `close` stops following. */
+export interface LogFollower {
+  drain(): void;
+  close(): void;
+}
 
 /** The clock, injected so tests can scale or fake time. */
 export interface Clock {
@@ -122,8 +128,11 @@ export interface ShellDeps {
     mainWindowId: string | undefined,
     at: Time12,
   ) => Promise<{ ok: boolean; error?: string }>;
-  /** Gateway's launcher.log, followed for login signals (silent CCP timeouts). */
-  launcherLog?: string;
+  /**
+   * Follows Gateway's launcher.log from its current end for login signals (silent CCP
+   * timeouts); called at each launch, since only that JVM's lines matter.
+   */
+  followLauncherLog?: (onSignal: (signal: LauncherSignal) => void) => LogFollower;
   /**
    * Called for each window the catalogue does not know (logs it once, writes its evidence; `ui`
    * paints its picture).
@@ -169,7 +178,7 @@ export class SessionShell {
   #uiChain: Promise<unknown> = Promise.resolve();
   /** Ready-file writes, in order; the session is done only once they have finished. */
   #readyFileWrites: Promise<void> = Promise.resolve();
-  #logTail?: LauncherLogTail;
+  #logTail?: LogFollower;
 
   constructor(deps: ShellDeps) {
     this.#deps = deps;
@@ -203,18 +212,16 @@ export class SessionShell {
   /**
    * RESTART or PAUSE the way IBC does on Gateway: Lock and Exit set to restart at the next
    * minute, so Gateway writes its autorestart token and the next JVM resumes without 2FA.
-   * Resolves when the dialog was applied (or could not be); only while READY.
+   * Resolves when the dialog was applied (or could not be). Whether to call it is the machine's
+   * decision (restartPlan).
    */
   restartThroughGateway(
     pause: boolean,
   ): Promise<{ scheduled: boolean; at?: string; error?: string }> {
     const ui = this.#ui;
     const schedule = this.#deps.scheduleRestart;
-    if (this.#state.phase !== "ready" || !ui || !schedule) {
-      return Promise.resolve({ scheduled: false, error: "Gateway is not logged in (READY)" });
-    }
-    if (this.#state.restartPending) {
-      return Promise.resolve({ scheduled: false, error: "RESTART already in progress" });
+    if (!ui || !schedule) {
+      return Promise.resolve({ scheduled: false, error: "Gateway's UI is not connected" });
     }
     const at = restartTime(this.#clock.now());
     const text = time12.format(at);
@@ -230,6 +237,20 @@ export class SessionShell {
         this.dispatch({ type: "restart-scheduled", pause, at: text, ...r });
         resolve({ scheduled: r.ok, at: text, error: r.error });
       })
+    );
+  }
+
+  /**
+   * Runs `action` on the UI channel in turn with the session's own UI steps (a command's
+   * configuration change must not interleave with the login's clicks); only while logged in.
+   */
+  runOnUi<T>(action: (ui: UiPort, mainWindowId: string | undefined) => Promise<T>): Promise<T> {
+    const ui = this.#ui;
+    if (!ui || !this.#state.loggedIn) {
+      return Promise.reject(new Error("Gateway is not logged in"));
+    }
+    return new Promise<T>((resolve, reject) =>
+      this.#serialUi(() => action(ui, this.#state.mainWindowId).then(resolve, reject))
     );
   }
 
@@ -313,6 +334,9 @@ export class SessionShell {
         return;
       case "ui":
         this.#serialUi(() => this.#runUi(fx.step, fx.windowId, fx.ops));
+        return;
+      case "rescan-login":
+        this.#serialUi(() => this.#rescanLogin(fx.windowId));
         return;
       case "totp":
         this.#serialUi(() => this.#submitTotp(fx));
@@ -404,14 +428,9 @@ export class SessionShell {
 
   async #launch() {
     this.#logTail?.close();
-    // Follow launcher.log from its current end: only this JVM's lines matter.
-    const path = this.#deps.launcherLog;
-    if (path) {
-      this.#logTail = new LauncherLogTail(
-        path,
-        (signal) => this.dispatch({ type: "gateway-log", signal }),
-      );
-    }
+    this.#logTail = this.#deps.followLauncherLog?.((signal) =>
+      this.dispatch({ type: "gateway-log", signal })
+    );
     try {
       const { pid, resumed, version, exited } = await this.#deps.host.launch();
       this.dispatch({ type: "jvm-started", pid, resumed, version });
@@ -434,7 +453,7 @@ export class SessionShell {
       this.dispatch({ type: "agent-ready" });
       // Windows that opened before we connected are seen now.
       for (const w of await ui.windows()) {
-        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: Date.now() });
+        if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: this.#clock.now() });
       }
     } catch (e) {
       this.dispatch({ type: "agent-failed", error: errText(e) });
@@ -540,7 +559,7 @@ export class SessionShell {
    * deadline; then offers it to the machine as if it had just opened. A closed window ends the
    * wait quietly (its close event speaks for it).
    */
-  async #awaitChange(stepName: string, windowId: string, deadlineMs: number) {
+  async #awaitChange(stepName: StepName, windowId: string, deadlineMs: number) {
     const end = this.#clock.now() + deadlineMs;
     const first = this.#lastIntent.get(windowId);
     while (this.#clock.now() < end) {
@@ -581,7 +600,23 @@ export class SessionShell {
     return (paper ? c.TWS_PASSWORD_PAPER : c.TWS_PASSWORD) ?? "";
   }
 
-  async #runUi(stepName: string, windowId: string, ops: UiOp[]) {
+  /** Clears what blocks the login window, then offers that (still open) window again. */
+  async #rescanLogin(windowId: string) {
+    const ui = this.#ui;
+    if (!ui) return;
+    try {
+      // A modal nobody handles would keep the login window from being used.
+      await this.#clearBlockers(ui, "relogin");
+      const known = this.#windows.get(windowId);
+      if (known && (await ui.windows()).some((x) => x.id === windowId)) {
+        void this.#classifyAndDispatch(known);
+      }
+    } catch (e) {
+      this.#log.warn("reading the login window again failed: {e}", { e: errText(e) });
+    }
+  }
+
+  async #runUi(stepName: StepName, windowId: string, ops: UiOp[]) {
     const ui = this.#ui;
     if (!ui) {
       return this.dispatch({
@@ -593,8 +628,6 @@ export class SessionShell {
       });
     }
     try {
-      // A modal nobody handles would keep the login window from being used.
-      if (stepName === "relogin-scan") await this.#clearBlockers(ui, "relogin");
       for (const op of ops) {
         switch (op.op) {
           case "click":
@@ -630,13 +663,6 @@ export class SessionShell {
           case "close":
             await ui.closeWindow(windowId);
             break;
-        }
-      }
-      if (stepName === "relogin-scan") {
-        // Offer the (still open) login window to the machine again.
-        const known = this.#windows.get(windowId);
-        if (known && (await ui.windows()).some((x) => x.id === windowId)) {
-          void this.#classifyAndDispatch(known);
         }
       }
       this.dispatch({ type: "ui-done", step: stepName, windowId, ok: true });
@@ -740,7 +766,6 @@ export class SessionShell {
   }
 
   async #stopJvm(loggedIn: boolean) {
-    const mode = this.#deps.mode;
     const phase = this.#state.phase;
     const pid = this.#state.jvmPid;
     // Read now: by the time the JVM is down a relaunch may have replaced it.
@@ -756,9 +781,10 @@ export class SessionShell {
           w.kind === "frame" && MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
         );
       if (!main) return false;
-      // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path. The
-      // "Are you sure" dialog is answered by the machine (exit-confirm while stopping).
-      if (hasMenuPath(await ui.snapshot(main.id), TWS.exitMenu)) {
+      // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path
+      // (posted, so a busy UI cannot hold it). The "Are you sure" dialog is answered by the
+      // machine (exit-confirm while stopping). Attached, the product is the JVM's.
+      if (this.#deps.config.GATEWAY_OR_TWS === "tws") {
         await ui.menu(main.id, [...TWS.exitMenu]);
       } else {
         await ui.closeWindow(main.id);
@@ -767,18 +793,7 @@ export class SessionShell {
     };
     try {
       const r = await this.#deps.host.stop(closeGracefully, { loggedIn });
-      // No logout happened: Gateway stays up and logged in (the host logs the detach).
-      if (r.status === "detached") return;
-      alert("ALERT_CLEAN_LOGOUT", {
-        mode,
-        pid: pid ?? "none",
-        status: !loggedIn || r.status === "not-running"
-          ? "safe_no_session"
-          : r.status === "clean"
-          ? "succeeded"
-          : "failed_timeout",
-        reason,
-      }, loggedIn && r.status === "signalled" ? "warning" : "info");
+      this.dispatch({ type: "jvm-stop-done", pid, loggedIn, reason, result: r.status });
     } catch (e) {
       this.#log.error("stopping Gateway failed: {e}", { e: errText(e) });
     }

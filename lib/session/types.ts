@@ -123,7 +123,7 @@ export type SessionEvent =
   | { type: "window-closed"; windowId: string; title: string }
   | {
     type: "ui-done";
-    step: string;
+    step: StepName;
     windowId?: string;
     ok: boolean;
     error?: string;
@@ -139,18 +139,49 @@ export type SessionEvent =
   | { type: "ui-check"; responsive: boolean; error?: string }
   | { type: "timer"; name: TimerName }
   | { type: "stop"; reason: string }
+  /** How the stop ladder ended for the JVM `pid` (values read when the stop began). */
+  | {
+    type: "jvm-stop-done";
+    pid?: number;
+    loggedIn: boolean;
+    reason: string;
+    result: "clean" | "signalled" | "not-running" | "detached";
+  }
   /** Gateway's Lock and Exit was set to restart it soon (RESTART/PAUSE), or could not be. */
   | { type: "restart-scheduled"; pause: boolean; ok: boolean; at?: string; error?: string }
   | { type: "restart"; reason: string };
 
 /** Effects: what the machine asks the shell to do. */
+/** The UI steps of the session's own flows (named in logs, answered by `ui-done`). */
+export type FlowStep =
+  | "login"
+  | "read-only-login"
+  | "exit-confirm"
+  | "existing-session"
+  | "relogin"
+  | "login-failed"
+  | "too-many-attempts"
+  | "password-expiry"
+  | "twofa-device"
+  | "twofa-device-switch"
+  | "twofa-change-device"
+  | "twofa-change-device-switch"
+  | "twofa-code"
+  | "twofa-code-verdict"
+  | "tws-login-in-place";
+
+/** A UI step: one of the flows', or a click the catalogue decided (`dialog:<row id>`). */
+export type StepName = FlowStep | `dialog:${string}`;
+
 export type Effect =
   | { do: "launch" }
   | { do: "connect-agent" }
-  | { do: "ui"; step: string; windowId: string; ops: UiOp[] }
+  | { do: "ui"; step: StepName; windowId: string; ops: UiOp[] }
+  /** Clears whatever blocks the login window, then offers that window to the machine again. */
+  | { do: "rescan-login"; windowId: string }
   | {
     do: "totp";
-    step: string;
+    step: StepName;
     windowId: string;
     field: Target;
     button: Target;
@@ -158,7 +189,7 @@ export type Effect =
   }
   | { do: "configure" }
   /** Re-reads a window until what it shows changes (a dialog that swaps its content in place). */
-  | { do: "await-change"; step: string; windowId: string; deadlineMs: number }
+  | { do: "await-change"; step: StepName; windowId: string; deadlineMs: number }
   | { do: "probe" }
   /** Reads the status texts of the login window (answered by a login-status event). */
   | { do: "read-login-status"; windowId: string }

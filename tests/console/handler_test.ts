@@ -206,3 +206,11 @@ Deno.test("run refuses a console off loopback without a token, naming the fix", 
   assert.match(r.stderr, /PILOT_CONSOLE=yes .* needs PILOT_CONSOLE_TOKEN/);
   assert.match(r.stderr, /Nothing was started/);
 });
+
+Deno.test("after close (shutdown) the console answers 503: nothing new holds the server open", async () => {
+  const c = setup(null);
+  await c.close();
+  const r = await c.request("/console/events");
+  assert.equal(r.status, 503);
+  await r.body?.cancel();
+});

@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { dialogsMarkdown } from "../../lib/dialogs/docs.ts";
+import { dialogsMarkdown } from "../../tools/docs/dialogs.ts";
 import { CATALOGUE } from "../../lib/dialogs/catalogue.ts";
 
 Deno.test("the dialogs table has one row per catalogue row, in order", () => {

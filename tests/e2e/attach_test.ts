@@ -312,7 +312,12 @@ Deno.test("attach: bad input is one clear error, and nothing is started or signa
 });
 
 Deno.test("attach to a running TWS (jclient.LoginFrame) at its login frame: login, READY; SIGTERM detaches", async () => {
-  await withAttachedSim({ product: "tws", waitFor: "login-frame" }, async (run) => {
+  // The user's TWS has its API enabled (attach mode leaves its configuration alone).
+  await withAttachedSim({
+    product: "tws",
+    waitFor: "login-frame",
+    scenario: { api: { enabled: true } },
+  }, async (run) => {
     const pilot = run.attach();
     await pilot.waitForLine(READY, STEP_DEADLINE_MS);
     assert.match(pilot.output(), /attached to JVM \d+/);

@@ -10,13 +10,17 @@
  *   page's own view-only flag forced off, never reaches Gateway (the simulator logs no mouse
  *   press) because ibg-pilot drops it;
  * - loopback mode with control: the same click reaches Gateway; x11vnc killed: restarted,
- *   ALERT_VNC_EXITED shown on the page, and the screen reconnects by itself.
+ *   ALERT_VNC_EXITED shown on the page, and the screen reconnects by itself; SIGTERM with the page
+ *   open ends ibg-pilot cleanly;
+ * - a login that HALTS (bad credentials): the panel shows HALTED, the login frame is on screen,
+ *   and ALERT_HALTED's remediation points at the console.
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { freePort, type Run, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
+import { pollUntil } from "../../lib/util/deadline.ts";
 
 const TOKEN = "e2e-console-token-0123456789";
 const CHROMIUM = "/usr/bin/chromium";
@@ -74,7 +78,8 @@ interface CanvasContent {
  */
 async function screenShown(page: Page): Promise<CanvasContent> {
   const measure = () => {
-    const canvas = document.querySelector("#screen canvas") as HTMLCanvasElement;
+    const canvas = document.querySelector("#screen canvas") as HTMLCanvasElement | null;
+    if (!canvas || !canvas.width || !canvas.height) return { varied: 0, colours: 0 };
     const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
     const colours = new Set<number>();
     let varied = 0;
@@ -86,15 +91,17 @@ async function screenShown(page: Page): Promise<CanvasContent> {
     return { varied: varied / (data.length / 16), colours: colours.size };
   };
   let last: CanvasContent = { varied: 0, colours: 0 };
-  try {
-    await page.waitForFunction(
-      `(${measure.toString()})().varied > 0.01 && (${measure.toString()})().colours > 4`,
-      { timeout: STEP_DEADLINE_MS, polling: 200 },
-    );
-  } finally {
-    last = await page.evaluate(measure).catch(() => last);
-  }
-  return last;
+  return await pollUntil(async () => {
+    last = await page.evaluate(measure);
+    return last.varied > 0.01 && last.colours > 4 && last;
+  }, {
+    deadlineMs: STEP_DEADLINE_MS,
+    name: "STEP_DEADLINE_MS",
+    what: "Gateway's screen in the console's canvas",
+    maxIntervalMs: 250,
+  }).catch((e) => {
+    throw new Error(`${e.message} Last canvas: ${JSON.stringify(last)}`);
+  });
 }
 
 /** Clicks the canvas where the simulator's main window is on Gateway's screen. */
@@ -234,6 +241,52 @@ Deno.test({
         const pixels = await screenShown(page);
         await page.screenshot({ path: join(SHOT_DIR, "console-after-vnc-restart.png") });
         assert.ok(pixels.varied > 0.01, `blank screen after reconnect ${JSON.stringify(pixels)}`);
+
+        // SIGTERM with the page still open: its event stream and screen connection end with
+        // ibg-pilot, which shuts down cleanly instead of waiting on them.
+        const end = await run.pilot.stop(60_000);
+        assert.equal(end.code, 0, run.pilot.output().slice(-2000));
+        assert.match(run.pilot.output(), /ALERT_SHUTDOWN .*graceful=true/);
+        await page.close();
+      });
+    } finally {
+      await browser.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "a HALTED login on the console: the panel shows HALTED and the remediation points here",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const healthPort = freePort();
+    const browser = await launch();
+    try {
+      await withScenario({
+        headless: true,
+        env: consoleEnv(healthPort, {}),
+        scenario: { faults: { badCredentials: 99 } },
+      }, async (run) => {
+        const halted = await run.line(/ALERT_HALTED/);
+        assert.match(
+          halted,
+          new RegExp(`the console at http://127\\.0\\.0\\.1:${healthPort}/console/`),
+        );
+        const page = await browser.newPage();
+        page.setDefaultTimeout(STEP_DEADLINE_MS);
+        await page.goto(`http://127.0.0.1:${healthPort}/console/`);
+        await page.waitForFunction(
+          () => (document.body.dataset.states ?? "").includes("HALTED"),
+          { timeout: STEP_DEADLINE_MS, polling: 100 },
+        );
+        const remediation = await page.$eval("#alerts", (e) => e.textContent ?? "");
+        assert.match(remediation, /ALERT_HALTED/);
+        assert.match(remediation, /What to do: .*\/console\//);
+        const pixels = await screenShown(page);
+        const shot = join(SHOT_DIR, "console-halted.png");
+        await page.screenshot({ path: shot });
+        console.log(`console screenshot: ${shot} (${JSON.stringify(pixels)})`);
         await page.close();
       });
     } finally {

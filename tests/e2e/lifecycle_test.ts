@@ -1,7 +1,7 @@
 /**
  * End to end, keeping Gateway alive (issue 8): Gateway's own auto-restart resumed with its token,
- * stale and rejected tokens, JVM crashes during login and while READY, dialogs that appear while
- * READY, and SIGTERM during the login. The real ibg-pilot, the real agent, the simulated Gateway;
+ * stale and rejected tokens, dialogs that appear while READY, SIGTERM during the login, and a
+ * rejected 2FA code (JVM crashes: crash_test.ts). The real ibg-pilot, the real agent, the simulated Gateway;
  * assertions are on the simulator's event log, split per JVM (each JVM starts with `sim-start`).
  *
  * A fault in the scenario applies to every JVM that reads it, so a test that needs "crash once"
@@ -13,58 +13,9 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SimEvent } from "../gateway-sim/events.ts";
-import { find, type Run, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
+import { find, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
 import { TWOFA_CODE_VERDICT_MS } from "../../lib/session/machine.ts";
-import { pollUntil } from "../support/poll.ts";
-
-const READY = /-> "?ready"?/;
-
-/** The sim events of each JVM, in start order (the log is shared by every JVM of a run). */
-function perJvm(events: SimEvent[]): SimEvent[][] {
-  const out: SimEvent[][] = [];
-  for (const e of events) {
-    if (e.event === "sim-start") out.push([]);
-    out.at(-1)?.push(e);
-  }
-  return out;
-}
-
-/** Polls `cond` until it holds; a named deadline explains the failure with the pilot's output. */
-async function until(
-  run: Run,
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  deadlineMs = STEP_DEADLINE_MS,
-): Promise<void> {
-  await pollUntil(cond, { deadlineMs, name: "deadlineMs", what }).catch((e) => {
-    throw new Error(`${e.message}\nibg-pilot output tail:\n${run.pilot.output().slice(-4000)}`);
-  });
-}
-
-/** How many ibg-pilot output lines match `re`. */
-function count(run: Run, re: RegExp): number {
-  return run.pilot.output().split("\n").filter((l) => re.test(l)).length;
-}
-
-/** Waits for the `n`-th READY transition. */
-function nthReady(run: Run, n: number, deadlineMs = STEP_DEADLINE_MS): Promise<void> {
-  return until(run, () => count(run, READY) >= n, `READY #${n}`, deadlineMs);
-}
-
-/**
- * Changes the scenario that the NEXT JVM reads (a running JVM keeps the one it read at start).
- * Written to a temporary file and renamed, so a starting JVM never reads half a file.
- */
-async function nextJvmScenario(
-  run: Run,
-  edit: (sc: { faults: Record<string, unknown> }) => void,
-): Promise<void> {
-  const path = run.env.IBG_SIM_SCENARIO;
-  const sc = JSON.parse(await Deno.readTextFile(path));
-  edit(sc);
-  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(sc));
-  await Deno.rename(`${path}.tmp`, path);
-}
+import { alive, count, nextJvmScenario, nthReady, perJvm, READY, until } from "./jvms.ts";
 
 /** The simulator's per-user folder: SHA-1 of the lower-cased user name, nibbles as letters a-p. */
 async function simUserDir(user: string): Promise<string> {
@@ -81,16 +32,6 @@ async function writeToken(settingsDir: string, folder: string, mode = "paper"): 
   const token = btoa(`v1|${mode}|${SECRETS.user}|${Date.now()}`);
   await Deno.writeTextFile(file, token + "\n");
   return file;
-}
-
-/** Whether a process exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return !/^\d+ \(.*\) Z /.test(stat);
-  } catch {
-    return false;
-  }
 }
 
 /** Events of one JVM that mean a login was typed: the form, the Log In button, a 2FA code. */
@@ -183,95 +124,6 @@ Deno.test("a rejected token: Login failed, one relaunch, one full login with 2FA
     const attempts = jvms.flat().filter((e) => e.event === "login-attempt");
     assert.equal(attempts.length, 1, "one full login, not a loop");
     assert.equal(find(jvms[1], "field-set", { field: "2fa-code" })?.correct, true, "with 2FA");
-  });
-});
-
-/** The crash backoff of the relaunch tests: short, and still long enough to measure. */
-const CRASH_BACKOFF_S = 1;
-
-// Mid-login: before the password is checked to the end, while the 2FA dialog is up, and after
-// login while the API port is still closed (ibg-pilot is applying settings or probing then).
-for (const phase of ["authenticating", "twofa", "api"]) {
-  Deno.test(`a crash in phase ${phase}: relaunch after the backoff, full login, READY`, async () => {
-    await withScenario(
-      {
-        env: { PILOT_CRASH_BACKOFF_INITIAL: String(CRASH_BACKOFF_S) },
-        scenario: { faults: { crash: { phase, exitCode: 1 } } },
-      },
-      async (run) => {
-        await run.event((e) => e.event === "sim-start", "first JVM");
-        await nextJvmScenario(run, (sc) => delete sc.faults.crash);
-        await run.line(/Gateway's JVM exited unexpectedly \(code 1\)/);
-        await nthReady(run, 1);
-        const jvms = perJvm(await run.events());
-        assert.equal(jvms.length, 2);
-        const crashed = find(jvms[0], "exit", { cause: "crash", phase });
-        assert.ok(crashed, `the first JVM crashed in ${phase}`);
-        const relaunched = find(jvms[1], "sim-start")!;
-        assert.ok(
-          relaunched.ts - crashed.ts >= CRASH_BACKOFF_S * 1000,
-          `the first backoff (PILOT_CRASH_BACKOFF_INITIAL=${CRASH_BACKOFF_S} s) was honoured`,
-        );
-        assert.equal(find(jvms[1], "sim-start")?.restart, false, "no token after a crash");
-        assert.equal(find(jvms[1], "twofa-result")?.ok, true, "2FA again in the new JVM");
-        assert.ok(find(jvms[1], "api-client"), "READY from a handshake on the new JVM");
-      },
-    );
-  });
-}
-
-Deno.test("a crash while READY: ready file removed, relaunch after backoff, READY again", async () => {
-  // The crash fires when Gateway enters its auto-restart phase, before the token is written.
-  await withScenario({
-    env: { PILOT_CRASH_BACKOFF_INITIAL: String(CRASH_BACKOFF_S) },
-    scenario: {
-      faults: { autoRestartAfterMs: 1000, crash: { phase: "auto-restart", exitCode: 1 } },
-    },
-  }, async (run) => {
-    await nthReady(run, 1);
-    await run.readyFileWritten();
-    await nextJvmScenario(run, (sc) => {
-      delete sc.faults.crash;
-      delete sc.faults.autoRestartAfterMs;
-    });
-    await run.event((e) => e.event === "exit" && e.cause === "crash", "crash while READY");
-    await until(run, () => !existsSync(run.readyFile), "ready file removed after the crash");
-    await nthReady(run, 2);
-    await run.readyFileWritten();
-    const jvms = perJvm(await run.events());
-    assert.equal(jvms.length, 2);
-    assert.equal(find(jvms[1], "sim-start")?.restart, false, "no token after a crash");
-    assert.equal(find(jvms[1], "twofa-result")?.ok, true, "full login with 2FA");
-    assert.doesNotMatch(run.pilot.output(), /ALERT_JVM_RESTART_EXHAUSTED/);
-  });
-});
-
-Deno.test("a Gateway that crashes at every start: backoff 1 s then 2 s, then ALERT_JVM_RESTART_EXHAUSTED and HALTED; the process stays up", async () => {
-  await withScenario({
-    env: {
-      PILOT_CRASH_BACKOFF_INITIAL: "1",
-      PILOT_CRASH_BACKOFF_MAX: "60",
-      PILOT_CRASH_MAX_RESTARTS: "2",
-    },
-    scenario: { faults: { crash: { phase: "authenticating", exitCode: 3 } } },
-  }, async (run) => {
-    await run.line(/ALERT_JVM_RESTART_EXHAUSTED mode=paper attempts=2 reason="?exit code 3/);
-    await run.line(/ALERT_HALTED/);
-    const jvms = perJvm(await run.events());
-    assert.equal(jvms.length, 3, "the first start and two restarts, then no more");
-    const exits = jvms.map((j) => find(j, "exit"));
-    assert.deepEqual(exits.map((e) => [e?.code, e?.cause]), [[3, "crash"], [3, "crash"], [
-      3,
-      "crash",
-    ]]);
-    // The backoff, from the sim's own clock: each start at least 1 s, then 2 s, after the crash.
-    const gaps = [1, 2].map((i) => Number(jvms[i][0].ts) - Number(exits[i - 1]!.ts));
-    assert.ok(gaps[0] >= 1000 && gaps[1] >= 2000, `restart gaps ${gaps.join(", ")} ms`);
-    // HALTED is not exited: no restart loop, and SIGTERM still ends it with 0.
-    assert.ok(alive(run.pilot.pid), "ibg-pilot still runs while HALTED");
-    run.pilot.signal("SIGTERM");
-    assert.equal((await run.pilot.status).code, 0);
-    assert.equal(perJvm(await run.events()).length, 3);
   });
 });
 
@@ -376,20 +228,6 @@ Deno.test("SIGTERM while the 2FA push waits: exit 0, no JVM left, no false uncle
     assert.doesNotMatch(run.pilot.output(), /ALERT_JVM_UNCLEAN_SHUTDOWN/);
     assert.doesNotMatch(run.pilot.output(), /ALERT_CLEAN_LOGOUT .*status=failed_timeout/);
   });
-});
-
-Deno.test("SIGTERM during the crash backoff: exit 0 at once, no relaunch", async () => {
-  await withScenario(
-    { scenario: { faults: { crash: { phase: "authenticating", exitCode: 1 } } } },
-    async (run) => {
-      await run.line(/"backoff": "relaunching after crash 1"/);
-      run.pilot.signal("SIGTERM");
-      assert.equal((await run.pilot.status).code, 0);
-      // ibg-pilot has exited, so its relaunch timer can no longer start a JVM: one JVM in all.
-      assert.equal(perJvm(await run.events()).length, 1, "the pending relaunch was dropped");
-      assert.match(run.pilot.output(), /"backoff" -> "stopped"/);
-    },
-  );
 });
 
 Deno.test("a rejected 2FA code: one more code in the same dialog, then HALTED, no new login", async () => {

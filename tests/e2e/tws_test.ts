@@ -52,6 +52,9 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
     const opened = ev.filter(menu("Edit", "Global Configuration..."));
     assert.equal(opened.length, 2, "opened once to apply, once to read back");
     assert.ok(find(ev, "setting-changed", { key: "masterClientId", value: "7" }));
+    // A fresh TWS has its API off: TWS_ENABLE_API (default yes) ticks it, or READY never comes.
+    assert.ok(find(ev, "toggle", { toggle: "Enable ActiveX and Socket Clients", selected: true }));
+    assert.ok(find(ev, "setting-changed", { key: "enableApi", value: "true" }));
     assert.ok(find(ev, "setting-changed", { key: "autoAction", value: "restart" }));
     assert.doesNotMatch(run.pilot.output(), /ALERT_CONFIG_NOT_APPLIED/);
     assert.ok(find(ev, "api-client"), "READY came from a real API handshake");
@@ -62,6 +65,8 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^OK $/m);
     await run.event((e) => e.event === "reconnect" && e.what === "data", "Ctrl+Alt+F reached TWS");
+    const enable = await runCli(["send", "ENABLEAPI"], env);
+    assert.equal(enable.stdout, "OK already configured\n", enable.stderr);
 
     // RESTART as on Gateway: Lock and Exit restarts TWS at the next minute; TWS writes its
     // autorestart token and the next JVM resumes with -Drestart: no login form, no 2FA.
@@ -101,7 +106,8 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
   });
 });
 
-Deno.test("TWS live (Mosaic menus): Live Trading, Log In, the login frame turned into the 2FA screen, existing session continued, settings through File > Global Configuration..., inspect", async () => {
+Deno.test("TWS live (Mosaic menus): ENABLEAPI opens the API, Live Trading, Log In, the login frame turned into the 2FA screen, existing session continued, settings through File > Global Configuration..., inspect", async () => {
+  const port = freePort();
   await withScenario({
     product: "tws",
     mode: "live",
@@ -112,9 +118,28 @@ Deno.test("TWS live (Mosaic menus): Live Trading, Log In, the login frame turned
       twofa: { inPlace: true },
       faults: { existingSession: true },
     },
-    env: { TWS_MASTER_CLIENT_ID: "11", READ_ONLY_API: "no" },
+    env: {
+      TWS_MASTER_CLIENT_ID: "11",
+      READ_ONLY_API: "no",
+      TWS_ENABLE_API: "no",
+      CONTROLLER_COMMAND_SERVER_PORT: String(port),
+    },
   }, async (run) => {
+    // The API stays off until IBC's ENABLEAPI ticks it: no READY before.
+    await run.line(/settings applied; proving the API again/);
+    const enable = await runCli(
+      ["send", "ENABLEAPI"],
+      baseEnv({ CONTROLLER_COMMAND_SERVER_PORT: String(port) }),
+    );
+    assert.equal(enable.stdout, "OK configured\n", enable.stderr);
     await run.line(READY);
+    assert.ok(
+      (await run.events()).findIndex((e) => e.event === "api-listening") >
+        (await run.events()).findIndex((e) =>
+          e.event === "setting-changed" && e.key === "enableApi" && e.value === "true"
+        ),
+      "the API port opened only once ENABLEAPI ticked the box",
+    );
     const ev = await run.events();
     assert.ok(find(ev, "toggle", { toggle: "Live Trading", selected: true }));
     assert.ok(find(ev, "click", { button: "Log In" }));
@@ -122,7 +147,8 @@ Deno.test("TWS live (Mosaic menus): Live Trading, Log In, the login frame turned
     assert.equal(find(ev, "field-set", { field: "2fa-code" })?.window, "Login", "2FA in place");
     assert.ok(!find(ev, "window-shown", { title: "Second Factor Authentication" }));
     assert.ok(find(ev, "click", { button: "Continue Login" }), "existing session: primary");
-    assert.equal(ev.filter(menu("File", "Global Configuration...")).length, 2);
+    // Apply, read back, then ENABLEAPI.
+    assert.equal(ev.filter(menu("File", "Global Configuration...")).length, 3);
     assert.ok(!ev.some(menu("Edit", "Global Configuration...")), "Mosaic has no Edit item");
     assert.ok(find(ev, "setting-changed", { key: "masterClientId", value: "11" }));
     assert.ok(find(ev, "setting-changed", { key: "readOnlyApi", value: "false" }));

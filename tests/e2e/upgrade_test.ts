@@ -8,10 +8,10 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { SimEvent } from "../gateway-sim/events.ts";
 import { compactVersion, tinyJar } from "../gateway-sim/install.ts";
 import { type ChannelServer, simPayload, startChannelServer } from "../installer/channel_server.ts";
 import { type Run, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
+import { loginTyped, perJvm } from "./jvm_events.ts";
 
 const READY = /-> "?ready"?/g;
 const OLD = "10.45.1j";
@@ -29,23 +29,6 @@ async function nth(run: Run, re: RegExp, n: number, what: string): Promise<void>
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function perJvm(events: SimEvent[]): SimEvent[][] {
-  const out: SimEvent[][] = [];
-  for (const e of events) {
-    if (e.event === "sim-start") out.push([]);
-    out.at(-1)?.push(e);
-  }
-  return out;
-}
-
-function loginTyped(events: SimEvent[]): SimEvent[] {
-  return events.filter((e) =>
-    e.event === "login-attempt" ||
-    (e.event === "field-set" && ["username", "password", "2fa-code"].includes(String(e.field))) ||
-    (e.event === "click" && /log.?in/i.test(String(e.button)))
-  );
 }
 
 /** Runs an upgrade scenario: READY on OLD, NEW published, installed, then Gateway auto-restarts. */

@@ -6,31 +6,11 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { SimEvent } from "../gateway-sim/events.ts";
 import { runCli } from "../support/cli.ts";
 import { find, withScenario } from "./harness.ts";
+import { loginTyped, nextJvmScenario } from "./jvm_events.ts";
 
 const READY = /-> "?ready"?/;
-
-/** Changes the scenario the NEXT JVM reads (written whole, then renamed). */
-async function nextJvmScenario(
-  scenarioPath: string,
-  edit: (sc: { faults: Record<string, unknown>; delays: Record<string, unknown> }) => void,
-): Promise<void> {
-  const sc = JSON.parse(await Deno.readTextFile(scenarioPath));
-  edit(sc);
-  await Deno.writeTextFile(`${scenarioPath}.tmp`, JSON.stringify(sc));
-  await Deno.rename(`${scenarioPath}.tmp`, scenarioPath);
-}
-
-/** Events of a JVM that mean a login was typed. */
-function loginTyped(events: SimEvent[]): SimEvent[] {
-  return events.filter((e) =>
-    e.event === "login-attempt" ||
-    (e.event === "field-set" && ["username", "password", "2fa-code"].includes(String(e.field))) ||
-    (e.event === "click" && /log.?in/i.test(String(e.button)))
-  );
-}
 
 Deno.test("warm state from export-state: a second run resumes with the token, no login form", async () => {
   const warm = await Deno.makeTempDir({ prefix: "ibgp-e2e-warm-" });

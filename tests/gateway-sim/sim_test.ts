@@ -169,6 +169,15 @@ Deno.test("gateway-sim: install layout", async () => {
     const params = await Deno.readTextFile(join(inst.programDir, ".install4j", "i4jparams.conf"));
     assert.match(params, /-DjxBrowserKey=[^" ]+/);
     assert.ok(((await Deno.stat(inst.launcher)).mode ?? 0) & 0o111, "launcher is not executable");
+
+    // TWS as IBKR's TWS installer lays it out: <root>/<NNNN>, tws.vmoptions, the `tws` launcher.
+    const tws = await installSimGateway({ root, product: "tws" });
+    assert.equal(tws.programDir, join(root, "1045"));
+    assert.equal(tws.launcher, join(root, "1045", "tws"));
+    const twsVm = await Deno.readTextFile(join(tws.programDir, "tws.vmoptions"));
+    assert.ok(twsVm.split("\n").includes("-Xmx768m"));
+    const twsParams = await Deno.readTextFile(join(tws.programDir, ".install4j", "i4jparams.conf"));
+    assert.match(twsParams, /mainClass="jclient\.LoginFrame"/);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

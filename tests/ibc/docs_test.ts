@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { fromIbcMarkdown } from "../../lib/ibc/docs.ts";
+import { fromIbcMarkdown } from "../../tools/docs/from_ibc.ts";
 import { IBC_TABLE } from "../../lib/ibc/mapping.ts";
 
 Deno.test("docs/from-ibc.md has a row for every IBC key", () => {

@@ -10,6 +10,7 @@ import {
 } from "../../lib/installer/channel.ts";
 import { InstallError } from "../../lib/installer/errors.ts";
 import { progress } from "../../lib/installer/progress.ts";
+import { SCHEMA } from "../../lib/config/schema.ts";
 
 const IBKR = "https://download2.interactivebrokers.com/installers";
 
@@ -90,4 +91,18 @@ Deno.test("progress: a log line every interval off a terminal, a redrawn bar on 
     `\rgw.sh [${"#".repeat(15)}${".".repeat(15)}] 5.0 of 10.0 MiB (50%)` +
       `\rgw.sh [${"#".repeat(30)}] 10.0 of 10.0 MiB (100%)\n`,
   );
+});
+
+Deno.test("the permission set names the default download host exactly, and only it", async () => {
+  const meta = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  const net: string[] = meta.permissions.controller.net;
+  const host = new URL(String(SCHEMA.PILOT_GATEWAY_DOWNLOAD_URL.default)).hostname;
+  assert.equal(host, "download2.interactivebrokers.com");
+  assert.ok(net.includes(host), `${host} is in permissions.controller.net`);
+  const outside = net.filter((n) =>
+    !n.startsWith("unix:") && !/^(127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0)$/.test(n)
+  );
+  assert.deepEqual(outside, [host], "no other outside host");
+  const doc = await Deno.readTextFile(new URL("../../docs/permissions.md", import.meta.url));
+  assert.ok(doc.includes(`\`${host}\``), "docs/permissions.md says why");
 });

@@ -10,6 +10,8 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { findInstall, listInstalledVersions } from "../../lib/gateway/mod.ts";
 import { installerArch } from "../../lib/installer/channel.ts";
+import { installBeforeRun } from "../../lib/installer/policy.ts";
+import { loadConfig } from "../../lib/config/mod.ts";
 import { installSimGateway } from "../gateway-sim/install.ts";
 import { baseEnv, runCli } from "../support/cli.ts";
 import {
@@ -170,6 +172,58 @@ Deno.test("install: the channel's build is not the version asked for (IBKR keeps
     assert.match(
       r.stderr,
       /channel offers 10\.45\.1j, not 10\.30\.1x; IBKR keeps no older builds\. Fix: .*PILOT_GATEWAY_INSTALLER_URL/,
+    );
+  });
+});
+
+Deno.test("run with PILOT_GATEWAY_INSTALL=missing: a failed download ends run with exit 1 before anything starts", async () => {
+  await withServer(async (server, dir) => {
+    server.behave(installerPath("stable", installerArch()), "404");
+    const twsPath = join(dir, "Jts");
+    const r = await runCli(
+      ["run"],
+      baseEnv({
+        TWS_PATH: twsPath,
+        TWS_USERID: "user",
+        TWS_PASSWORD: "pw",
+        TRADING_MODE: "paper",
+        DISPLAY: ":99",
+        PILOT_GATEWAY_INSTALL: "missing",
+        PILOT_GATEWAY_DOWNLOAD_URL: server.base,
+        PILOT_RUNTIME_DIR: join(dir, "rt"),
+      }),
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /install: .*answered HTTP 404\. Fix: /);
+    assert.deepEqual(entries(twsPath), [], "nothing installed, no work folder");
+    assert.ok(!r.stderr.includes("starting Gateway"), "no Gateway was launched");
+  });
+});
+
+Deno.test("upgrade at start: a failed download keeps the installed version running", async () => {
+  await withServer(async (server, dir) => {
+    const twsPath = join(dir, "Jts");
+    await installSimGateway({ root: twsPath, version: OLD });
+    server.behave(installerPath("stable", installerArch()), "truncate");
+    const config = loadConfig({
+      env: {
+        TWS_PATH: twsPath,
+        PILOT_GATEWAY_INSTALL: "upgrade",
+        PILOT_GATEWAY_DOWNLOAD_URL: server.base,
+      },
+    }).values;
+    assert.equal(await installBeforeRun(config), undefined, "no throw: Gateway keeps running");
+    assert.deepEqual(entries(twsPath), [OLD]);
+    const missing = loadConfig({
+      env: {
+        TWS_PATH: join(dir, "Empty"),
+        PILOT_GATEWAY_INSTALL: "missing",
+        PILOT_GATEWAY_DOWNLOAD_URL: server.base,
+      },
+    }).values;
+    await assert.rejects(
+      () => installBeforeRun(missing),
+      /DOWNLOAD_TRUNCATED|the download is incomplete/,
     );
   });
 });

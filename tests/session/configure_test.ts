@@ -157,6 +157,16 @@ Deno.test("a wait whose action failed: the action's error, and the wait's timeou
   );
 });
 
+Deno.test("TWS: the plan ticks Enable ActiveX and Socket Clients unless TWS_ENABLE_API=no; Gateway never", () => {
+  const boxes = (env: Record<string, string>) =>
+    planSettings(cfg(env), "paper").flatMap((sec) => sec.edits)
+      .filter((e) => e.setting === "TWS_ENABLE_API")
+      .map((e) => [e.target.text, e.value]);
+  assert.deepEqual(boxes({ GATEWAY_OR_TWS: "tws" }), [["Enable ActiveX and Socket Clients", true]]);
+  assert.deepEqual(boxes({ GATEWAY_OR_TWS: "tws", TWS_ENABLE_API: "no" }), []);
+  assert.deepEqual(boxes({}), []);
+});
+
 Deno.test("TWS: the API ports default to 7496 live and 7497 paper; TWS_API_PORT still wins", () => {
   assert.equal(apiPortFor(cfg({ GATEWAY_OR_TWS: "tws", TRADING_MODE: "live" }), "live"), 7496);
   assert.equal(apiPortFor(cfg({ GATEWAY_OR_TWS: "tws" }), "paper"), 7497);

@@ -1,7 +1,7 @@
 /** The session state machine, driven with fake events and a fake clock. */
 
 import assert from "node:assert/strict";
-import { crashBackoffMs, initialState, step } from "../../lib/session/machine.ts";
+import { crashBackoffMs, initialState, restartPlan, step } from "../../lib/session/machine.ts";
 import type {
   Effect,
   Intent,
@@ -344,7 +344,7 @@ Deno.test("2FA timeout with RELOGIN_AFTER_TWOFA_TIMEOUT logs in again in the sam
   d.window("w2", "Second Factor Authentication", { kind: "second-factor", variant: "push" });
   const fx = d.send({ type: "timer", name: "twofa" });
   assert.equal(d.state.phase, "login");
-  assert.ok(has(fx, (e) => e.do === "ui" && e.step === "relogin-scan" && e.windowId === "w1"));
+  assert.ok(has(fx, (e) => e.do === "rescan-login" && e.windowId === "w1"));
   assert.ok(!has(fx, (e) => e.do === "stop-jvm" || e.do === "launch"));
   // The rescan offers the login window again: a second attempt is submitted.
   d.window("w1", "IBKR Gateway", LOGIN);
@@ -415,7 +415,7 @@ Deno.test("too many attempts: waits the stated time plus margin, then relogs in 
   assert.deepEqual(clicks(fx), ["OK"]);
   assert.ok(has(fx, (e) => e.do === "timer" && e.name === "relogin" && e.ms === 56_000));
   const fx2 = d.send({ type: "timer", name: "relogin" });
-  assert.ok(has(fx2, (e) => e.do === "ui" && e.step === "relogin-scan"));
+  assert.ok(has(fx2, (e) => e.do === "rescan-login"));
   d.window("w1", "IBKR Gateway", LOGIN);
   assert.equal(d.state.loginAttempts, 2);
   assert.ok(!has(d.effects, (e) => e.do === "launch" && d.effects.indexOf(e) > 0));
@@ -668,7 +668,7 @@ Deno.test("silent CCP timeouts: backoff 60 s doubling to the 600 s cap, relogin 
     assert.ok(!fx.some((e) => e.do === "launch" || e.do === "stop-jvm"), "no new JVM");
     // The relogin reads the same login window again; it is offered and submitted.
     const again = d.send({ type: "timer", name: "relogin" });
-    assert.ok(again.some((e) => e.do === "ui" && e.step === "relogin-scan" && e.windowId === "w1"));
+    assert.ok(again.some((e) => e.do === "rescan-login" && e.windowId === "w1"));
     d.window("w1", "IBKR Gateway", LOGIN);
     assert.equal(d.state.phase, "login");
   }
@@ -760,7 +760,7 @@ Deno.test("a login window stuck on 'connecting to server' counts as a lockout; n
   assert.ok(timerMs(waiting, "relogin"));
   d.send({ type: "window-closed", windowId: "c1", title: "Gateway" });
   const again = d.send({ type: "timer", name: "relogin" });
-  assert.ok(again.some((e) => e.do === "ui" && e.step === "relogin-scan"));
+  assert.ok(again.some((e) => e.do === "rescan-login"));
 });
 
 Deno.test("no progress and no stuck label: the API is checked, as before", () => {
@@ -799,7 +799,7 @@ Deno.test("a CCP re-login inside the maintenance window waits; with the window o
   off.window("w1", "IBKR Gateway", LOGIN);
   silentAttempt(off, 1);
   const go = off.send({ type: "timer", name: "relogin" }, { inside: true, remainingMs: 90_000 });
-  assert.ok(go.some((e) => e.do === "ui" && e.step === "relogin-scan"));
+  assert.ok(go.some((e) => e.do === "rescan-login"));
 });
 
 // ---- a frozen Gateway -------------------------------------------------------------------------
@@ -1018,6 +1018,49 @@ Deno.test("TWS: READ_ONLY_LOGIN clicks Enter Read Only instead of typing a code"
   const fx2 = normal.window("w2", "Second Factor Authentication", intent);
   assert.deepEqual(clicks(fx2), []);
   assert.ok(has(fx2, (e) => e.do === "totp"), "without the setting the code is typed");
+});
+
+Deno.test("RESTART and PAUSE: Lock and Exit while READY, a full restart otherwise, refused while one is pending", () => {
+  const d = new Driver();
+  d.toLogin();
+  assert.deepEqual(restartPlan(d.state, false), { via: "full" });
+  assert.deepEqual(restartPlan(d.state, true), {
+    refused: "PAUSE needs Gateway logged in (READY): use STOP",
+  });
+  const r = new Driver();
+  r.toReady();
+  assert.deepEqual(restartPlan(r.state, false), { via: "lock-and-exit" });
+  assert.deepEqual(restartPlan(r.state, true), { via: "lock-and-exit" });
+  r.send({ type: "restart-scheduled", pause: false, at: "12:01 PM", ok: true });
+  assert.deepEqual(restartPlan(r.state, false), { refused: "RESTART already in progress" });
+  assert.deepEqual(restartPlan(r.state, true), { refused: "PAUSE already in progress" });
+});
+
+Deno.test("ALERT_CLEAN_LOGOUT says how the stop ended; a detach is no logout", () => {
+  const cases: [boolean, "clean" | "signalled" | "not-running" | "detached", string?, string?][] = [
+    [true, "clean", "succeeded", "info"],
+    [true, "signalled", "failed_timeout", "warning"],
+    [true, "not-running", "safe_no_session", "info"],
+    [false, "signalled", "safe_no_session", "info"],
+    [true, "detached"],
+  ];
+  for (const [loggedIn, result, status, level] of cases) {
+    const d = new Driver();
+    const fx = d.send({ type: "jvm-stop-done", pid: 4242, loggedIn, reason: "SIGTERM", result });
+    const alerts = fx.filter((e) => e.do === "alert");
+    assert.deepEqual(
+      alerts,
+      status
+        ? [{
+          do: "alert",
+          token: "ALERT_CLEAN_LOGOUT",
+          fields: { mode: "paper", pid: 4242, status, reason: "SIGTERM" },
+          level,
+        }]
+        : [],
+      `${loggedIn} ${result}`,
+    );
+  }
 });
 
 const PUSH_FIRST: Intent = {

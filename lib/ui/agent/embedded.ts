@@ -9,9 +9,6 @@ import jar from "./ibg-pilot-agent.jar" with { type: "bytes" };
 /** File name of the agent jar inside the runtime directory. */
 export const AGENT_JAR_NAME = "ibg-pilot-agent.jar";
 
-/** The embedded jar's bytes. */
-export const agentJarBytes: Uint8Array = jar;
-
 /**
  * Writes the embedded agent jar into `dir` (created 0700 if missing; tightened to 0700 if it is
  * ours and looser) as a 0600 file, atomically, and returns its path. Refuses a directory owned by

@@ -49,9 +49,6 @@ export const DESKTOP: Ref = {
   path: "/org/a11y/atspi/accessible/root",
 };
 
-/** Application roots live at this path on each application's connection. */
-export const APP_ROOT_PATH = "/org/a11y/atspi/accessible/root";
-
 const I = {
   accessible: "org.a11y.atspi.Accessible",
   application: "org.a11y.atspi.Application",

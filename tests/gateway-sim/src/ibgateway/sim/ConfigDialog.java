@@ -42,6 +42,9 @@ public final class ConfigDialog extends JDialog {
     final JTextField socketPort = new JTextField(8);
     final JTextField masterClientId = new JTextField(8);
     final JCheckBox readOnly = Rec.toggle(new JCheckBox("Read-Only API"));
+    /** TWS only (sources.md IBC 5.5): the API master switch; shown when the values have `enableApi`. */
+    final JCheckBox enableApi = Rec.toggle(new JCheckBox("Enable ActiveX and Socket Clients"));
+    private boolean hasEnableApi;
     final JCheckBox downloadOrders = Rec.toggle(new JCheckBox("Download open orders on connection"));
     final JCheckBox sendLots = Rec.toggle(new JCheckBox("Send market data in lots for US stocks for dual-mode API clients"));
     final JCheckBox localhostOnly = Rec.toggle(new JCheckBox("Allow connections from localhost only"));
@@ -63,6 +66,7 @@ public final class ConfigDialog extends JDialog {
     public ConfigDialog(Window owner, String title, Properties values, Consumer<Map<String, String>> onSave) {
         super(owner, title, ModalityType.MODELESS);
         setDefaultCloseOperation(WindowConstants.DISPOSE_ON_CLOSE);
+        hasEnableApi = values.getProperty("enableApi") != null;
 
         DefaultMutableTreeNode root = new DefaultMutableTreeNode("Configuration");
         DefaultMutableTreeNode api = new DefaultMutableTreeNode("API");
@@ -140,6 +144,10 @@ public final class ConfigDialog extends JDialog {
         c.gridwidth = 2;
         c.gridy = y++;
         p.add(Ui.heading("Settings"), c);
+        if (hasEnableApi) {
+            c.gridy = y++;
+            p.add(enableApi, c);
+        }
         for (JCheckBox b : new JCheckBox[] {readOnly, downloadOrders, sendLots, apiLog}) {
             c.gridy = y++;
             p.add(b, c);
@@ -231,6 +239,7 @@ public final class ConfigDialog extends JDialog {
 
     private void load(Properties v) {
         readOnly.setSelected(Boolean.parseBoolean(v.getProperty("readOnlyApi")));
+        enableApi.setSelected(Boolean.parseBoolean(v.getProperty("enableApi")));
         downloadOrders.setSelected(Boolean.parseBoolean(v.getProperty("downloadOpenOrders")));
         sendLots.setSelected(Boolean.parseBoolean(v.getProperty("sendLots")));
         localhostOnly.setSelected(Boolean.parseBoolean(v.getProperty("localhostOnly")));
@@ -249,6 +258,7 @@ public final class ConfigDialog extends JDialog {
         m.put("socketPort", socketPort.getText().trim());
         m.put("masterClientId", masterClientId.getText().trim());
         m.put("readOnlyApi", String.valueOf(readOnly.isSelected()));
+        if (hasEnableApi) m.put("enableApi", String.valueOf(enableApi.isSelected()));
         m.put("downloadOpenOrders", String.valueOf(downloadOrders.isSelected()));
         m.put("sendLots", String.valueOf(sendLots.isSelected()));
         m.put("localhostOnly", String.valueOf(localhostOnly.isSelected()));

@@ -361,7 +361,7 @@ public final class Flow implements MainWindow.Actions {
         if (!loggedIn || exiting) return;
         api = new ApiServer((int) sc.num("api.maxServerVersion", 178), (int) sc.num("api.maxClients", 32),
             (int) sc.num("api.nextValidId", 1), sc.str("accounts." + mode, paper ? "DU1234567" : "U1234567"), main::setClients);
-        api.listen(effectivePort());
+        if (apiEnabled()) api.listen(effectivePort());
         scheduleLater();
     }
 
@@ -643,7 +643,7 @@ public final class Flow implements MainWindow.Actions {
         loggedIn = true;
         main.setApiServer(true);
         EventLog.emit("login-result", "ok", true, "mode", mode, "relogin", true);
-        api.listen(effectivePort());
+        if (apiEnabled()) api.listen(effectivePort());
     }
 
     /** Lock and Exit at the configured time (checked every lockAndExit.checkMs, 15 s by default). */
@@ -708,6 +708,7 @@ public final class Flow implements MainWindow.Actions {
         p.setProperty("autoTime", sc.str("lockAndExit.time", "11:45"));
         p.setProperty("autoAmPm", sc.str("lockAndExit.ampm", "PM"));
         p.setProperty("autoAction", sc.str("lockAndExit.mode", "logoff"));
+        if (tws) p.setProperty("enableApi", String.valueOf(sc.bool("api.enabled")));
         if (user != null) p.putAll(settings.loadConfig(user));
         return p;
     }
@@ -746,6 +747,24 @@ public final class Flow implements MainWindow.Actions {
             int port = effectivePort();
             worker.submit(() -> api.listen(port));
         }
+        // TWS: `Enable ActiveX and Socket Clients` opens or closes the API port at once.
+        if (tws && api != null && loggedIn && apiEnabled() != api.listening()) {
+            int port = effectivePort();
+            worker.submit(() -> {
+                if (apiEnabled()) api.listen(port);
+                else api.close();
+            });
+        }
+    }
+
+    /**
+     * Whether the API port may listen. Gateway: always. TWS: API > Settings `Enable ActiveX and
+     * Socket Clients` (sources.md IBC 5.5), saved, else the scenario's `api.enabled` (default
+     * false, as a fresh TWS).
+     */
+    boolean apiEnabled() {
+        if (!tws) return true;
+        return Boolean.parseBoolean(configValues().getProperty("enableApi"));
     }
 
     private static boolean validPort(String v) {

@@ -6,7 +6,7 @@
  * as `ibg-pilot inspect --suggest-rule`.
  */
 
-import type { ComponentNode } from "../ui/port.ts";
+import type { ComponentNode } from "../../lib/ui/port.ts";
 import {
   type Action,
   BLOCKER_DISMISS,
@@ -17,8 +17,8 @@ import {
   SAFETY_ROW_IDS,
   USER_ROWS_AFTER,
   type WindowMatch,
-} from "./catalogue.ts";
-import { suggestRulesYaml } from "./suggest.ts";
+} from "../../lib/dialogs/catalogue.ts";
+import { suggestRulesYaml } from "../../lib/dialogs/suggest.ts";
 
 const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
 const list = (xs: readonly string[], sep = " or ") => xs.map(code).join(sep);
@@ -85,7 +85,7 @@ export function dialogsMarkdown(catalogue: readonly DialogRule[] = CATALOGUE): s
   const lines = [
     "# Dialogs ibg-pilot recognises",
     "",
-    "Generated from `lib/dialogs/catalogue.ts` by `lib/dialogs/docs.ts`; do not edit by hand.",
+    "Generated from `lib/dialogs/catalogue.ts` by `tools/docs/dialogs.ts`; do not edit by hand.",
     "",
     "Rows are tried in this order and the first that matches owns the window. Titles compare",
     "case-insensitively (contains, or is); buttons, toggles and menu items by their whole text;",

@@ -10,7 +10,7 @@ import { redactTree } from "../../lib/dialogs/dump.ts";
 import { suggestRulesYaml } from "../../lib/dialogs/suggest.ts";
 import { type AlertEvent, onAlert } from "../../lib/log.ts";
 import type { UiPort, WindowPicture } from "../../lib/ui/port.ts";
-import { readEvidence, UnknownWindowEvidence } from "../../lib/session/unknown_windows.ts";
+import { readEvidence, UnknownWindowEvidence } from "../../lib/app/unknown_windows.ts";
 import { button, field, label, password, win } from "../dialogs/fixtures.ts";
 import { makeClassifier } from "../../lib/session/intent.ts";
 import type { Config } from "../../lib/config/mod.ts";

@@ -3,7 +3,7 @@
  * the code (a test compares the committed file with this output; `deno task docs` rewrites it).
  */
 
-import { GROUPS, SCHEMA, SETTING_NAMES, settingDef } from "./schema.ts";
+import { GROUPS, SCHEMA, SETTING_NAMES, settingDef } from "../../lib/config/schema.ts";
 
 function cell(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
