@@ -65,6 +65,9 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^OK $/m);
     await run.event((e) => e.event === "reconnect" && e.what === "data", "Ctrl+Alt+F reached TWS");
+    const account = await runCli(["send", "RECONNECTACCOUNT"], env);
+    assert.equal(account.stdout, "OK \n", account.stderr);
+    await run.event((e) => e.event === "reconnect" && e.what === "account", "Ctrl+Alt+R too");
     const enable = await runCli(["send", "ENABLEAPI"], env);
     assert.equal(enable.stdout, "OK already configured\n", enable.stderr);
 
