@@ -238,10 +238,12 @@ consoleTest(
 
     // x11vnc dies: ibg-pilot restarts it, alerts, and the page reconnects by itself.
     const pid = Number(/\(pid (\d+)\)/.exec(vncLine)![1]);
+    const killedAt = Date.now();
     Deno.kill(pid, "SIGKILL");
     await run.line(/ALERT_VNC_EXITED/);
     await run.line(/x11vnc started again/);
     await readyAndConnected(page, 2);
+    console.log(`screen reconnected ${Date.now() - killedAt} ms after x11vnc was killed`);
     await page.waitForFunction(
       () => document.getElementById("alerts")!.textContent!.includes("ALERT_VNC_EXITED"),
       { timeout: STEP_DEADLINE_MS },
