@@ -9,56 +9,44 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { makeClassifier } from "../../lib/session/intent.ts";
 import { type Clock, SessionShell, type TimerId } from "../../lib/session/shell.ts";
-import type { ComponentNode, Target, UiEvent, UiPort, WindowInfo } from "../../lib/ui/port.ts";
+import type { ComponentNode, Target, WindowInfo } from "../../lib/ui/port.ts";
+import { InertUi } from "../support/inert_ui.ts";
 import { TEST_SETTINGS } from "./settings.ts";
 import { loginFrame, message } from "../dialogs/fixtures.ts";
 import { pollUntil } from "../support/poll.ts";
 
 /** A UI whose windows the test opens; clicks and closes are recorded and close the window. */
-class ScriptedUi implements UiPort {
-  readonly channel = "agent";
+class ScriptedUi extends InertUi {
   open = new Map<string, { window: WindowInfo; tree: ComponentNode; closesOn?: string[] }>();
   calls: string[] = [];
-  #listeners = new Set<(e: UiEvent) => void>();
 
   show(f: { window: WindowInfo; tree: ComponentNode }, closesOn?: string[]) {
     this.open.set(f.window.id, { ...f, closesOn });
-    for (const l of this.#listeners) l({ type: "window-opened", window: f.window, at: 0 });
+    this.emit({ type: "window-opened", window: f.window, at: 0 });
   }
   /** The window goes (its close event included). */
   hide(id: string) {
     const w = this.open.get(id);
     this.open.delete(id);
-    for (const l of this.#listeners) {
-      l({ type: "window-closed", windowId: id, title: w?.window.title ?? "", at: 0 });
-    }
+    this.emit({ type: "window-closed", windowId: id, title: w?.window.title ?? "", at: 0 });
   }
-  windows = () => Promise.resolve([...this.open.values()].map((w) => w.window));
-  snapshot(id: string): Promise<ComponentNode> {
+  override windows() {
+    return Promise.resolve([...this.open.values()].map((w) => w.window));
+  }
+  override snapshot(id: string): Promise<ComponentNode> {
     const w = this.open.get(id);
     return w ? Promise.resolve(w.tree) : Promise.reject(new Error("gone"));
   }
-  click(id: string, t: Target): Promise<void> {
+  override click(id: string, t: Target): Promise<void> {
     this.calls.push(`click ${this.open.get(id)?.window.title}: ${t.text}`);
     if (this.open.get(id)?.closesOn?.includes(t.text ?? "")) this.hide(id);
     return Promise.resolve();
   }
-  closeWindow(id: string): Promise<void> {
+  override closeWindow(id: string): Promise<void> {
     this.calls.push(`close ${this.open.get(id)?.window.title}`);
     if (this.open.get(id)?.closesOn) this.hide(id);
     return Promise.resolve();
   }
-  onEvent(l: (e: UiEvent) => void) {
-    this.#listeners.add(l);
-    return () => this.#listeners.delete(l);
-  }
-  setText = () => Promise.resolve();
-  setSelected = () => Promise.resolve();
-  selectTreePath = () => Promise.resolve();
-  selectListItem = () => Promise.resolve();
-  menu = () => Promise.resolve();
-  key = () => Promise.resolve();
-  close = () => Promise.resolve();
 }
 
 /** Timers fire only when the test says so; `now` moves with them. */
