@@ -59,7 +59,7 @@ Deno.test("main.ts loads no subcommand before it is chosen: `version` runs on a 
   assert.ok(reachable("lib/cli/version.ts", false).size < 10);
 });
 
-Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules (yaml), the log export and prom-client only when used", () => {
+Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules (yaml), the log export, the installer and prom-client only when used", () => {
   const run = reachable("lib/cli/run_cmd.ts", false);
   for (
     const lazy of [
@@ -73,6 +73,7 @@ Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules 
       "lib/dialogs/rules.ts",
       "npm:yaml",
       "lib/logexport/mod.ts",
+      "lib/installer/mod.ts",
     ]
   ) {
     assert.ok(!run.has(lazy), `run loads ${lazy} before it is needed`);
