@@ -32,7 +32,6 @@ import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../config/mod.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 import { VersionHealth, VersionWatch } from "../installer/versions.ts";
-import { startLogExport } from "../logexport/mod.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -386,8 +385,9 @@ export async function runPilot(
         "menu, not TWS's nor a Gateway attached with --attach",
     );
   }
+  // Loaded only when configured, like every optional part (docs/operations.md: memory).
   const logExport = exportDir
-    ? startLogExport({
+    ? (await import("../logexport/mod.ts")).startLogExport({
       sessions: shells.map((s, i) => ({
         mode: modes[i],
         dir: modes.length > 1 ? join(exportDir, modes[i]) : exportDir,
