@@ -3,13 +3,15 @@
  * puts into the ibg-pilot binary: Deno's runtime (denort, the version of the deno running this, which
  * is the one that compiles), the Java agent jar (with its SHA-256), and every npm package main.ts
  * can reach (the same set tools/compile.ts keeps: reachablePackages over `deno info --json`), each
- * with its version, purl and the license its package.json declares. The release workflow publishes
+ * with its version, purl and the license its package.json declares, and noVNC (npm @novnc/novnc),
+ * which reaches the binary as the console page's bundle (tools/build_console.ts), not as a module. The release workflow publishes
  * it beside the binaries, signed and listed in SHA256SUMS.
  */
 
 import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { type DenoInfo, mainInfo, reachablePackages } from "./compile.ts";
+import { buildConsole } from "./build_console.ts";
 
 const root = dirname(dirname(fromFileUrl(import.meta.url)));
 
@@ -58,7 +60,14 @@ async function license(localPath: string | undefined): Promise<string | undefine
 /** The SBOM document for `info` (main.ts's module graph), the agent jar and this Deno. */
 export async function sbom(
   info: DenoInfo,
-  opts: { version: string; agentJar: Uint8Array; denoVersion: string; timestamp: string },
+  opts: {
+    version: string;
+    agentJar: Uint8Array;
+    denoVersion: string;
+    timestamp: string;
+    /** The console bundle and the noVNC version in it (deno.json's pin). */
+    console?: { bundle: Uint8Array; novncVersion: string };
+  },
 ): Promise<Record<string, unknown>> {
   const reachable = [...reachablePackages(info)].sort();
   const refOf = (id: string) => npmPurl(...nameAndVersion(id));
@@ -92,6 +101,19 @@ export async function sbom(
     description: "ibg-pilot's Java agent jar (agent/src), loaded into Gateway's JVM",
     hashes: [{ alg: "SHA-256", content: await sha256(opts.agentJar) }],
   };
+  const novnc: Component[] = opts.console
+    ? [{
+      type: "library",
+      "bom-ref": npmPurl("@novnc/novnc", opts.console.novncVersion),
+      name: "@novnc/novnc",
+      version: opts.console.novncVersion,
+      purl: npmPurl("@novnc/novnc", opts.console.novncVersion),
+      description: "unmodified, bundled into the console page (lib/console/page/build)",
+      // Its package.json's license; the bundle's hash stands for what is embedded.
+      licenses: [{ expression: "MPL-2.0" }],
+      hashes: [{ alg: "SHA-256", content: await sha256(opts.console.bundle) }],
+    }]
+    : [];
   // Packages main.ts imports directly; the rest hang off them.
   const direct = [
     ...new Set(
@@ -114,9 +136,12 @@ export async function sbom(
         version: opts.version,
       },
     },
-    components: [runtime, agent, ...npm],
+    components: [runtime, agent, ...novnc, ...npm],
     dependencies: [
-      { ref: "ibg-pilot", dependsOn: ["denort", "ibg-pilot-agent", ...direct] },
+      {
+        ref: "ibg-pilot",
+        dependsOn: ["denort", "ibg-pilot-agent", ...novnc.map((c) => c["bom-ref"]), ...direct],
+      },
       ...reachable.map((id) => ({
         ref: refOf(id),
         dependsOn: [
@@ -145,6 +170,10 @@ if (import.meta.main) {
   const doc = await sbom(await mainInfo(), {
     version: meta.version,
     agentJar: await Deno.readFile(join(root, "lib/ui/agent/ibg-pilot-agent.jar")),
+    console: {
+      bundle: await Deno.readFile(await buildConsole()),
+      novncVersion: String(meta.imports["@novnc/novnc"]).replace(/^npm:@novnc\/novnc@/, ""),
+    },
     denoVersion: Deno.version.deno,
     timestamp: new Date(epoch ? Number(epoch) * 1000 : Date.now()).toISOString(),
   });

@@ -7,12 +7,6 @@
 
 import type { Config } from "../config/mod.ts";
 import { log } from "../log.ts";
-import {
-  installBeforeRun,
-  installRequest,
-  startUpgrader,
-  VersionHealth,
-} from "../installer/mod.ts";
 import { maintenanceStatus } from "../session/clock.ts";
 import type { Mode } from "../config/modes.ts";
 import { warmBeforeRun } from "../state/mod.ts";
@@ -27,17 +21,21 @@ export async function prepareGatewayFiles(
   c: Config,
   modes: readonly Mode[],
 ): Promise<{ stop(): void }> {
-  await installBeforeRun(c);
+  // The installer (downloads, checksums) is loaded only when PILOT_GATEWAY_INSTALL asks for it.
+  const installer = c.PILOT_GATEWAY_INSTALL === "never"
+    ? undefined
+    : await import("../installer/mod.ts");
+  await installer?.installBeforeRun(c);
   await warmBeforeRun(
     c.GATEWAY_WARM_STATE,
     modes.map((mode) => ({ mode, settingsDir: settingsDirFor(c, mode) })),
     (line) => log("state").info(line),
   );
-  if (c.PILOT_GATEWAY_INSTALL !== "upgrade") return { stop() {} };
+  if (!installer || c.PILOT_GATEWAY_INSTALL !== "upgrade") return { stop() {} };
   const window = c.PILOT_MAINTENANCE_WINDOW;
-  return startUpgrader({
-    request: installRequest(c),
-    health: new VersionHealth(c.TWS_PATH!),
+  return installer.startUpgrader({
+    request: installer.installRequest(c),
+    health: new installer.VersionHealth(c.TWS_PATH!),
     intervalMs: c.PILOT_GATEWAY_UPGRADE_INTERVAL * 1000,
     insideMaintenance: () =>
       window

@@ -9,6 +9,7 @@
 import { type Config, modesOf, perMode } from "../config/mod.ts";
 import { startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir, launcherLogPath } from "../gateway/mod.ts";
+import { LauncherLogTail } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
@@ -17,7 +18,7 @@ import type { PilotMetrics } from "../servers/metrics.ts";
 import { writeAgentJar } from "../ui/agent/embedded.ts";
 import { join } from "node:path";
 import { UnknownWindowReporter } from "../dialogs/mod.ts";
-import { EVIDENCE_DIR, UnknownWindowEvidence } from "../session/unknown_windows.ts";
+import { EVIDENCE_DIR, UnknownWindowEvidence } from "./unknown_windows.ts";
 import { maintenanceStatus } from "../session/clock.ts";
 import { applyPlan, enableApi } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
@@ -31,7 +32,6 @@ import { SessionShell, type SessionSnapshot } from "../session/shell.ts";
 import type { Mode } from "../config/mod.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 import { VersionHealth, VersionWatch } from "../installer/versions.ts";
-import { startLogExport } from "../logexport/mod.ts";
 
 /** How long one API probe may take. */
 export const PROBE_TIMEOUT_MS = 5_000;
@@ -256,7 +256,7 @@ export async function runPilot(
         await writeReadyFile(readyFileFor(config, mode), present);
       },
       maintenance: (now) => maintenance ? maintenanceStatus(now, maintenance) : { inside: false },
-      launcherLog: launcherLogPath(settingsDir),
+      followLauncherLog: (onSignal) => new LauncherLogTail(launcherLogPath(settingsDir), onSignal),
       reportUnknown: (w, tree, ui) => {
         if (reporter.report(w, tree)) void evidence.record(w, tree, ui);
       },
@@ -375,9 +375,19 @@ export async function runPilot(
     else s.start();
   }
   // PILOT_LOG_EXPORT_DIR: Gateway's logs exported daily through its windows (lib/logexport).
-  const exportDir = attach ? undefined : config.PILOT_LOG_EXPORT_DIR;
+  // Gateway's File menu only (TWS has no Gateway Logs); never the user's attached Gateway.
+  const exportDir = attach || config.GATEWAY_OR_TWS === "tws"
+    ? undefined
+    : config.PILOT_LOG_EXPORT_DIR;
+  if (config.PILOT_LOG_EXPORT_DIR && !exportDir) {
+    logger.warn(
+      "PILOT_LOG_EXPORT_DIR is ignored: the log export drives IB Gateway's own File " +
+        "menu, not TWS's nor a Gateway attached with --attach",
+    );
+  }
+  // Loaded only when configured, like every optional part (docs/operations.md: memory).
   const logExport = exportDir
-    ? startLogExport({
+    ? (await import("../logexport/mod.ts")).startLogExport({
       sessions: shells.map((s, i) => ({
         mode: modes[i],
         dir: modes.length > 1 ? join(exportDir, modes[i]) : exportDir,

@@ -14,7 +14,7 @@ import { EXIT, ExitError } from "./exit.ts";
 import { join } from "node:path";
 import { settingsDirFor } from "../app/host.ts";
 import { makeClassifier } from "../session/intent.ts";
-import { EVIDENCE_DIR, type EvidenceRecord, readEvidence } from "../session/unknown_windows.ts";
+import { EVIDENCE_DIR, type EvidenceRecord, readEvidence } from "../app/unknown_windows.ts";
 import { suggestRulesYaml } from "../dialogs/suggest.ts";
 import { loadDialogRules } from "./run_cmd.ts";
 

@@ -11,7 +11,7 @@ import { apiPortFor } from "../config/ports.ts";
 import { ContainerError, planContainer } from "../container/mod.ts";
 import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
-import { InstallError } from "../installer/mod.ts";
+import { InstallError } from "../installer/errors.ts";
 import { DialogRuleSet } from "../session/dialog_rules.ts";
 
 /** PILOT_DIALOG_RULES, checked before anything starts: every problem at once, exit 2. */

@@ -10,7 +10,7 @@ import type { ComponentNode } from "../ui/port.ts";
 import { buttons, messages } from "./tree.ts";
 import { normalise } from "../ui/text.ts";
 
-/** What a suggestion is made from (an evidence record, lib/session/unknown_windows.ts). */
+/** What a suggestion is made from (an evidence record, lib/app/unknown_windows.ts). */
 export interface SuggestFrom {
   title: string;
   className: string;

@@ -6,7 +6,8 @@
  * Gateway build shows up as exactly the string that has to be added to lib/dialogs/catalogue.ts.
  */
 
-import { GATEWAY_TITLES, LOGIN } from "../dialogs/catalogue.ts";
+import { GATEWAY_TITLES, LOGIN, TWS } from "../dialogs/catalogue.ts";
+import type { Product } from "../gateway/install.ts";
 import { byRole, labels, nodes, textOf, visible } from "../dialogs/tree.ts";
 import { containsText, sameText } from "../ui/text.ts";
 import type { ComponentNode, Role, WindowInfo } from "../ui/port.ts";
@@ -53,6 +54,19 @@ export const FRAME_EXPECTATIONS: readonly Expectation[] = [
     anyOf: [LOGIN.tradingModeLabel],
   },
 ];
+
+/** TWS's login frame: its own title and no IB API / FIX CTCI selector (sources.md IBC 5.1). */
+export const TWS_FRAME_EXPECTATIONS: readonly Expectation[] = [
+  { what: "title", source: "TWS.loginTitles", where: "title", anyOf: TWS.loginTitles },
+  ...FRAME_EXPECTATIONS.filter((e) =>
+    e.anyOf === LOGIN.liveToggle || e.anyOf === LOGIN.paperToggle
+  ),
+];
+
+/** The frame expectations of a product. */
+export function frameExpectations(product: Product): readonly Expectation[] {
+  return product === "tws" ? TWS_FRAME_EXPECTATIONS : FRAME_EXPECTATIONS;
+}
 
 /** The Log In button of a trading mode (Gateway relabels one button when the mode changes). */
 export function logInExpectation(mode: "live" | "paper"): Expectation {

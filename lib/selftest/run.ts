@@ -22,7 +22,7 @@ import { type FrameView, writeArtifacts, type Written } from "./artifacts.ts";
 import {
   type Check,
   checkWindow,
-  FRAME_EXPECTATIONS,
+  frameExpectations,
   logInExpectation,
   looksLikeLoginFrame,
   selectedMode,
@@ -112,7 +112,7 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
     });
     const views = await lookInBothModes(ui, frame.window, frame.tree);
     result.checks = [
-      ...checkWindow(views[0].window, views[0].tree, FRAME_EXPECTATIONS),
+      ...checkWindow(views[0].window, views[0].tree, frameExpectations(config.GATEWAY_OR_TWS)),
       ...views.flatMap((v) =>
         checkWindow(v.window, v.tree, [
           v.mode === "unknown"

@@ -9,7 +9,8 @@ import { CONFIG, MAIN_WINDOW_TITLE_PARTS } from "../dialogs/catalogue.ts";
 import { nodes } from "../dialogs/tree.ts";
 import { containsText, sameText } from "../ui/text.ts";
 import { alert, log } from "../log.ts";
-import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
+import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
+import { withDeadline } from "../util/deadline.ts";
 import type { Edit, Section } from "./settings_plan.ts";
 import type { Mode } from "../config/mod.ts";
 
@@ -18,51 +19,30 @@ export const CONFIG_DIALOG_DEADLINE_MS = 15_000;
 /** How long the dialog may take to close after OK or Cancel. */
 export const CONFIG_CLOSE_DEADLINE_MS = 10_000;
 
-/** Waits for a window matching `pred` (already showing, or opening later) within `ms`. */
-export async function waitForWindow(
+/**
+ * Resolves with the first answer `fromWindows` finds among the windows now, or `fromEvent` in a
+ * later UI event; rejects with a DeadlineError naming `deadline` after `ms`.
+ */
+async function waitForUi<T>(
   ui: UiPort,
-  pred: (w: WindowInfo) => boolean,
-  ms: number,
-  what: string,
-): Promise<WindowInfo> {
+  fromWindows: (ws: WindowInfo[]) => T | undefined,
+  fromEvent: (e: UiEvent) => T | undefined,
+  deadline: { ms: number; name: string; what: string },
+): Promise<T> {
   let off = () => {};
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await new Promise<WindowInfo>((resolve, reject) => {
-      off = ui.onEvent((e) => {
-        if ((e.type === "window-opened" || e.type === "window-activated") && pred(e.window)) {
-          resolve(e.window);
-        }
-      });
-      timer = setTimeout(() => reject(new Error(`${what} did not appear within ${ms} ms`)), ms);
-      ui.windows().then((ws) => {
-        const w = ws.find((x) => x.showing && pred(x));
-        if (w) resolve(w);
-      }, reject);
-    });
+    return await withDeadline(
+      new Promise<T>((resolve, reject) => {
+        const offer = (v: T | undefined) => v !== undefined && resolve(v);
+        off = ui.onEvent((e) => offer(fromEvent(e)));
+        ui.windows().then((ws) => offer(fromWindows(ws)), reject);
+      }),
+      deadline.ms,
+      deadline.name,
+      deadline.what,
+    );
   } finally {
     off();
-    clearTimeout(timer);
-  }
-}
-
-/** Waits until the window with `id` is gone, within `ms`. */
-export async function waitForClose(ui: UiPort, id: string, ms: number): Promise<void> {
-  let off = () => {};
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      off = ui.onEvent((e) => {
-        if (e.type === "window-closed" && e.windowId === id) resolve();
-      });
-      timer = setTimeout(() => reject(new Error(`window did not close within ${ms} ms`)), ms);
-      ui.windows().then((ws) => {
-        if (!ws.some((w) => w.id === id && w.showing)) resolve();
-      }, reject);
-    });
-  } finally {
-    off();
-    clearTimeout(timer);
   }
 }
 
@@ -147,12 +127,20 @@ async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise
     );
   if (!main) throw new Error("Gateway's main window is not showing");
   const path = configMenuPath(await ui.snapshot(main.id));
+  const isDialog = (w: WindowInfo) => containsText(w.title, CONFIG.title) && w.id !== main.id;
   return await afterAction(
-    waitForWindow(
+    waitForUi(
       ui,
-      (w) => containsText(w.title, CONFIG.title) && w.id !== main.id,
-      CONFIG_DIALOG_DEADLINE_MS,
-      "the configuration dialog",
+      (ws) => ws.find((w) => w.showing && isDialog(w)),
+      (e) =>
+        (e.type === "window-opened" || e.type === "window-activated") && isDialog(e.window)
+          ? e.window
+          : undefined,
+      {
+        ms: CONFIG_DIALOG_DEADLINE_MS,
+        name: "CONFIG_DIALOG_DEADLINE_MS",
+        what: "the configuration dialog appearing",
+      },
     ),
     () => ui.menu(main.id, [...path]),
   );
@@ -160,7 +148,16 @@ async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise
 
 async function closeDialog(ui: UiPort, dialog: WindowInfo, button: string): Promise<void> {
   await afterAction(
-    waitForClose(ui, dialog.id, CONFIG_CLOSE_DEADLINE_MS),
+    waitForUi(
+      ui,
+      (ws) => ws.some((w) => w.id === dialog.id && w.showing) ? undefined : true,
+      (e) => e.type === "window-closed" && e.windowId === dialog.id ? true : undefined,
+      {
+        ms: CONFIG_CLOSE_DEADLINE_MS,
+        name: "CONFIG_CLOSE_DEADLINE_MS",
+        what: "the dialog closing",
+      },
+    ),
     () => ui.click(dialog.id, { text: button }),
   );
 }

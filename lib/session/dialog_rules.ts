@@ -6,12 +6,11 @@
  */
 
 import { CATALOGUE, type DialogRule } from "../dialogs/catalogue.ts";
-import { composeCatalogue, formatProblems, parseRules } from "../dialogs/rules.ts";
 import { alert, log } from "../log.ts";
 
 /** The outcome of reading the file. */
 export type RulesLoad =
-  | { ok: true; rules: DialogRule[] }
+  | { ok: true; rules: DialogRule[]; catalogue: DialogRule[] }
   | { ok: false; problems: string[] };
 
 /** Reads and checks a rules file; problems come as `file:line: field: message` lines. */
@@ -27,10 +26,12 @@ export async function readRulesFile(path: string): Promise<RulesLoad> {
       : (e as Error).message;
     return { ok: false, problems: [`${path}:0: (file): cannot read it: ${why}`] };
   }
+  // Loaded only with a rules file: the YAML parser costs ~14 MB of memory (docs/operations.md).
+  const { composeCatalogue, formatProblems, parseRules } = await import("../dialogs/rules.ts");
   const parsed = parseRules(text, `PILOT_DIALOG_RULES ${path}`);
   return parsed.problems.length
     ? { ok: false, problems: formatProblems(path, parsed.problems) }
-    : { ok: true, rules: parsed.rules };
+    : { ok: true, rules: parsed.rules, catalogue: composeCatalogue(parsed.rules) };
 }
 
 /** The catalogue sessions classify with; {@link reload} swaps it atomically. */
@@ -39,16 +40,20 @@ export class DialogRuleSet {
   #user: readonly DialogRule[];
   readonly #log = log("dialogs");
 
-  constructor(readonly path: string | undefined, user: readonly DialogRule[] = []) {
+  constructor(
+    readonly path: string | undefined,
+    user: readonly DialogRule[] = [],
+    catalogue: readonly DialogRule[] = CATALOGUE,
+  ) {
     this.#user = user;
-    this.#catalogue = user.length ? composeCatalogue(user) : CATALOGUE;
+    this.#catalogue = catalogue;
   }
 
   /** Loads the file named by PILOT_DIALOG_RULES (none: the built-in catalogue). */
   static async load(path: string | undefined): Promise<DialogRuleSet | { problems: string[] }> {
     if (!path) return new DialogRuleSet(undefined);
     const r = await readRulesFile(path);
-    return r.ok ? new DialogRuleSet(path, r.rules) : { problems: r.problems };
+    return r.ok ? new DialogRuleSet(path, r.rules, r.catalogue) : { problems: r.problems };
   }
 
   /** The composed catalogue (built-in rows with the user's). */
@@ -79,7 +84,7 @@ export class DialogRuleSet {
       return false;
     }
     this.#user = r.rules;
-    this.#catalogue = composeCatalogue(r.rules);
+    this.#catalogue = r.catalogue;
     this.#log.info("dialog rules reloaded from {file}: {n} rule(s) in force", {
       file: this.path,
       n: r.rules.length,

@@ -1095,6 +1095,12 @@ export function restartPlan(
   return pause ? { refused: "PAUSE needs Gateway logged in (READY): use STOP" } : { via: "full" };
 }
 
+/** Gateway swaps the 2FA dialog's content in place: read it again until it changes. */
+function rereadTwofa(ctx: Ctx, step: StepName, windowId: string | undefined) {
+  if (!windowId) return;
+  ctx.fx.push({ do: "await-change", step, windowId, deadlineMs: TWOFA_DEVICE_SWITCH_MS });
+}
+
 /** One step of the machine. */
 export function step(
   state: SessionState,
@@ -1181,26 +1187,13 @@ export function step(
           timer(ctx, "relogin", LOGIN_STEP_RETRY_MS);
         }
       }
-      if (event.step === "twofa-device" && s.phase === "second-factor") {
-        if (event.ok && event.windowId) {
-          // Gateway swaps the dialog's content in place: read it again until the prompt shows.
-          ctx.fx.push({
-            do: "await-change",
-            step: "twofa-device-switch",
-            windowId: event.windowId,
-            deadlineMs: TWOFA_DEVICE_SWITCH_MS,
-          });
-        }
+      if (event.step === "twofa-device" && s.phase === "second-factor" && event.ok) {
+        rereadTwofa(ctx, "twofa-device-switch", event.windowId);
       }
       if (event.step === "twofa-change-device" && s.phase === "second-factor") {
-        if (event.ok && event.windowId) {
-          ctx.fx.push({
-            do: "await-change",
-            step: "twofa-change-device-switch",
-            windowId: event.windowId,
-            deadlineMs: TWOFA_DEVICE_SWITCH_MS,
-          });
-        } else if (!event.ok) {
+        if (event.ok) {
+          rereadTwofa(ctx, "twofa-change-device-switch", event.windowId);
+        } else {
           failTwofa(
             ctx,
             `Gateway's "${

@@ -12,8 +12,7 @@ import { restartTime } from "./settings_plan.ts";
 import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
 import { containsText } from "../ui/text.ts";
-import { hasMenuPath } from "./configure.ts";
-import { LauncherLogTail } from "../gateway/launcher_log.ts";
+import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import { freshCode } from "../totp/mod.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
@@ -28,6 +27,12 @@ import type {
   TimerName,
   UiOp,
 } from "./types.ts";
+
+/** A followed log: `drain` delivers the lines written so far, `close` stops following. */
+export interface LogFollower {
+  drain(): void;
+  close(): void;
+}
 
 /** The clock, injected so tests can scale or fake time. */
 export interface Clock {
@@ -123,8 +128,11 @@ export interface ShellDeps {
     mainWindowId: string | undefined,
     at: Time12,
   ) => Promise<{ ok: boolean; error?: string }>;
-  /** Gateway's launcher.log, followed for login signals (silent CCP timeouts). */
-  launcherLog?: string;
+  /**
+   * Follows Gateway's launcher.log from its current end for login signals (silent CCP
+   * timeouts); called at each launch, since only that JVM's lines matter.
+   */
+  followLauncherLog?: (onSignal: (signal: LauncherSignal) => void) => LogFollower;
   /**
    * Called for each window the catalogue does not know (logs it once, writes its evidence; `ui`
    * paints its picture).
@@ -170,7 +178,7 @@ export class SessionShell {
   #uiChain: Promise<unknown> = Promise.resolve();
   /** Ready-file writes, in order; the session is done only once they have finished. */
   #readyFileWrites: Promise<void> = Promise.resolve();
-  #logTail?: LauncherLogTail;
+  #logTail?: LogFollower;
 
   constructor(deps: ShellDeps) {
     this.#deps = deps;
@@ -420,14 +428,9 @@ export class SessionShell {
 
   async #launch() {
     this.#logTail?.close();
-    // Follow launcher.log from its current end: only this JVM's lines matter.
-    const path = this.#deps.launcherLog;
-    if (path) {
-      this.#logTail = new LauncherLogTail(
-        path,
-        (signal) => this.dispatch({ type: "gateway-log", signal }),
-      );
-    }
+    this.#logTail = this.#deps.followLauncherLog?.((signal) =>
+      this.dispatch({ type: "gateway-log", signal })
+    );
     try {
       const { pid, resumed, version, exited } = await this.#deps.host.launch();
       this.dispatch({ type: "jvm-started", pid, resumed, version });
@@ -778,9 +781,10 @@ export class SessionShell {
           w.kind === "frame" && MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
         );
       if (!main) return false;
-      // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path. The
-      // "Are you sure" dialog is answered by the machine (exit-confirm while stopping).
-      if (hasMenuPath(await ui.snapshot(main.id), TWS.exitMenu)) {
+      // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path
+      // (posted, so a busy UI cannot hold it). The "Are you sure" dialog is answered by the
+      // machine (exit-confirm while stopping). Attached, the product is the JVM's.
+      if (this.#deps.config.GATEWAY_OR_TWS === "tws") {
         await ui.menu(main.id, [...TWS.exitMenu]);
       } else {
         await ui.closeWindow(main.id);

@@ -65,6 +65,9 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^OK $/m);
     await run.event((e) => e.event === "reconnect" && e.what === "data", "Ctrl+Alt+F reached TWS");
+    const account = await runCli(["send", "RECONNECTACCOUNT"], env);
+    assert.equal(account.stdout, "OK \n", account.stderr);
+    await run.event((e) => e.event === "reconnect" && e.what === "account", "Ctrl+Alt+R too");
     const enable = await runCli(["send", "ENABLEAPI"], env);
     assert.equal(enable.stdout, "OK already configured\n", enable.stderr);
 
@@ -108,6 +111,7 @@ Deno.test("TWS paper + TOTP (Classic menus): READY, settings read back, RECONNEC
 
 Deno.test("TWS live (Mosaic menus): ENABLEAPI opens the API, Live Trading, Log In, the login frame turned into the 2FA screen, existing session continued, settings through File > Global Configuration..., inspect", async () => {
   const port = freePort();
+  const healthPort = freePort();
   await withScenario({
     product: "tws",
     mode: "live",
@@ -118,11 +122,17 @@ Deno.test("TWS live (Mosaic menus): ENABLEAPI opens the API, Live Trading, Log I
       twofa: { inPlace: true },
       faults: { existingSession: true },
     },
+    // As in a container: ibg-pilot's own display, with the console (loopback, no token).
+    headless: true,
     env: {
       TWS_MASTER_CLIENT_ID: "11",
       READ_ONLY_API: "no",
       TWS_ENABLE_API: "no",
       CONTROLLER_COMMAND_SERVER_PORT: String(port),
+      PILOT_CONSOLE: "yes",
+      CONTROLLER_HEALTH_SERVER_PORT: String(healthPort),
+      PILOT_VNC_PORT: String(freePort()),
+      PILOT_API_FORWARD: "no",
     },
   }, async (run) => {
     // The API stays off until IBC's ENABLEAPI ticks it: no READY before.
@@ -165,6 +175,14 @@ Deno.test("TWS live (Mosaic menus): ENABLEAPI opens the API, Live Trading, Log I
       r.stdout.slice(0, 500),
     );
     assert.match(JSON.stringify(windows), /Lock Application/);
+
+    // The console's state panel follows the TWS session to READY.
+    const snapshot = await consoleSnapshot(
+      healthPort,
+      (j) => j.health?.sessions?.[0]?.state === "READY",
+    );
+    assert.equal(snapshot.health.sessions[0].mode, "live");
+    assert.equal(snapshot.screen.available, true);
   });
 });
 
@@ -215,3 +233,31 @@ Deno.test("TWS: a rejected 2FA code gets one more code in the same window, then 
     assert.ok(!find(ev, "click", { button: "Enter Read Only" }), "no read-only fallback");
   });
 });
+
+/** Reads the console's server-sent events until a snapshot satisfies `pred`. */
+// deno-lint-ignore no-explicit-any
+async function consoleSnapshot(port: number, pred: (j: any) => boolean): Promise<any> {
+  const res = await fetch(`http://127.0.0.1:${port}/console/events`);
+  assert.equal(res.status, 200);
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    const deadline = setTimeout(() => reader.cancel(), STEP_DEADLINE_MS);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("the console's event stream ended before the snapshot");
+        buffer += value;
+        for (let i = buffer.indexOf("\n\n"); i >= 0; i = buffer.indexOf("\n\n")) {
+          const data = buffer.slice(0, i).split("\n").find((l) => l.startsWith("data: "));
+          buffer = buffer.slice(i + 2);
+          if (data && pred(JSON.parse(data.slice(6)))) return JSON.parse(data.slice(6));
+        }
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}

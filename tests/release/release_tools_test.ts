@@ -74,6 +74,7 @@ Deno.test("the SBOM lists the runtime, the agent jar and the npm packages main.t
     agentJar: jar,
     denoVersion: "2.9.6",
     timestamp: "2026-12-06T00:00:00.000Z",
+    console: { bundle: jar, novncVersion: "1.7.0" },
   });
   assert.equal(doc.bomFormat, "CycloneDX");
   assert.equal(doc.specVersion, "1.5");
@@ -82,6 +83,8 @@ Deno.test("the SBOM lists the runtime, the agent jar and the npm packages main.t
     doc.components.map((c: { name: string }) => [c.name, c]),
   );
   assert.equal(names.get("denort")?.version, "2.9.6");
+  // noVNC reaches the binary inside the console's bundle, not as a module: listed all the same.
+  assert.equal(names.get("@novnc/novnc")?.purl, "pkg:npm/%40novnc/novnc@1.7.0");
   // FIPS 180-2's test vector: SHA-256("abc").
   assert.deepEqual(names.get("ibg-pilot-agent")?.hashes, [{
     alg: "SHA-256",

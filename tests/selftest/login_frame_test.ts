@@ -8,13 +8,22 @@ import assert from "node:assert/strict";
 import {
   checkWindow,
   FRAME_EXPECTATIONS,
+  frameExpectations,
   logInExpectation,
   looksLikeLoginFrame,
   reportLines,
   selectedMode,
 } from "../../lib/selftest/login_frame.ts";
 import { redactTree } from "../../lib/selftest/artifacts.ts";
-import { field, label, loginFrame, message, node, password } from "../dialogs/fixtures.ts";
+import {
+  field,
+  label,
+  loginFrame,
+  message,
+  node,
+  password,
+  twsLoginFrame,
+} from "../dialogs/fixtures.ts";
 import type { ComponentNode } from "../../lib/ui/port.ts";
 
 const all = (paper: boolean) => [...FRAME_EXPECTATIONS, logInExpectation(paper ? "paper" : "live")];
@@ -105,4 +114,24 @@ Deno.test("the written tree masks typed values and account ids, and keeps the ca
   assert.ok(!out.includes("U1234567"));
   assert.ok(out.includes("read only note"));
   assert.ok(out.includes("IBKR Gateway"));
+});
+
+Deno.test("TWS: its login frame satisfies TWS's expectations (no IB API selector), not Gateway's", () => {
+  for (const paper of [false, true]) {
+    const f = twsLoginFrame({ paper });
+    const mode = paper ? "paper" : "live";
+    const checks = checkWindow(f.window, f.tree, [
+      ...frameExpectations("tws"),
+      logInExpectation(mode),
+    ]);
+    assert.deepEqual(checks.filter((c) => c.found === undefined).map((c) => c.what), []);
+    assert.equal(selectedMode(f.tree), mode);
+    assert.ok(looksLikeLoginFrame(f.window, f.tree));
+  }
+  const f = twsLoginFrame();
+  const asGateway = checkWindow(f.window, f.tree, frameExpectations("gateway"));
+  assert.deepEqual(
+    asGateway.filter((c) => c.found === undefined).map((c) => c.what),
+    ["title", "IB API toggle", "FIX CTCI toggle"],
+  );
 });

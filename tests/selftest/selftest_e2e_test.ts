@@ -21,10 +21,13 @@ interface Outcome {
   events: { event: string; [k: string]: unknown }[];
 }
 
-async function selftestOn(scenario: Record<string, unknown>): Promise<Outcome> {
+async function selftestOn(
+  scenario: Record<string, unknown>,
+  product: "gateway" | "tws" = "gateway",
+): Promise<Outcome> {
   const dir = await Deno.makeTempDir({ prefix: "ibgp-selftest-" });
   try {
-    const install = await installSimGateway({ root: join(dir, "Jts") });
+    const install = await installSimGateway({ root: join(dir, "Jts"), product });
     const settings = join(dir, "settings");
     await Deno.mkdir(settings, { recursive: true });
     await Deno.writeTextFile(
@@ -39,6 +42,7 @@ async function selftestOn(scenario: Record<string, unknown>): Promise<Outcome> {
     // No DISPLAY: the container path, with ibg-pilot's own Xvfb.
     const env = baseEnv({
       TWS_PATH: install.twsPath,
+      GATEWAY_OR_TWS: product,
       TWS_SETTINGS_PATH: settings,
       PILOT_RUNTIME_DIR: runtimeDir,
       IBG_SIM_SCENARIO: scenarioPath,
@@ -107,6 +111,18 @@ Deno.test("selftest: a standard build passes, writes the tree, closes Gateway it
   assert.equal(JSON.parse(r.out)["live.png"], "420x470");
   assert.equal(JSON.parse(r.out)["paper.png"], "420x470");
   assert.match(r.stdout, /picture: .*login-frame-paper\.png/);
+  closedByItself(r.events);
+});
+
+Deno.test("selftest on TWS: its Login frame passes TWS's checks (no IB API selector)", async () => {
+  const r = await selftestOn({}, "tws");
+  assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /selftest --until login-frame: PASS/);
+  for (const s of ['"Login"', '"Live Trading"', '"Paper Trading"', '"Log In"', '"Paper Log In"']) {
+    assert.ok(r.stdout.includes(`: ${s}`), `report lacks ${s}:\n${r.stdout}`);
+  }
+  assert.ok(!r.stdout.includes("IB API"), "TWS has no API selector to check");
+  assert.equal(r.events.find((e) => e.event === "sim-start")?.product, "tws");
   closedByItself(r.events);
 });
 

@@ -88,6 +88,22 @@ Deno.test("each command's replies, several commands per connection, any case", a
   });
 });
 
+Deno.test("ENABLEAPI on TWS: IBC's OK configured / OK already configured, or the error", async () => {
+  const target = new FakeTarget();
+  const answers = [
+    { ok: true, detail: "configured" },
+    { ok: true, detail: "already configured" },
+    { ok: false, error: "Gateway is not logged in" },
+  ];
+  Object.assign(target, { enableApi: () => answers.shift()! });
+  await withServer({ target }, async (port) => {
+    assert.equal(
+      await exchange(port, "ENABLEAPI\nenableapi\nENABLEAPI\nEXIT\n"),
+      "OK configured\nOK already configured\nERROR Gateway is not logged in\nOK Goodbye\n",
+    );
+  });
+});
+
 Deno.test("RESTART and PAUSE reply as IBC for Gateway, then close; repeats are errors", async () => {
   await withServer({}, async (port, target) => {
     assert.equal(

@@ -7,23 +7,19 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { makeClassifier } from "../../lib/session/intent.ts";
 import { SessionShell } from "../../lib/session/shell.ts";
-import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../../lib/ui/port.ts";
+import type { ComponentNode } from "../../lib/ui/port.ts";
 import { TEST_SETTINGS } from "./settings.ts";
 import { connectingModal } from "../dialogs/fixtures.ts";
 import { pollUntil } from "../support/poll.ts";
+import { InertUi } from "../support/inert_ui.ts";
 import { setupLogging } from "../../lib/log.ts";
 
 /** A UI port whose snapshot() calls wait until the test answers them. */
-class HandFedUi implements UiPort {
-  readonly channel = "agent";
-  #listeners = new Set<(e: UiEvent) => void>();
+class HandFedUi extends InertUi {
   #pending: { windowId: string; answer: (tree: ComponentNode) => void }[] = [];
   #waiters: (() => void)[] = [];
 
-  windows(): Promise<WindowInfo[]> {
-    return Promise.resolve([]);
-  }
-  snapshot(windowId: string): Promise<ComponentNode> {
+  override snapshot(windowId: string): Promise<ComponentNode> {
     return new Promise((answer) => {
       this.#pending.push({ windowId, answer });
       for (const w of this.#waiters.splice(0)) w();
@@ -37,22 +33,6 @@ class HandFedUi implements UiPort {
       await new Promise<void>((r) => this.#waiters.push(r));
     }
   }
-  emit(e: UiEvent): void {
-    for (const l of this.#listeners) l(e);
-  }
-  onEvent(listener: (e: UiEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-  click = () => Promise.resolve();
-  setText = () => Promise.resolve();
-  setSelected = () => Promise.resolve();
-  selectTreePath = () => Promise.resolve();
-  selectListItem = () => Promise.resolve();
-  menu = () => Promise.resolve();
-  key = () => Promise.resolve();
-  closeWindow = () => Promise.resolve();
-  close = () => Promise.resolve();
 }
 
 /** The catalogue's fixture of Gateway's "Connecting to server..." modal. */

@@ -59,7 +59,7 @@ Deno.test("main.ts loads no subcommand before it is chosen: `version` runs on a 
   assert.ok(reachable("lib/cli/version.ts", false).size < 10);
 });
 
-Deno.test("run loads the AT-SPI adapter, dbus-next, the servers and prom-client only when used", () => {
+Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules (yaml), the log export, the installer and prom-client only when used", () => {
   const run = reachable("lib/cli/run_cmd.ts", false);
   for (
     const lazy of [
@@ -69,6 +69,11 @@ Deno.test("run loads the AT-SPI adapter, dbus-next, the servers and prom-client 
       "lib/servers/command.ts",
       "lib/servers/health.ts",
       "lib/servers/metrics.ts",
+      "lib/console/mod.ts",
+      "lib/dialogs/rules.ts",
+      "npm:yaml",
+      "lib/logexport/mod.ts",
+      "lib/installer/mod.ts",
     ]
   ) {
     assert.ok(!run.has(lazy), `run loads ${lazy} before it is needed`);
@@ -86,6 +91,8 @@ Deno.test("every lazily loaded module is still in main.ts's graph, so deno compi
       "lib/servers/metrics.ts",
       "npm:dbus-next",
       "npm:prom-client",
+      "npm:yaml",
+      "lib/logexport/mod.ts",
     ]
   ) {
     assert.ok(all.has(m), `${m} is not reachable from main.ts`);

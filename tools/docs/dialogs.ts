@@ -164,7 +164,8 @@ function userRulesSection(): string[] {
     "files to `<settings directory>/unknown-windows/` (folder 0700, files 0600, the newest 50",
     "windows kept): its component tree as JSON (typed-in fields only as their length, account ids",
     "redacted) and a PNG the agent paints inside Gateway's JVM, with password and code fields",
-    "painted empty. `ALERT_UNKNOWN_WINDOW` names both files, `/metrics` counts",
+    "painted empty (agent channel only: over AT-SPI the alert says there is no picture).",
+    "`ALERT_UNKNOWN_WINDOW` names both files, `/metrics` counts",
     "`ibg_pilot_unknown_windows_total`, and `ibg-pilot inspect` lists them. An unknown *modal*",
     "window never strands the session: before a logout (SIGTERM, STOP), RESTART or a re-login,",
     `every modal window that blocks the main window is dismissed (${

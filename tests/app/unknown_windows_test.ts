@@ -10,7 +10,7 @@ import { redactTree } from "../../lib/dialogs/dump.ts";
 import { suggestRulesYaml } from "../../lib/dialogs/suggest.ts";
 import { type AlertEvent, onAlert } from "../../lib/log.ts";
 import type { UiPort, WindowPicture } from "../../lib/ui/port.ts";
-import { readEvidence, UnknownWindowEvidence } from "../../lib/session/unknown_windows.ts";
+import { readEvidence, UnknownWindowEvidence } from "../../lib/app/unknown_windows.ts";
 import { button, field, label, password, win } from "../dialogs/fixtures.ts";
 import { makeClassifier } from "../../lib/session/intent.ts";
 import type { Config } from "../../lib/config/mod.ts";
@@ -54,7 +54,7 @@ Deno.test("evidence: tree and picture 0600 in a 0700 folder, alert names both, n
     });
     const png = new Uint8Array([137, 80, 78, 71]);
     const first = notice("First");
-    const r1 = await ev.record(first.window, first.tree, painter({ width: 3, height: 2, png }));
+    const r1 = (await ev.record(first.window, first.tree, painter({ width: 3, height: 2, png })))!;
     assert.equal((await Deno.stat(dir)).mode! & 0o777, 0o700);
     assert.equal((await Deno.stat(r1.json)).mode! & 0o777, 0o600);
     assert.equal((await Deno.stat(r1.png!)).mode! & 0o777, 0o600);
@@ -64,7 +64,7 @@ Deno.test("evidence: tree and picture 0600 in a 0700 folder, alert names both, n
     assert.equal(a.fields.picture, r1.png);
     // Without a painter (AT-SPI): the tree alone, and the alert says why there is no picture.
     const second = notice("Second");
-    const r2 = await ev.record(second.window, second.tree, painter());
+    const r2 = (await ev.record(second.window, second.tree, painter()))!;
     assert.equal(r2.png, undefined);
     assert.match(String(alerts.at(-1)!.fields.picture), /^none \(/);
     const third = notice("Third");

@@ -62,7 +62,24 @@ export class UnknownWindowEvidence {
    * Records one unknown window (the caller decides it is the first time): tree, picture when the
    * UI channel can paint, alert, count. Never throws: evidence must not disturb the session.
    */
-  async record(window: WindowInfo, tree: ComponentNode, ui?: UiPort): Promise<Recorded> {
+  async record(
+    window: WindowInfo,
+    tree: ComponentNode,
+    ui?: UiPort,
+  ): Promise<Recorded | undefined> {
+    try {
+      return await this.#record(window, tree, ui);
+    } catch (e) {
+      this.#log.error("could not record the unknown window {title} in {dir}: {e}", {
+        title: redactText(window.title),
+        dir: this.#o.dir,
+        e: e instanceof Error ? e.message : String(e),
+      });
+      return undefined;
+    }
+  }
+
+  async #record(window: WindowInfo, tree: ComponentNode, ui?: UiPort): Promise<Recorded> {
     const { dir, mode } = this.#o;
     const now = this.#o.now?.() ?? Date.now();
     const stem = await this.#stem(now, window);
