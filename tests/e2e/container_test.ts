@@ -12,6 +12,7 @@ import { probeApi } from "../../lib/probe/mod.ts";
 import { pollUntil } from "../support/poll.ts";
 import { freePort, withScenario } from "./harness.ts";
 import { DEFAULT_SIM_VERSION } from "../gateway-sim/install.ts";
+import { displayReleasedBy } from "../support/xvfb.ts";
 
 const MODES = ["live", "paper"] as const;
 const HEALTHY_DEADLINE_MS = 15_000;
@@ -110,7 +111,7 @@ Deno.test("container: own Xvfb, both modes, forwards gated on READY, ordered shu
         const after = await probeApi({ port: forward[mode], timeoutMs: 2_000 });
         assert.equal(after.error?.reason, "refused", `${mode} forward after shutdown`);
       }
-      assert.equal(existsSync(`/tmp/.X11-unix/X${display}`), false, "Xvfb's socket is gone");
+      assert.ok(await displayReleasedBy(display, xvfbPid), `Xvfb's display :${display} is free`);
       assert.equal(existsSync(`/proc/${xvfbPid}`), false, "Xvfb has exited");
 
       // The order, as ibg-pilot reported it: clean logouts, forwards closed, Xvfb, then the alert.

@@ -11,7 +11,8 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { find, withScenario } from "./harness.ts";
-import { alive, nextJvmScenario, nthReady, perJvm, until } from "./jvms.ts";
+import { alive, nthReady, until } from "./jvms.ts";
+import { nextJvmScenario, perJvm } from "./jvm_events.ts";
 
 /** The crash backoff of the relaunch tests: short, and still long enough to measure. */
 const CRASH_BACKOFF_S = 1;
@@ -27,7 +28,7 @@ for (const phase of ["authenticating", "twofa", "api"]) {
       },
       async (run) => {
         await run.event((e) => e.event === "sim-start", "first JVM");
-        await nextJvmScenario(run, (sc) => delete sc.faults.crash);
+        await nextJvmScenario(run.env.IBG_SIM_SCENARIO, (sc) => delete sc.faults.crash);
         await run.line(/Gateway's JVM exited unexpectedly \(code 1\)/);
         await nthReady(run, 1);
         const jvms = perJvm(await run.events());
@@ -57,7 +58,7 @@ Deno.test("a crash while READY: ready file removed, relaunch after backoff, READ
   }, async (run) => {
     await nthReady(run, 1);
     await run.readyFileWritten();
-    await nextJvmScenario(run, (sc) => {
+    await nextJvmScenario(run.env.IBG_SIM_SCENARIO, (sc) => {
       delete sc.faults.crash;
       delete sc.faults.autoRestartAfterMs;
     });

@@ -12,10 +12,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { SimEvent } from "../gateway-sim/events.ts";
 import { find, SECRETS, STEP_DEADLINE_MS, withScenario } from "./harness.ts";
 import { TWOFA_CODE_VERDICT_MS } from "../../lib/session/machine.ts";
-import { alive, count, nextJvmScenario, nthReady, perJvm, READY, until } from "./jvms.ts";
+import { alive, count, nthReady, READY, until } from "./jvms.ts";
+import { loginTyped, nextJvmScenario, perJvm } from "./jvm_events.ts";
 
 /** The simulator's per-user folder: SHA-1 of the lower-cased user name, nibbles as letters a-p. */
 async function simUserDir(user: string): Promise<string> {
@@ -34,20 +34,11 @@ async function writeToken(settingsDir: string, folder: string, mode = "paper"): 
   return file;
 }
 
-/** Events of one JVM that mean a login was typed: the form, the Log In button, a 2FA code. */
-function loginTyped(jvm: SimEvent[]): SimEvent[] {
-  return jvm.filter((e) =>
-    e.event === "login-attempt" ||
-    (e.event === "field-set" && ["username", "password", "2fa-code"].includes(String(e.field))) ||
-    (e.event === "click" && /log.?in/i.test(String(e.button)))
-  );
-}
-
 Deno.test("auto-restart: the token resumes the session, no login form and no 2FA, READY again", async () => {
   await withScenario({ scenario: { faults: { autoRestartAfterMs: 1000 } } }, async (run) => {
     await nthReady(run, 1);
     // The second JVM must not restart again: it runs without the fault.
-    await nextJvmScenario(run, (sc) => delete sc.faults.autoRestartAfterMs);
+    await nextJvmScenario(run.env.IBG_SIM_SCENARIO, (sc) => delete sc.faults.autoRestartAfterMs);
     const token = await run.event((e) => e.event === "auto-restart", "Gateway wrote its token");
     assert.equal(token.dir, await simUserDir(SECRETS.user));
     await run.event(
@@ -182,7 +173,7 @@ Deno.test("existing session while READY, secondary: Exit Application, and Gatewa
   }, async (run) => {
     await nthReady(run, 1);
     // Were a JVM started again, IBKR would show it the other session at login, as here.
-    await nextJvmScenario(run, (sc) => {
+    await nextJvmScenario(run.env.IBG_SIM_SCENARIO, (sc) => {
       sc.faults.laterDialogs = [];
       sc.faults.existingSession = true;
     });

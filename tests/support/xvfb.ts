@@ -3,7 +3,9 @@
  * itself (-displayfd), so parallel tests and a developer's own X server never collide.
  */
 
+import { existsSync } from "node:fs";
 import { endChild } from "./process.ts";
+import { pollUntil } from "./poll.ts";
 
 /** A running Xvfb that this process started. */
 export interface Xvfb {
@@ -59,4 +61,32 @@ export async function startXvfb(
       return stopped;
     },
   };
+}
+
+/** The PID in display `n`'s lock file (`/tmp/.X<n>-lock`), or undefined when there is none. */
+export async function displayLockPid(n: string): Promise<number | undefined> {
+  const text = await Deno.readTextFile(`/tmp/.X${n}-lock`).catch(() => "");
+  return Number(text) > 0 ? Number(text) : undefined;
+}
+
+/**
+ * Whether X server `pid`, now ended, left display `n` clean: its socket is gone or answered by
+ * a live server, and its lock file (if Xvfb writes one here) is gone or names another server.
+ * Test files run side by side and Xvfb takes the first free display, so a neighbour may get the
+ * display at once; only a socket nobody answers on, or our own lock, is left behind.
+ */
+export async function displayReleasedBy(n: string, pid: number): Promise<boolean> {
+  const holder = await displayLockPid(n);
+  if (holder === pid) return false;
+  const socket = `/tmp/.X11-unix/X${n}`;
+  // A neighbour's server may have bound the socket and not listen yet: a short grace.
+  return await pollUntil(async () => {
+    if (!existsSync(socket)) return true;
+    try {
+      (await Deno.connect({ transport: "unix", path: socket })).close();
+      return true;
+    } catch {
+      return false;
+    }
+  }, { deadlineMs: 2_000, name: "grace", what: `display :${n} released` }).catch(() => false);
 }
