@@ -45,27 +45,64 @@ export const HANDSHAKE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 /** The metrics of one ibg-pilot process. Tests create their own; the app uses {@link metrics}. */
 export class PilotMetrics {
   /** The registry /metrics serialises. */
-  readonly registry: client.Registry;
+  readonly registry: client.Registry = new Registry();
   #status: () => SessionStatus[] = () => [];
   #startedAt: number;
   #now: () => number;
   #unsubscribe?: () => void;
 
-  readonly #loginAttempts: client.Counter<"mode" | "outcome">;
-  readonly #twofa: client.Counter<"mode" | "outcome">;
-  readonly #dialogs: client.Counter<"mode" | "kind">;
-  readonly #unknownWindows: client.Counter<"mode">;
-  readonly #jvmStarts: client.Counter<"mode">;
-  readonly #jvmExits: client.Counter<"mode" | "kind">;
-  readonly #handshake: client.Histogram<"mode" | "outcome">;
-  readonly #alerts: client.Counter<"token">;
-  readonly #commands: client.Counter<"command" | "outcome">;
-  readonly #rejected: client.Counter<"reason">;
+  readonly #loginAttempts = this.#counter(
+    "ibg_pilot_login_attempts_total",
+    "Login attempts by outcome.",
+    ["mode", "outcome"],
+  );
+  readonly #twofa = this.#counter(
+    "ibg_pilot_twofa_prompts_total",
+    "Second-factor prompts by outcome.",
+    ["mode", "outcome"],
+  );
+  readonly #dialogs = this.#counter(
+    "ibg_pilot_dialogs_handled_total",
+    "Gateway dialogs answered, by catalogue kind.",
+    ["mode", "kind"],
+  );
+  readonly #unknownWindows = this.#counter(
+    "ibg_pilot_unknown_windows_total",
+    "Windows no catalogue row (built-in or user rule) matched, counted once per title.",
+    ["mode"],
+  );
+  readonly #jvmStarts = this.#counter("ibg_pilot_jvm_starts_total", "Gateway JVMs started.", [
+    "mode",
+  ]);
+  readonly #jvmExits = this.#counter(
+    "ibg_pilot_jvm_exits_total",
+    "Gateway JVM exits by kind (clean, restart, crash, killed).",
+    ["mode", "kind"],
+  );
+  readonly #handshake = new Histogram({
+    name: "ibg_pilot_api_handshake_duration_seconds",
+    help: "Latency of the TWS API handshake probe, by outcome.",
+    labelNames: ["mode", "outcome"] as const,
+    buckets: HANDSHAKE_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly #alerts = this.#counter("ibg_pilot_alerts_total", "ALERT_* lines emitted, by token.", [
+    "token",
+  ]);
+  readonly #commands = this.#counter(
+    "ibg_pilot_commands_total",
+    "Command-server commands answered, by command and outcome.",
+    ["command", "outcome"],
+  );
+  readonly #rejected = this.#counter(
+    "ibg_pilot_command_connections_rejected_total",
+    "Command-server connections refused or cut, by reason.",
+    ["reason"],
+  );
 
   constructor(opts: { startedAt?: number; now?: () => number; version?: string } = {}) {
     this.#now = opts.now ?? Date.now;
     this.#startedAt = opts.startedAt ?? this.#now();
-    this.registry = new Registry();
     const registers = [this.registry];
     const uptime = () => Math.max(0, (this.#now() - this.#startedAt) / 1000);
     const statuses = () => this.#safeStatus();
@@ -144,68 +181,10 @@ export class PilotMetrics {
       "When login last completed, seconds since the Unix epoch.",
       (s) => (s.lastAuthSuccessAt === null ? null : s.lastAuthSuccessAt / 1000),
     );
+  }
 
-    this.#loginAttempts = new Counter({
-      name: "ibg_pilot_login_attempts_total",
-      help: "Login attempts by outcome.",
-      labelNames: ["mode", "outcome"],
-      registers,
-    });
-    this.#twofa = new Counter({
-      name: "ibg_pilot_twofa_prompts_total",
-      help: "Second-factor prompts by outcome.",
-      labelNames: ["mode", "outcome"],
-      registers,
-    });
-    this.#dialogs = new Counter({
-      name: "ibg_pilot_dialogs_handled_total",
-      help: "Gateway dialogs answered, by catalogue kind.",
-      labelNames: ["mode", "kind"],
-      registers,
-    });
-    this.#unknownWindows = new Counter({
-      name: "ibg_pilot_unknown_windows_total",
-      help: "Windows no catalogue row (built-in or user rule) matched, counted once per title.",
-      labelNames: ["mode"],
-      registers,
-    });
-    this.#jvmStarts = new Counter({
-      name: "ibg_pilot_jvm_starts_total",
-      help: "Gateway JVMs started.",
-      labelNames: ["mode"],
-      registers,
-    });
-    this.#jvmExits = new Counter({
-      name: "ibg_pilot_jvm_exits_total",
-      help: "Gateway JVM exits by kind (clean, restart, crash, killed).",
-      labelNames: ["mode", "kind"],
-      registers,
-    });
-    this.#handshake = new Histogram({
-      name: "ibg_pilot_api_handshake_duration_seconds",
-      help: "Latency of the TWS API handshake probe, by outcome.",
-      labelNames: ["mode", "outcome"],
-      buckets: HANDSHAKE_BUCKETS,
-      registers,
-    });
-    this.#alerts = new Counter({
-      name: "ibg_pilot_alerts_total",
-      help: "ALERT_* lines emitted, by token.",
-      labelNames: ["token"],
-      registers,
-    });
-    this.#commands = new Counter({
-      name: "ibg_pilot_commands_total",
-      help: "Command-server commands answered, by command and outcome.",
-      labelNames: ["command", "outcome"],
-      registers,
-    });
-    this.#rejected = new Counter({
-      name: "ibg_pilot_command_connections_rejected_total",
-      help: "Command-server connections refused or cut, by reason.",
-      labelNames: ["reason"],
-      registers,
-    });
+  #counter<L extends string>(name: string, help: string, labelNames: L[]): client.Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
   #safeStatus(): SessionStatus[] {
