@@ -343,20 +343,14 @@ export class SessionShell {
       case "configure":
         this.#serialUi(async () => {
           const ui = this.#ui;
-          if (!ui) {
-            return this.dispatch({
-              type: "configured",
+          const r = ui
+            ? await this.#deps.configure(ui, this.#state.mainWindowId).catch((e) => ({
               ok: false,
               mismatches: [],
-              error: "no UI channel",
-            });
-          }
-          try {
-            const r = await this.#deps.configure(ui, this.#state.mainWindowId);
-            this.dispatch({ type: "configured", ...r });
-          } catch (e) {
-            this.dispatch({ type: "configured", ok: false, mismatches: [], error: errText(e) });
-          }
+              error: errText(e),
+            }))
+            : { ok: false, mismatches: [], error: "no UI channel" };
+          this.dispatch({ type: "configured", ...r });
         });
         return;
       case "await-change":
@@ -583,13 +577,7 @@ export class SessionShell {
       }
       await new Promise<void>((r) => this.#clock.setTimeout(r, AWAIT_CHANGE_POLL_MS));
     }
-    this.dispatch({
-      type: "ui-done",
-      step: stepName,
-      windowId,
-      ok: false,
-      error: `no change within ${deadlineMs} ms`,
-    });
+    this.#uiFailed(stepName, windowId, `no change within ${deadlineMs} ms`);
   }
 
   #credential(which: "user" | "password"): string {
@@ -617,15 +605,7 @@ export class SessionShell {
 
   async #runUi(stepName: StepName, windowId: string, ops: UiOp[]) {
     const ui = this.#ui;
-    if (!ui) {
-      return this.dispatch({
-        type: "ui-done",
-        step: stepName,
-        windowId,
-        ok: false,
-        error: "no UI channel",
-      });
-    }
+    if (!ui) return this.#uiFailed(stepName, windowId, "no UI channel");
     try {
       for (const op of ops) {
         switch (op.op) {
@@ -666,7 +646,7 @@ export class SessionShell {
       }
       this.dispatch({ type: "ui-done", step: stepName, windowId, ok: true });
     } catch (e) {
-      this.dispatch({ type: "ui-done", step: stepName, windowId, ok: false, error: errText(e) });
+      this.#uiFailed(stepName, windowId, errText(e));
     }
   }
 
@@ -674,12 +654,7 @@ export class SessionShell {
     const ui = this.#ui;
     const secret = this.#deps.config.TWOFACTOR_CODE;
     if (!ui || !secret) {
-      return this.dispatch({
-        type: "ui-done",
-        step: fx.step,
-        ok: false,
-        error: "no UI channel or no TOTP secret",
-      });
+      return this.#uiFailed(fx.step, undefined, "no UI channel or no TOTP secret");
     }
     const margin = this.#deps.config.PILOT_TOTP_MARGIN_SECONDS;
     try {
@@ -706,14 +681,12 @@ export class SessionShell {
         await new Promise<void>((r) => this.#clock.setTimeout(r, fresh.waitMs + 50));
       }
     } catch (e) {
-      this.dispatch({
-        type: "ui-done",
-        step: fx.step,
-        windowId: fx.windowId,
-        ok: false,
-        error: errText(e),
-      });
+      this.#uiFailed(fx.step, fx.windowId, errText(e));
     }
+  }
+
+  #uiFailed(step: StepName, windowId: string | undefined, error: string): void {
+    this.dispatch({ type: "ui-done", step, windowId, ok: false, error });
   }
 
   /**
