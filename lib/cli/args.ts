@@ -4,13 +4,13 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { usageError } from "./exit.ts";
+import { EXIT, ExitError, usageError } from "./exit.ts";
 
 /** Flag definitions as node:util takes them. */
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** The flags every subcommand understands. */
-export const COMMON_OPTIONS = {
+const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const satisfies Options;
 
@@ -49,15 +49,21 @@ export function closest(word: string, candidates: string[]): string | undefined 
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-/** Parses `args` for subcommand `command`; throws a usage error naming the bad flag. */
+/**
+ * Parses `args` for subcommand `command`, which also takes `--help`; throws a usage error naming
+ * the bad flag. With `--help` it prints `help` and ends the command with exit 0.
+ */
 export function parseFlags<O extends Options>(
   command: string,
   args: string[],
-  options: O,
+  commandOptions: O,
+  help: string,
   allowPositionals = false,
 ) {
+  const options = { ...COMMON_OPTIONS, ...commandOptions };
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const flag = /'(--?[\w-]+)/.exec(msg)?.[1];
@@ -73,6 +79,11 @@ export function parseFlags<O extends Options>(
       : msg;
     throw usageError(`${what}: ${msg.split("\n")[0]}\nSee: ibg-pilot ${command} --help`);
   }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(help);
+    throw new ExitError(EXIT.OK, "");
+  }
+  return parsed;
 }
 
 /** Turns the setting flags into `NAME=VALUE` overrides for the config loader. */

@@ -1,7 +1,7 @@
 /** `ibg-pilot config`: the effective settings and where each came from, secrets as `***`. */
 
 import { describeConfig } from "../config/mod.ts";
-import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
+import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 
 export const HELP = `Usage: ibg-pilot config [--json] [--all] [--set NAME=VALUE ...]
@@ -27,15 +27,10 @@ All settings: docs/configuration.md`;
 /** Runs the command; returns the exit code. */
 export function configCommand(args: string[]): number {
   const { values } = parseFlags("config", args, {
-    ...COMMON_OPTIONS,
     ...SETTING_OPTIONS,
     json: { type: "boolean" },
     all: { type: "boolean" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  }, HELP);
   const loaded = loadForCommand(settingOverrides(values));
   const rows = describeConfig(loaded).filter((r) => values.all || r.value !== null);
   if (values.json) {

@@ -7,7 +7,7 @@
 import { agentSocketPath, ensureRuntimeDir, findInstall, findJava } from "../gateway/mod.ts";
 import { apiPortFor } from "../config/ports.ts";
 import { modesOf } from "../config/mod.ts";
-import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
+import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT } from "./exit.ts";
 import { searchPath } from "../gateway/jre.ts";
@@ -87,14 +87,9 @@ function vncChecks(c: Config, env: Record<string, string>): Check[] {
 /** Runs the command; resolves to the exit code. */
 export async function doctorCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("doctor", args, {
-    ...COMMON_OPTIONS,
     ...SETTING_OPTIONS,
     json: { type: "boolean" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.OK;
-  }
+  }, HELP);
   const c = loadForCommand(settingOverrides(values)).values;
   const env = Deno.env.toObject();
   const checks: Check[] = [{

@@ -8,7 +8,7 @@
 import type { ComponentNode, WindowInfo } from "../ui/port.ts";
 import { agentSocketPath } from "../gateway/mod.ts";
 import { connectAgent } from "../ui/agent/client.ts";
-import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
+import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { join } from "node:path";
@@ -92,18 +92,13 @@ function printEvidence(dir: string, seen: { file: string; record: EvidenceRecord
 /** Runs the command; resolves to the exit code. */
 export async function inspectCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("inspect", args, {
-    ...COMMON_OPTIONS,
     ...SETTING_OPTIONS,
     json: { type: "boolean" },
     all: { type: "boolean" },
     via: { type: "string" },
     pid: { type: "string" },
     "suggest-rule": { type: "boolean" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.OK;
-  }
+  }, HELP);
   const c = loadForCommand(settingOverrides({ ...values, mode: undefined })).values;
   if (values.via !== undefined && values.via !== "agent" && values.via !== "atspi") {
     throw new ExitError(EXIT.USAGE, `--via must be agent or atspi, not ${values.via}`);

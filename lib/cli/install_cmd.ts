@@ -1,6 +1,6 @@
 /** `ibg-pilot install`: installs IB Gateway from IBKR's channel (or a pinned installer). */
 
-import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
+import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError, usageError } from "./exit.ts";
 import { InstallError, installGateway, installRequest } from "../installer/mod.ts";
@@ -32,15 +32,10 @@ Exit codes: 0 installed or already installed, 1 download or install failed, 2 us
 /** Runs the command; resolves to the exit code. */
 export async function installCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("install", args, {
-    ...COMMON_OPTIONS,
     ...SETTING_OPTIONS,
     channel: { type: "string" },
     version: { type: "string" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.OK;
-  }
+  }, HELP);
   const channel = values.channel;
   if (channel !== undefined && channel !== "stable" && channel !== "latest") {
     throw usageError(`--channel must be stable or latest, got ${JSON.stringify(channel)}`);

@@ -102,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     return await (await entry[1]())(args);
   } catch (e) {
     if (e instanceof ExitError) {
-      console.error(`ibg-pilot: ${e.message}`);
+      if (e.message) console.error(`ibg-pilot: ${e.message}`);
       return e.code;
     }
     if (e instanceof Deno.errors.NotCapable) {

@@ -6,7 +6,7 @@
 
 import { selftest } from "../selftest/run.ts";
 import { reportLines } from "../selftest/login_frame.ts";
-import { COMMON_OPTIONS, parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
+import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand, timeoutSeconds } from "./context.ts";
 import { EXIT, usageError } from "./exit.ts";
 
@@ -46,16 +46,11 @@ Gateway had to be ended by signals; 2 usage or configuration error. See docs/cli
 /** Runs the command; resolves to the exit code. */
 export async function selftestCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("selftest", args, {
-    ...COMMON_OPTIONS,
     ...SETTING_OPTIONS,
     until: { type: "string" },
     out: { type: "string" },
     timeout: { type: "string" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.OK;
-  }
+  }, HELP);
   if (!STAGES.includes(values.until as typeof STAGES[number])) {
     throw usageError(
       `selftest needs --until ${STAGES.join("|")}${

@@ -6,7 +6,7 @@
 import { ConfigError, loadConfig } from "../config/mod.ts";
 import { totpSecret } from "../config/types.ts";
 import { totpAt } from "../totp/mod.ts";
-import { COMMON_OPTIONS, parseFlags } from "./args.ts";
+import { parseFlags } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
 
 export const HELP = `Usage: ibg-pilot totp [--stdin] [--json]
@@ -28,14 +28,9 @@ async function readStdinLine(): Promise<string> {
 /** Runs the command; returns the exit code. */
 export async function totpCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("totp", args, {
-    ...COMMON_OPTIONS,
     stdin: { type: "boolean" },
     json: { type: "boolean" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  }, HELP);
   let secret: string | undefined;
   if (values.stdin) {
     const parsed = totpSecret.parse(await readStdinLine());

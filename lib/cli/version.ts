@@ -1,6 +1,6 @@
 /** `ibg-pilot version`: the program's version and what it runs on. */
 
-import { COMMON_OPTIONS, parseFlags } from "./args.ts";
+import { parseFlags } from "./args.ts";
 import { VERSION } from "./version_info.ts";
 
 export { VERSION };
@@ -12,13 +12,8 @@ Prints ibg-pilot's version, the Deno runtime it runs on, and the platform.`;
 /** Runs the command; returns the exit code. */
 export function versionCommand(args: string[]): number {
   const { values } = parseFlags("version", args, {
-    ...COMMON_OPTIONS,
     json: { type: "boolean" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  }, HELP);
   const info = {
     version: VERSION,
     deno: Deno.version.deno,
