@@ -71,20 +71,17 @@ const alias = (
   how: string,
   extra: Partial<PeerRow> = {},
 ): PeerRow => ({ name, systems, status: "alias", env, how, example, ...extra });
-const notNeeded = (
+/** A row ibg-pilot does not read, with why. */
+const ignored = (status: "not needed" | "unsupported") =>
+(
   name: string,
   systems: readonly PeerSystem[],
   example: string,
   how: string,
   extra: Partial<PeerRow> = {},
-): PeerRow => ({ name, systems, status: "not needed", how, example, ...extra });
-const unsupported = (
-  name: string,
-  systems: readonly PeerSystem[],
-  example: string,
-  how: string,
-  extra: Partial<PeerRow> = {},
-): PeerRow => ({ name, systems, status: "unsupported", how, example, ...extra });
+): PeerRow => ({ name, systems, status, how, example, ...extra });
+const notNeeded = ignored("not needed");
+const unsupported = ignored("unsupported");
 
 const OFF = /^(no|false|0|off)$/i;
 const SSH =
