@@ -14,7 +14,6 @@ import { firstButton, nodes } from "../dialogs/tree.ts";
 import { containsText } from "../ui/text.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
-import { freshCode } from "../totp/mod.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
 import { initialState, step } from "./machine.ts";
 import type {
@@ -684,6 +683,8 @@ export class SessionShell {
     }
     const margin = this.#deps.config.PILOT_TOTP_MARGIN_SECONDS;
     try {
+      // Loaded at the first code: an account on IB Key never needs the TOTP library.
+      const { freshCode } = await import("../totp/mod.ts");
       // The fresh-code rule: wait for the next window rather than send a code about to expire.
       for (;;) {
         const fresh = freshCode(secret, this.#clock.now(), margin, fx.avoidCounter);

@@ -59,7 +59,7 @@ Deno.test("main.ts loads no subcommand before it is chosen: `version` runs on a 
   assert.ok(reachable("lib/cli/version.ts", false).size < 10);
 });
 
-Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules (yaml), the log export, the installer and prom-client only when used", () => {
+Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules (yaml), the log export, the installer, TOTP and prom-client only when used", () => {
   const run = reachable("lib/cli/run_cmd.ts", false);
   for (
     const lazy of [
@@ -74,6 +74,7 @@ Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules 
       "npm:yaml",
       "lib/logexport/mod.ts",
       "lib/installer/mod.ts",
+      "npm:otpauth",
     ]
   ) {
     assert.ok(!run.has(lazy), `run loads ${lazy} before it is needed`);
