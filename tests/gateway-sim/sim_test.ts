@@ -520,10 +520,16 @@ Deno.test("gateway-sim: GUI scenarios under Xvfb", async (t) => {
           }),
           { port: freePort() },
         );
-        await waitForSimEvent(
+        const relogin = await waitForSimEvent(
           sim.eventsPath,
           (e) => e.event === "login-result" && e.ok === true && e.relogin === true,
           { what: "the re-login result" },
+        );
+        // The API port opens again just after the result is logged.
+        await waitForSimEvent(
+          sim.eventsPath,
+          (e) => e.event === "api-listening" && e.seq > relogin.seq,
+          { what: "the API port open again after the re-login" },
         );
         const ev = await readSimEvents(sim.eventsPath);
         const log = await Deno.readTextFile(join(sim.settingsDir, "launcher.log"));
