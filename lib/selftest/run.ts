@@ -30,6 +30,7 @@ import {
 import { LOGIN, LOGIN_BUTTONS } from "../dialogs/catalogue.ts";
 import { textOf } from "../dialogs/tree.ts";
 import { sameText } from "../ui/text.ts";
+import { settlesWithin } from "../util/deadline.ts";
 
 /** Inputs of {@link selftest}. */
 export interface SelftestOptions {
@@ -201,9 +202,7 @@ async function waitForLoginFrame(
           seen: [...seen.values()],
         };
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([next, new Promise<void>((r) => (timer = setTimeout(r, left)))]);
-      clearTimeout(timer);
+      await settlesWithin(next, left);
     }
   } finally {
     unsubscribe();

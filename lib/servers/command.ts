@@ -17,6 +17,7 @@ import { alert, log } from "../log.ts";
 import type { ActionResult, CommandServerLimits, ControlTarget } from "./control.ts";
 import type { Mode } from "../config/mod.ts";
 import { healthReport } from "./report.ts";
+import { raceTimer } from "../util/deadline.ts";
 
 /** Defaults of {@link CommandServerLimits}. */
 export const DEFAULT_LIMITS: CommandServerLimits = {
@@ -438,25 +439,18 @@ export class CommandServer {
     name: string,
     action: () => ActionResult | Promise<ActionResult>,
   ): Promise<ActionResult> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await Promise.race([
+      return await raceTimer(
         Promise.resolve().then(action),
-        new Promise<ActionResult>((resolve) => {
-          timer = setTimeout(
-            () => resolve({ ok: false, error: `${name} timed out` }),
-            this.limits.actionTimeoutMs,
-          );
-        }),
-      ]);
+        this.limits.actionTimeoutMs,
+        () => ({ ok: false, error: `${name} timed out` }),
+      );
     } catch (e) {
       this.#log.error("command server: {command} failed: {error}", {
         command: name,
         error: e instanceof Error ? e.message : String(e),
       });
       return { ok: false, error: `${name} failed` };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -20,16 +20,24 @@ export class DeadlineError extends Error {
   }
 }
 
-/** Resolves `promise`'s value, or rejects with {@link DeadlineError} after `ms`. */
-export async function withDeadline<T>(
+/**
+ * Settles as `promise` does, or after `ms` as `onTimeout` does (its value, or what it throws);
+ * the timer is always cleared.
+ */
+export async function raceTimer<T, U = never>(
   promise: Promise<T>,
   ms: number,
-  name: string,
-  what: string,
-): Promise<T> {
+  onTimeout: () => U,
+): Promise<T | U> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(name, ms, what)), Math.max(0, ms));
+  const timeout = new Promise<U>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (e) {
+        reject(e);
+      }
+    }, Math.max(0, ms));
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -38,20 +46,24 @@ export async function withDeadline<T>(
   }
 }
 
+/** Resolves `promise`'s value, or rejects with {@link DeadlineError} after `ms`. */
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  name: string,
+  what: string,
+): Promise<T> {
+  return raceTimer(promise, ms, () => {
+    throw new DeadlineError(name, ms, what);
+  });
+}
+
 /**
  * Resolves `true` when `promise` settles within `ms`, `false` otherwise (its outcome is
  * ignored; use for "did the process exit in time").
  */
-export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return raceTimer(promise.then(() => true, () => true), ms, () => false);
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 
 import { log } from "../../log.ts";
+import { raceTimer } from "../../util/deadline.ts";
 import {
   type ClickOptions,
   type ComponentNode,
@@ -148,21 +149,14 @@ export class AgentClient implements UiPort {
   static async open(conn: Deno.Conn, opts: AgentClientOptions = {}): Promise<AgentClient> {
     const client = new AgentClient(conn, opts);
     const deadline = opts.helloDeadlineMs ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const hello = await Promise.race([
-        client.#waitHello(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() =>
-            reject(
-              new UiError(
-                "no_hello",
-                `the agent socket accepted the connection but sent no hello within ${deadline} ms ` +
-                  `(helloDeadlineMs); is something other than the ibg-pilot agent listening there?`,
-              ),
-            ), deadline);
-        }),
-      ]);
+      const hello = await raceTimer(client.#waitHello(), deadline, () => {
+        throw new UiError(
+          "no_hello",
+          `the agent socket accepted the connection but sent no hello within ${deadline} ms ` +
+            `(helloDeadlineMs); is something other than the ibg-pilot agent listening there?`,
+        );
+      });
       if (hello.protocol !== PROTOCOL_VERSION) {
         throw new UiError(
           "protocol",
@@ -176,8 +170,6 @@ export class AgentClient implements UiPort {
     } catch (e) {
       await client.close();
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -447,7 +439,7 @@ export class AgentClient implements UiPort {
       "paint",
       this.#edt({ window: windowId }),
     );
-    return { width: r.width, height: r.height, png: decodeBase64(r.png) };
+    return { width: r.width, height: r.height, png: Uint8Array.fromBase64(r.png) };
   }
 
   /** Subscribes to window events and `disconnected`; returns an unsubscribe function. */
@@ -527,12 +519,4 @@ export async function connectAgent(
     }
     throw e;
   }
-}
-
-/** Base64 (the agent's PNG transport) to bytes. */
-function decodeBase64(text: string): Uint8Array {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }

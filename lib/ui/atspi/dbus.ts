@@ -7,6 +7,7 @@
 
 import dbus from "dbus-next";
 import { UiError } from "../port.ts";
+import { raceTimer } from "../../util/deadline.ts";
 
 /** The well-known name and object of the session bus's accessibility bus launcher. */
 export const A11Y_BUS_NAME = "org.a11y.Bus";
@@ -165,19 +166,6 @@ export async function connectBus(
       return Promise.reject(new UiError("disconnected", `D-Bus connection closed: ${closed}`));
     }
     const deadline = ms ?? CALL_DEADLINE_MS;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new UiError(
-              "timeout",
-              `${iface}.${member} on ${dest}${path}: no reply in ${deadline} ms`,
-            ),
-          ),
-        deadline,
-      );
-    });
     const reply = bus.call(
       new dbus.Message({ destination: dest, path, interface: iface, member, signature, body }),
     ).then((m) => (m?.body ?? []) as unknown[], (err: unknown) => {
@@ -190,31 +178,30 @@ export async function connectBus(
         `${iface}.${member} on ${dest}${path}: ${e.type ?? ""} ${e.text ?? e.message ?? err}`,
       );
     });
-    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
+    return raceTimer(reply, deadline, () => {
+      throw new UiError(
+        "timeout",
+        `${iface}.${member} on ${dest}${path}: no reply in ${deadline} ms`,
+      );
+    });
   };
 
   // Wait for Hello, bounded.
-  await new Promise<void>((resolve, reject) => {
-    const deadline = opts.deadlineMs ?? CALL_DEADLINE_MS;
-    const timer = setTimeout(
-      () => reject(new UiError("timeout", `no D-Bus handshake from ${address} in ${deadline} ms`)),
-      deadline,
-    );
-    // deno-lint-ignore no-explicit-any
-    if ((bus as any).name) {
-      clearTimeout(timer);
-      resolve();
-      return;
-    }
-    bus.once("connect", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    closeListeners.push((reason) => {
-      clearTimeout(timer);
-      reject(new UiError("disconnected", `cannot connect to ${address}: ${reason}`));
-    });
-  }).catch((err) => {
+  const deadline = opts.deadlineMs ?? CALL_DEADLINE_MS;
+  await raceTimer(
+    new Promise<void>((resolve, reject) => {
+      // deno-lint-ignore no-explicit-any
+      if ((bus as any).name) return resolve();
+      bus.once("connect", () => resolve());
+      closeListeners.push((reason) =>
+        reject(new UiError("disconnected", `cannot connect to ${address}: ${reason}`))
+      );
+    }),
+    deadline,
+    () => {
+      throw new UiError("timeout", `no D-Bus handshake from ${address} in ${deadline} ms`);
+    },
+  ).catch((err) => {
     try {
       bus.disconnect();
     } catch { /* already gone */ }
