@@ -120,35 +120,30 @@ interface Attachment {
 }
 
 function watch(pid: number, pollMs: number): Attachment {
-  let resolveGone!: () => void;
-  const gone = new Promise<void>((r) => (resolveGone = r));
-  let resolveEnded!: (r: { code: number | null; detached?: boolean }) => void;
-  const ended = new Promise<{ code: number | null; detached?: boolean }>((r) => resolveEnded = r);
+  const gone = Promise.withResolvers<void>();
+  const ended = Promise.withResolvers<{ code: number | null; detached?: boolean }>();
   let done = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const finish = (r: { code: number | null; detached?: boolean }) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
-    resolveEnded(r);
+    ended.resolve(r);
   };
   const check = async () => {
     clearTimeout(timer);
     if (done) return;
     const alive = await processExists(pid).catch(() => true);
     if (done) return;
-    if (!alive) {
-      resolveGone();
-      finish({ code: null });
-      return;
-    }
-    timer = setTimeout(check, pollMs);
+    if (alive) return void (timer = setTimeout(check, pollMs));
+    gone.resolve();
+    finish({ code: null });
   };
   timer = setTimeout(check, pollMs);
   return {
     pid,
-    gone,
-    ended,
+    gone: gone.promise,
+    ended: ended.promise,
     detach: () => finish({ code: null, detached: true }),
     check: () => void check(),
   };
@@ -193,12 +188,8 @@ export function createAttachHost(opts: AttachHostOptions): GatewayHost {
       helper,
     });
     const fields = { pid: jvm.pid, ms: Math.round(performance.now() - started) };
-    if (r.triggered) {
-      logger.info("attached to JVM {pid} in {ms} ms (started its attach listener)", fields);
-    } else {logger.info(
-        "attached to JVM {pid} in {ms} ms (its attach listener was running)",
-        fields,
-      );}
+    const how = r.triggered ? "started its attach listener" : "its attach listener was running";
+    logger.info(`attached to JVM {pid} in {ms} ms (${how})`, fields);
   }
 
   return {
