@@ -7,7 +7,7 @@
  * SIGTERM to SIGKILL.
  */
 
-import { allowedProgram } from "../gateway/programs.ts";
+import { allowedProgram, spawnVia } from "../gateway/programs.ts";
 import { settlesWithin, withDeadline } from "../util/deadline.ts";
 import type { Logger } from "../log.ts";
 
@@ -59,14 +59,7 @@ export interface Daemon {
 /** Spawns the daemon; throws what `Deno.Command.spawn` throws (callers name the fix). */
 export function spawnDaemon(spec: DaemonSpec): Daemon {
   const setsid = allowedProgram("setsid", spec.pathEnv);
-  const child = new Deno.Command(setsid ?? spec.program, {
-    args: setsid ? [spec.program, ...spec.args] : spec.args,
-    env: { PATH: spec.pathEnv },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnVia(setsid, spec.program, spec.args, { env: { PATH: spec.pathEnv } });
 
   const tail: string[] = [];
   const stderrDone = (async () => {

@@ -26,7 +26,7 @@
 
 import { basename, resolve } from "node:path";
 import { log } from "../log.ts";
-import { allowedProgram } from "./programs.ts";
+import { allowedProgram, spawnVia } from "./programs.ts";
 import { GatewayError } from "./errors.ts";
 import { DeadlineError, pollUntil, withDeadline } from "../util/deadline.ts";
 import { sendSignal } from "./signals.ts";
@@ -314,17 +314,12 @@ async function runHelper(
   // A small, quick JVM; no environment, so no secret and no JAVA_TOOL_OPTIONS reach it.
   const javaArgs = ["-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", helper.jar];
   const program = helper.setsid ?? helper.java;
-  const argv = [...(helper.setsid ? [helper.java] : []), ...javaArgs, HELPER_CLASS, ...args];
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(program, {
-      args: argv,
-      clearEnv: true,
+    child = spawnVia(helper.setsid, helper.java, [...javaArgs, HELPER_CLASS, ...args], {
       env: {},
       stdin: stdin ? "piped" : "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    });
   } catch (e) {
     throw new GatewayError(
       e instanceof Deno.errors.NotCapable ? "PERMISSION_NEEDED" : "ATTACH_FAILED",

@@ -21,7 +21,7 @@ import { GatewayError, isGatewayError } from "./errors.ts";
 import type { JavaCommand } from "./command.ts";
 import { settlesWithin, withDeadline } from "../util/deadline.ts";
 import { canReadProc, readProcStat, sendSignal } from "./signals.ts";
-import { allowedProgram, withoutLoaderVariables } from "./programs.ts";
+import { allowedProgram, spawnVia, withoutLoaderVariables } from "./programs.ts";
 
 const logger = log("gateway");
 
@@ -225,18 +225,9 @@ export async function spawnGateway(opts: SpawnOptions): Promise<GatewayProcess> 
   await file.write(new TextEncoder().encode(header));
 
   const program = setsid ?? opts.command.command;
-  const args = setsid ? [opts.command.command, ...opts.command.args] : opts.command.args;
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(program, {
-      args,
-      cwd: opts.cwd,
-      env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    child = spawnVia(setsid, opts.command.command, opts.command.args, { env, cwd: opts.cwd });
   } catch (e) {
     file.close();
     if (e instanceof Deno.errors.NotCapable) {

@@ -64,6 +64,27 @@ function canStat(dir: string): boolean {
   return Deno.permissions.querySync({ name: "read", path: dir }).state === "granted";
 }
 
+/**
+ * Starts `program` with exactly `env` (nothing inherited) and its output piped; through `setsid`
+ * when given, so that it leads its own session and process group.
+ */
+export function spawnVia(
+  setsid: string | undefined,
+  program: string,
+  args: readonly string[],
+  opts: { env: Record<string, string>; cwd?: string; stdin?: "null" | "piped" },
+): Deno.ChildProcess {
+  return new Deno.Command(setsid ?? program, {
+    args: setsid ? [program, ...args] : [...args],
+    cwd: opts.cwd,
+    env: opts.env,
+    clearEnv: true,
+    stdin: opts.stdin ?? "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 /** The dynamic-loader variables Deno refuses to pass to a child under a scoped `run`. */
 export function isLoaderVariable(name: string): boolean {
   return /^(LD_|DYLD_)/i.test(name);

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { listInstalledVersions, productRoot } from "../gateway/install.ts";
 import { isDir, isFile, listDir } from "../util/fsutil.ts";
-import { allowedProgram } from "../gateway/programs.ts";
+import { allowedProgram, spawnVia } from "../gateway/programs.ts";
 import { sendSignal } from "../gateway/signals.ts";
 import {
   type Channel,
@@ -151,14 +151,7 @@ async function runInstaller(
     PATH: Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: Deno.env.get("HOME") ?? "/tmp",
   };
-  const child = new Deno.Command(setsid, {
-    args: ["/bin/sh", installer, "-q", "-dir", dir],
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnVia(setsid, "/bin/sh", [installer, "-q", "-dir", dir], { env });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
