@@ -223,6 +223,15 @@ export class AtspiPort implements UiPort {
     await this.client.doAction(hit.handle.ref, ["click", "press", "activate", "*"]);
   }
 
+  /** Waits (effectDeadlineMs) until `ref`'s state `state` is `want`: the action took effect. */
+  private waitState(what: string, ref: Ref, state: number, want = true): Promise<void> {
+    return until(
+      what,
+      this.effectMs,
+      async () => (await this.client.states(ref)).has(state) === want,
+    );
+  }
+
   async setText(windowId: string, target: Target, value: string): Promise<void> {
     const hit = await this.find(windowId, target);
     const ref = hit.handle.ref;
@@ -258,10 +267,11 @@ export class AtspiPort implements UiPort {
     if (hit.node.selected === selected) return;
     const ref = hit.handle.ref;
     await this.client.doAction(ref, ["click", "press", "*"]);
-    await until(
+    await this.waitState(
       `"${hit.node.text}" ${selected ? "checked" : "unchecked"}`,
-      this.effectMs,
-      async () => (await this.client.states(ref)).has(State.CHECKED) === selected,
+      ref,
+      State.CHECKED,
+      selected,
     );
   }
 
@@ -287,21 +297,13 @@ export class AtspiPort implements UiPort {
       const node = kids[index];
       if (level === path.length - 1) {
         await this.client.selectChild(container, index);
-        await until(
-          `tree node "${want}" selected`,
-          this.effectMs,
-          async () => (await this.client.states(node)).has(State.SELECTED),
-        );
+        await this.waitState(`tree node "${want}" selected`, node, State.SELECTED);
         return;
       }
       const states = await this.client.states(node);
       if (!states.has(State.EXPANDED)) {
         await this.client.doAction(node, ["toggleexpand", "expand"]);
-        await until(
-          `tree node "${want}" expanded`,
-          this.effectMs,
-          async () => (await this.client.states(node)).has(State.EXPANDED),
-        );
+        await this.waitState(`tree node "${want}" expanded`, node, State.EXPANDED);
       }
       container = node;
     }
@@ -326,11 +328,7 @@ export class AtspiPort implements UiPort {
       );
     }
     await this.client.selectChild(list.handle.ref, index);
-    await until(
-      `list item "${item}" selected`,
-      this.effectMs,
-      async () => (await this.client.states(items[index].ref)).has(State.SELECTED),
-    );
+    await this.waitState(`list item "${item}" selected`, items[index].ref, State.SELECTED);
   }
 
   async menu(windowId: string, path: string[]): Promise<void> {
