@@ -421,19 +421,14 @@ function onSecondFactor(
       );
     case "device": {
       const want = wantedDevice(cfg);
-      if (!want) {
-        return fail(
-          "Gateway asks to select a second factor device and TWOFA_DEVICE is not set",
-          "set TWOFA_DEVICE to one of: " + (intent.devices ?? []).join(", "),
-        );
-      }
-      const match = (intent.devices ?? []).find((d) =>
-        d.trim().toLowerCase() === want.trim().toLowerCase()
-      );
+      const devices = intent.devices ?? [];
+      const match = want && devices.find((d) => sameDevice(d, want));
       if (!match) {
         return fail(
-          `TWOFA_DEVICE "${want}" is not offered`,
-          "set TWOFA_DEVICE to one of: " + (intent.devices ?? []).join(", "),
+          want
+            ? `TWOFA_DEVICE "${want}" is not offered`
+            : "Gateway asks to select a second factor device and TWOFA_DEVICE is not set",
+          "set TWOFA_DEVICE to one of: " + devices.join(", "),
         );
       }
       info(ctx, `selecting second factor device "${match.trim()}"`);
@@ -486,13 +481,7 @@ function onSecondFactor(
           ctx,
           `the push screen came first: clicking "${intent.changeDevice}" to choose "${want}"`,
         );
-        ctx.fx.push({
-          do: "ui",
-          step: "twofa-change-device",
-          windowId: w.id,
-          ops: [{ op: "click", target: { text: intent.changeDevice } }],
-        });
-        return;
+        return click(ctx, w, intent.changeDevice, "twofa-change-device");
       }
       info(ctx, "waiting for the IB Key push notification to be approved on the phone");
       timer(ctx, "twofa", cfg.TWOFA_TIMEOUT * 1000);
@@ -819,13 +808,16 @@ function onLoggedIn(ctx: Ctx, cause: string) {
   if (s.phase !== "login" && s.phase !== "second-factor" && s.phase !== "post-login") return;
   if (ctx.cfg.hasConfigPlan && !s.configured) {
     cancel(ctx, "login-progress", "twofa", "twofa-exit", "probe", "api-deadline");
-    ctx.s = { ...ctx.s, loggedIn: true };
-    go(ctx, "configuring", `${cause}; applying settings`);
-    ctx.fx.push({ do: "configure" });
-    return;
+    return startConfiguring(ctx, cause);
   }
   ctx.s = { ...ctx.s, loggedIn: true };
   if (s.phase !== "post-login") startProbing(ctx, cause);
+}
+
+function startConfiguring(ctx: Ctx, cause: string) {
+  ctx.s = { ...ctx.s, loggedIn: true };
+  go(ctx, "configuring", `${cause}; applying settings`);
+  ctx.fx.push({ do: "configure" });
 }
 
 function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
@@ -838,12 +830,7 @@ function onProbe(ctx: Ctx, e: Extract<SessionEvent, { type: "probe" }>) {
     ) {
       cancel(ctx, "api-deadline", "login-progress", "twofa", "twofa-exit", "halted-probe");
       ctx.s = { ...ctx.s, lastAuthSuccess: ctx.now, haltReason: undefined };
-      if (ctx.cfg.hasConfigPlan && !s.configured) {
-        ctx.s = { ...ctx.s, loggedIn: true };
-        go(ctx, "configuring", "API answered; applying settings");
-        ctx.fx.push({ do: "configure" });
-        return;
-      }
+      if (ctx.cfg.hasConfigPlan && !s.configured) return startConfiguring(ctx, "API answered");
       return becomeReady(ctx, `API answered the handshake (server version ${e.serverVersion})`);
     }
     if (s.phase === "ready") timer(ctx, "probe", ctx.cfg.PILOT_PROBE_INTERVAL * 1000);
