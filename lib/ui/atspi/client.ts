@@ -3,7 +3,7 @@
  * applications and their process ids, event registration (without `Registry.RegisterEvent` the
  * Java bridge emits nothing), reading a node (role, name, states, interfaces, children, text),
  * a pipelined tree walk mapped onto the port's `ComponentNode`, and the actions (Action,
- * EditableText, Selection, Component). Plain method calls and signals only: no introspection.
+ * EditableText, Selection). Plain method calls and signals only: no introspection.
  */
 
 import type { ComponentNode, Role, WindowInfo } from "../port.ts";
@@ -56,7 +56,6 @@ const I = {
   text: "org.a11y.atspi.Text",
   editable: "org.a11y.atspi.EditableText",
   selection: "org.a11y.atspi.Selection",
-  component: "org.a11y.atspi.Component",
   collection: "org.a11y.atspi.Collection",
 };
 
@@ -350,12 +349,6 @@ export class AtspiClient {
   /** `Selection.SelectChild` on a container (list, tree node's parent). */
   async selectChild(ref: Ref, index: number): Promise<boolean> {
     const [ok] = await this.conn.call(ref.bus, ref.path, I.selection, "SelectChild", "i", [index]);
-    return Boolean(ok);
-  }
-
-  /** `Component.GrabFocus`. */
-  async grabFocus(ref: Ref): Promise<boolean> {
-    const [ok] = await this.conn.call(ref.bus, ref.path, I.component, "GrabFocus");
     return Boolean(ok);
   }
 

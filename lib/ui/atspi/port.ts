@@ -168,11 +168,6 @@ export class AtspiPort implements UiPort {
     }
   }
 
-  /** Waits until pending event processing is done (tests). */
-  async settled(): Promise<void> {
-    await this.reconciling;
-  }
-
   async windows(): Promise<WindowInfo[]> {
     return (await this.client.allWindows(this.app.ref)).filter((w) => w.showing);
   }
