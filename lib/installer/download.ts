@@ -33,21 +33,28 @@ const RETRY =
 
 /** Fetches a small text (version.json) with the same stall deadline. */
 export async function fetchText(url: string, stallMs: number): Promise<string> {
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), stallMs);
+  const signal = AbortSignal.timeout(stallMs);
+  const res = await get(url, signal, stallMs);
   try {
-    const res = await fetch(url, { signal: ctl.signal });
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw httpError(url, res.status);
-    }
     return await res.text();
   } catch (e) {
-    if (e instanceof InstallError) throw e;
-    throw fetchFailure(url, e, ctl.signal.aborted, stallMs);
-  } finally {
-    clearTimeout(timer);
+    throw fetchFailure(url, e, signal.aborted, stallMs);
   }
+}
+
+/** GETs `url`: a failed fetch or an HTTP error becomes an InstallError that names the fix. */
+async function get(url: string, signal: AbortSignal, stallMs: number): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal });
+  } catch (e) {
+    throw fetchFailure(url, e, signal.aborted, stallMs);
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw httpError(url, res.status);
+  }
+  return res;
 }
 
 function httpError(url: string, status: number): InstallError {
@@ -101,16 +108,7 @@ export async function download(opts: DownloadOptions): Promise<Downloaded> {
     mode: 0o600,
   });
   try {
-    let res: Response;
-    try {
-      res = await fetch(opts.url, { signal: ctl.signal });
-    } catch (e) {
-      throw fetchFailure(opts.url, e, ctl.signal.aborted, opts.stallMs);
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw httpError(opts.url, res.status);
-    }
+    const res = await get(opts.url, ctl.signal, opts.stallMs);
     const length = Number(res.headers.get("content-length") ?? NaN);
     total = Number.isFinite(length) && length > 0 ? length : undefined;
     kick();
