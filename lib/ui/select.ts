@@ -30,6 +30,19 @@ export interface Selection {
   reason: string;
 }
 
+/** The port's actions on one window: a FallbackPort may hand each to the other channel. */
+type WindowAction =
+  | "click"
+  | "setText"
+  | "setSelected"
+  | "selectTreePath"
+  | "selectListItem"
+  | "menu"
+  | "key"
+  | "closeWindow";
+type ArgsAfterWindow<K extends WindowAction> = UiPort[K] extends
+  (windowId: string, ...args: infer A) => Promise<void> ? A : never;
+
 function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -116,14 +129,16 @@ export class FallbackPort implements UiPort {
     return theirs[0].id;
   }
 
-  private async run(
-    action: string,
+  /** `action` through the primary channel; where it is unsupported there, through the secondary. */
+  private async run<K extends WindowAction>(
+    action: K,
     windowId: string,
-    viaPrimary: () => Promise<void>,
-    viaSecondary: (id: string) => Promise<void>,
+    ...args: ArgsAfterWindow<K>
   ): Promise<void> {
+    const perform = (port: UiPort, id: string) =>
+      (port[action] as (...a: unknown[]) => Promise<void>).call(port, id, ...args);
     try {
-      await viaPrimary();
+      await perform(this.primary, windowId);
     } catch (err) {
       if (!(err instanceof UiError) || err.code !== "unsupported") throw err;
       const id = await this.counterpart(windowId);
@@ -137,80 +152,40 @@ export class FallbackPort implements UiPort {
           reason: err.message,
         },
       );
-      await viaSecondary(id);
+      await perform(this.secondary, id);
     }
   }
 
   click(windowId: string, target: Target, opts?: ClickOptions): Promise<void> {
-    return this.run(
-      "click",
-      windowId,
-      () => this.primary.click(windowId, target, opts),
-      (id) => this.secondary.click(id, target, opts),
-    );
+    return this.run("click", windowId, target, opts);
   }
 
   setText(windowId: string, target: Target, value: string): Promise<void> {
-    return this.run(
-      "setText",
-      windowId,
-      () => this.primary.setText(windowId, target, value),
-      (id) => this.secondary.setText(id, target, value),
-    );
+    return this.run("setText", windowId, target, value);
   }
 
   setSelected(windowId: string, target: Target, selected: boolean): Promise<void> {
-    return this.run(
-      "setSelected",
-      windowId,
-      () => this.primary.setSelected(windowId, target, selected),
-      (id) => this.secondary.setSelected(id, target, selected),
-    );
+    return this.run("setSelected", windowId, target, selected);
   }
 
   selectTreePath(windowId: string, path: string[]): Promise<void> {
-    return this.run(
-      "selectTreePath",
-      windowId,
-      () => this.primary.selectTreePath(windowId, path),
-      (id) => this.secondary.selectTreePath(id, path),
-    );
+    return this.run("selectTreePath", windowId, path);
   }
 
   selectListItem(windowId: string, item: string, target?: Target): Promise<void> {
-    return this.run(
-      "selectListItem",
-      windowId,
-      () => this.primary.selectListItem(windowId, item, target),
-      (id) => this.secondary.selectListItem(id, item, target),
-    );
+    return this.run("selectListItem", windowId, item, target);
   }
 
   menu(windowId: string, path: string[]): Promise<void> {
-    return this.run(
-      "menu",
-      windowId,
-      () => this.primary.menu(windowId, path),
-      (id) => this.secondary.menu(id, path),
-    );
+    return this.run("menu", windowId, path);
   }
 
   key(windowId: string, chord: string): Promise<void> {
-    return this.run(
-      "key",
-      windowId,
-      () => this.primary.key(windowId, chord),
-      (id) => this.secondary.key(id, chord),
-    );
+    return this.run("key", windowId, chord);
   }
 
   closeWindow(windowId: string): Promise<void> {
-    return this.run(
-      "closeWindow",
-      windowId,
-      () => this.primary.closeWindow(windowId),
-      (id) => this.secondary.closeWindow(id),
-    );
+    return this.run("closeWindow", windowId);
   }
 
   onEvent(listener: (event: UiEvent) => void): () => void {
