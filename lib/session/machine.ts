@@ -365,12 +365,7 @@ function submitLogin(ctx: Ctx, w: SeenWindow, intent: Extract<Intent, { kind: "l
   if (w.rule === "tws-login") {
     // TWS 1016+ turns its login frame into the second-factor screen in place (IBC polls for
     // that): the frame is read again until it shows something else (or closes).
-    ctx.fx.push({
-      do: "await-change",
-      step: TWS_LOGIN_IN_PLACE,
-      windowId: w.id,
-      deadlineMs: ctx.cfg.PILOT_API_READY_TIMEOUT * 1000,
-    });
+    awaitChange(ctx, TWS_LOGIN_IN_PLACE, w.id, ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
   }
   // After Log In, Gateway either asks for a second factor or logs in; the API port proves it.
   timer(ctx, "login-progress", ctx.cfg.PILOT_API_READY_TIMEOUT * 1000);
@@ -1047,11 +1042,10 @@ function onJvmExited(ctx: Ctx, e: Extract<SessionEvent, { type: "jvm-exited" }>)
   }
   const crashes = s.crashes + 1;
   ctx.s = { ...ctx.s, crashes };
-  ctx.fx.push({
-    do: "log",
-    level: "error",
-    message: `Gateway's JVM exited unexpectedly (code ${e.code}${e.signal ? `, ${e.signal}` : ""})`,
-  });
+  error(
+    ctx,
+    `Gateway's JVM exited unexpectedly (code ${e.code}${e.signal ? `, ${e.signal}` : ""})`,
+  );
   if (crashes > ctx.cfg.PILOT_CRASH_MAX_RESTARTS) {
     raise(ctx, "ALERT_JVM_RESTART_EXHAUSTED", {
       mode: s.mode,
@@ -1082,10 +1076,9 @@ export function restartPlan(
   return pause ? { refused: "PAUSE needs Gateway logged in (READY): use STOP" } : { via: "full" };
 }
 
-/** Gateway swaps the 2FA dialog's content in place: read it again until it changes. */
-function rereadTwofa(ctx: Ctx, step: StepName, windowId: string | undefined) {
-  if (!windowId) return;
-  ctx.fx.push({ do: "await-change", step, windowId, deadlineMs: TWOFA_DEVICE_SWITCH_MS });
+/** Gateway swaps a window's content in place (2FA, TWS's login frame): read it until it changes. */
+function awaitChange(ctx: Ctx, step: StepName, windowId: string | undefined, deadlineMs: number) {
+  if (windowId) ctx.fx.push({ do: "await-change", step, windowId, deadlineMs });
 }
 
 /** One step of the machine. */
@@ -1175,11 +1168,11 @@ export function step(
         }
       }
       if (event.step === "twofa-device" && s.phase === "second-factor" && event.ok) {
-        rereadTwofa(ctx, "twofa-device-switch", event.windowId);
+        awaitChange(ctx, "twofa-device-switch", event.windowId, TWOFA_DEVICE_SWITCH_MS);
       }
       if (event.step === "twofa-change-device" && s.phase === "second-factor") {
         if (event.ok) {
-          rereadTwofa(ctx, "twofa-change-device-switch", event.windowId);
+          awaitChange(ctx, "twofa-change-device-switch", event.windowId, TWOFA_DEVICE_SWITCH_MS);
         } else {
           failTwofa(
             ctx,
@@ -1224,15 +1217,8 @@ export function step(
               codeTries: ctx.s.twofa.codeTries + 1,
             },
           };
-          if (event.windowId) {
-            // It closes when IBKR accepts the code, or says in place that it did not.
-            ctx.fx.push({
-              do: "await-change",
-              step: "twofa-code-verdict",
-              windowId: event.windowId,
-              deadlineMs: TWOFA_CODE_VERDICT_MS,
-            });
-          }
+          // It closes when IBKR accepts the code, or says in place that it did not.
+          awaitChange(ctx, "twofa-code-verdict", event.windowId, TWOFA_CODE_VERDICT_MS);
         } else if (s.phase === "second-factor") {
           onTwofaTimeout(ctx, "the second-factor code could not be entered");
         }
