@@ -10,7 +10,7 @@
  */
 
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from "yaml";
-import type { Role, WindowKind } from "../ui/port.ts";
+import { ROLES, WINDOW_KINDS } from "../ui/port.ts";
 import {
   type Action,
   CATALOGUE,
@@ -36,29 +36,6 @@ export interface ParsedRules {
   problems: RuleProblem[];
 }
 
-const ROLES: readonly Role[] = [
-  "window",
-  "panel",
-  "button",
-  "toggle",
-  "checkbox",
-  "radio",
-  "label",
-  "text",
-  "password",
-  "textarea",
-  "combo",
-  "list",
-  "listitem",
-  "tree",
-  "treenode",
-  "menubar",
-  "menu",
-  "menuitem",
-  "progress",
-  "other",
-];
-const KINDS: readonly WindowKind[] = ["frame", "dialog", "window"];
 const STRING_CLAUSES = [
   "titleContains",
   "titleEquals",
@@ -131,6 +108,11 @@ class Checker {
     return this.bad(node, field, "must be a string or a non-empty list of strings");
   }
 
+  bool(node: YNode, field: string): boolean | undefined {
+    if (isScalar(node) && typeof node.value === "boolean") return node.value;
+    return this.bad(node, field, "must be true or false");
+  }
+
   oneOf<T extends string>(node: YNode, field: string, allowed: readonly T[]): T[] | undefined {
     const list = this.strings(node, field);
     if (!list) return undefined;
@@ -177,7 +159,7 @@ class Checker {
       set("anyPattern", res.every((r) => r) && res.length ? res : undefined);
     }
     if (e.has("anyRole")) set("anyRole", this.oneOf(e.get("anyRole"), `${field}.anyRole`, ROLES));
-    if (e.has("kind")) set("kind", this.oneOf(e.get("kind"), `${field}.kind`, KINDS));
+    if (e.has("kind")) set("kind", this.oneOf(e.get("kind"), `${field}.kind`, WINDOW_KINDS));
     if (e.has("toolkit")) {
       const t = this.oneOf(e.get("toolkit"), `${field}.toolkit`, ["swing", "javafx"] as const);
       set(
@@ -189,15 +171,7 @@ class Checker {
           : undefined,
       );
     }
-    if (e.has("modal")) {
-      const m = e.get("modal");
-      set(
-        "modal",
-        isScalar(m) && typeof m.value === "boolean"
-          ? m.value
-          : this.bad(m, `${field}.modal`, "must be true or false"),
-      );
-    }
+    if (e.has("modal")) set("modal", this.bool(e.get("modal"), `${field}.modal`));
     if (e.has("unless")) {
       const u = e.get("unless");
       const list = isSeq(u) ? u.items : [u];
@@ -268,12 +242,7 @@ class Checker {
         const dismiss = e.has("dismiss")
           ? this.strings(e.get("dismiss"), `${field}.dismiss`)
           : undefined;
-        const h = e.get("halt");
-        const halt = !e.has("halt")
-          ? undefined
-          : isScalar(h) && typeof h.value === "boolean"
-          ? h.value
-          : this.bad(h, `${field}.halt`, "must be true or false");
+        const halt = e.has("halt") ? this.bool(e.get("halt"), `${field}.halt`) : undefined;
         if (this.problems.length !== before) return undefined;
         return {
           kind: "alert",

@@ -11,8 +11,9 @@
  * - component names (`Component.getName()`): exact.
  */
 
-/** What kind of top-level window this is. */
-export type WindowKind = "frame" | "dialog" | "window";
+/** The kinds of top-level window. */
+export const WINDOW_KINDS = ["frame", "dialog", "window"] as const;
+export type WindowKind = (typeof WINDOW_KINDS)[number];
 
 /** A top-level window as the adapters report it. */
 export interface WindowInfo {
@@ -30,27 +31,29 @@ export interface WindowInfo {
 }
 
 /** Normalised component roles shared by both adapters. */
-export type Role =
-  | "window"
-  | "panel"
-  | "button"
-  | "toggle"
-  | "checkbox"
-  | "radio"
-  | "label"
-  | "text"
-  | "password"
-  | "textarea"
-  | "combo"
-  | "list"
-  | "listitem"
-  | "tree"
-  | "treenode"
-  | "menubar"
-  | "menu"
-  | "menuitem"
-  | "progress"
-  | "other";
+export const ROLES = [
+  "window",
+  "panel",
+  "button",
+  "toggle",
+  "checkbox",
+  "radio",
+  "label",
+  "text",
+  "password",
+  "textarea",
+  "combo",
+  "list",
+  "listitem",
+  "tree",
+  "treenode",
+  "menubar",
+  "menu",
+  "menuitem",
+  "progress",
+  "other",
+] as const;
+export type Role = (typeof ROLES)[number];
 
 /** One node of a window's component tree. Passwords never appear: only their length. */
 export interface ComponentNode {
