@@ -24,18 +24,20 @@ import type { Mode } from "../config/mod.ts";
 import { containsText } from "../ui/text.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { backoffMs } from "./clock.ts";
-import type {
-  Effect,
-  FlowStep,
-  Intent,
-  LockoutEvidence,
-  SeenWindow,
-  SessionEvent,
-  SessionSettings,
-  SessionState,
-  StepName,
-  TimerName,
-  UiOp,
+import {
+  ALL_TIMERS,
+  type Effect,
+  type FlowStep,
+  type Intent,
+  JVM_TIMERS,
+  type LockoutEvidence,
+  type SeenWindow,
+  type SessionEvent,
+  type SessionSettings,
+  type SessionState,
+  type StepName,
+  type TimerName,
+  type UiOp,
 } from "./types.ts";
 
 /** Interval between API probes while waiting for Gateway's API port (not a UI wait). */
@@ -78,26 +80,6 @@ export function crashBackoffMs(
     cfg.PILOT_CRASH_BACKOFF_MAX * 1000,
   );
 }
-
-/** Timers that belong to one JVM's life: cancelled when it exits. */
-const JVM_TIMERS: TimerName[] = [
-  "agent",
-  "login-frame",
-  "login-progress",
-  "twofa",
-  "twofa-exit",
-  "probe",
-  "api-deadline",
-  "relogin",
-];
-/** Every timer: cancelled when the session stops or relaunches. */
-const ALL_TIMERS: TimerName[] = [
-  ...JVM_TIMERS,
-  "maintenance",
-  "relaunch",
-  "halted-probe",
-  "restart-deadline",
-];
 
 /** A new session in `idle`. */
 export function initialState(mode: Mode, now: number): SessionState {

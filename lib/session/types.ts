@@ -93,20 +93,26 @@ export type UiOp =
   | { op: "selectListItem"; item: string }
   | { op: "close" };
 
-/** Named deadlines and periodic checks. */
-export type TimerName =
-  | "maintenance"
-  | "agent"
-  | "login-frame"
-  | "login-progress"
-  | "twofa"
-  | "twofa-exit"
-  | "probe"
-  | "api-deadline"
-  | "relaunch"
-  | "relogin"
-  | "halted-probe"
-  | "restart-deadline";
+/** Timers that belong to one JVM's life: cancelled when it exits. */
+export const JVM_TIMERS = [
+  "agent",
+  "login-frame",
+  "login-progress",
+  "twofa",
+  "twofa-exit",
+  "probe",
+  "api-deadline",
+  "relogin",
+] as const;
+/** Every timer (named deadlines and periodic checks): cancelled when the session stops. */
+export const ALL_TIMERS = [
+  ...JVM_TIMERS,
+  "maintenance",
+  "relaunch",
+  "halted-probe",
+  "restart-deadline",
+] as const;
+export type TimerName = (typeof ALL_TIMERS)[number];
 
 /** Where a lockout was seen. */
 export type LockoutEvidence = "launcher.log" | "stuck-label";
