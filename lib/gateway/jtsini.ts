@@ -181,45 +181,34 @@ export function jtsIniEdits(opts: JtsIniOptions): JtsIniEdit[] {
     throw invalid("Region", opts.region, "set it to a region code such as usr.");
   }
 
-  const edits: JtsIniEdit[] = [
-    { section: "Logon", key: "s3store", value: "true", when: "if-missing" },
-    { section: "Logon", key: "Locale", value: "en", when: "always" },
-    { section: "Logon", key: "displayedproxymsg", value: "1", when: "always" },
-    { section: "Logon", key: "UseSSL", value: "true", when: "always" },
-  ];
-  if (opts.timeZone) {
-    edits.push({ section: "Logon", key: "TimeZone", value: opts.timeZone, when: "always" });
-  }
+  const edits: JtsIniEdit[] = [];
+  const set = (
+    section: string,
+    key: string,
+    value: string,
+    when: JtsIniEdit["when"] = "always",
+    keep?: JtsIniEdit["keep"],
+  ) => edits.push({ section, key, value, when, keep });
+  set("Logon", "s3store", "true", "if-missing");
+  set("Logon", "Locale", "en");
+  set("Logon", "displayedproxymsg", "1");
+  set("Logon", "UseSSL", "true");
+  if (opts.timeZone) set("Logon", "TimeZone", opts.timeZone);
   if (server) {
     // Gateway caches the SSL capability of its login host; a cold start without this line for
     // the chosen host can time out (sources.md peers A8). An existing line for the same host is kept.
-    edits.push({
-      section: "Logon",
-      key: "SupportsSSL",
-      value: `${server}:4000,true,${yyyymmdd(opts.today ?? new Date())},false`,
-      when: "always",
-      keep: (current) => current.startsWith(`${server}:4000,`),
-    });
+    const cached = `${server}:4000,true,${yyyymmdd(opts.today ?? new Date())},false`;
+    set("Logon", "SupportsSSL", cached, "always", (v) => v.startsWith(`${server}:4000,`));
   }
-  edits.push({ section: "IBGateway", key: "ApiOnly", value: "true", when: "always" });
+  set("IBGateway", "ApiOnly", "true");
   if (product === "gateway") {
-    const ips = ["127.0.0.1", ...(opts.trustedIps ?? []).filter((ip) => ip !== "127.0.0.1")];
-    edits.push({
-      section: "IBGateway",
-      key: "TrustedIPs",
-      value: [...new Set(ips)].join(","),
-      when: "always",
-    });
+    set("IBGateway", "TrustedIPs", [...new Set(["127.0.0.1", ...opts.trustedIps ?? []])].join(","));
   }
-  edits.push({ section: "IBGateway", key: "WriteDebug", value: "false", when: "if-missing" });
-  if (server) {
-    // Deliberately no RemoteHostOrderRouting: auth and order routing can be different regional
-    // hosts, and pinning it to Peer caused a "No Internet connection" loop (sources.md peers A3).
-    edits.push({ section: "Communication", key: "Peer", value: `${server}:4001`, when: "always" });
-  }
-  if (opts.region) {
-    edits.push({ section: "Communication", key: "Region", value: opts.region, when: "always" });
-  }
+  set("IBGateway", "WriteDebug", "false", "if-missing");
+  // Deliberately no RemoteHostOrderRouting: auth and order routing can be different regional
+  // hosts, and pinning it to Peer caused a "No Internet connection" loop (sources.md peers A3).
+  if (server) set("Communication", "Peer", `${server}:4001`);
+  if (opts.region) set("Communication", "Region", opts.region);
   return edits;
 }
 
