@@ -4,5 +4,5 @@
  * servers, and hands each session's shell (lib/session) only what it needs.
  */
 
-export { type AttachRequest, readyFileFor, runPilot } from "./run.ts";
+export { type AttachRequest, runPilot } from "./run.ts";
 export { prepareGatewayFiles } from "./gateway_files.ts";

@@ -11,5 +11,4 @@ export {
   type LoadedConfig,
   secretValues,
 } from "./load.ts";
-export { type Mode, MODES, modesOf, perMode } from "./modes.ts";
-export type { ClockTime, Time12 } from "./types.ts";
+export { type Mode, modesOf, perMode } from "./modes.ts";

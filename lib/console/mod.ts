@@ -13,9 +13,6 @@ import { ConsoleAuth } from "./auth.ts";
 import { ConsoleFeed } from "./feed.ts";
 import { type ConsoleRoutes, consoleRoutes } from "./handler.ts";
 
-export { consoleProblems, isLoopbackHost } from "./config.ts";
-export type { ConsoleRoutes } from "./handler.ts";
-
 /** What the console is built from. */
 export interface ConsoleOptions {
   config: Config;

@@ -17,9 +17,6 @@ import { VncSupervisor } from "./vnc_supervise.ts";
 import { ensureRuntimeDir } from "../gateway/runtime.ts";
 
 export { planContainer } from "./plan.ts";
-export { ApiForwarder, FORWARD_RETRY_MS, HALF_CLOSE_MS } from "./forward.ts";
-export { startXvfb, XvfbError, type XvfbServer } from "./xvfb.ts";
-export { startX11vnc, type X11vnc, X11vncError } from "./x11vnc.ts";
 export { VncSupervisor } from "./vnc_supervise.ts";
 
 /** Where a local VNC client (the console's bridge) reaches our x11vnc, and how it logs in. */

@@ -65,4 +65,4 @@ export {
   restoreInstall4jLaunchers,
 } from "./restart.ts";
 export { launcherLogPath } from "./launcher_log.ts";
-export { canReadProc, isAlive, processExists, sendSignal } from "./signals.ts";
+export { isAlive, processExists } from "./signals.ts";

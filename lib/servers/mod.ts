@@ -15,8 +15,6 @@ import type { PilotMetrics } from "./metrics.ts";
 import type { Console } from "../console/mod.ts";
 import type { VncSupervisor, VncTarget } from "../container/mod.ts";
 
-export type { PilotMetrics } from "./metrics.ts";
-
 /** The servers that were started (each absent when its port is unset). */
 export interface Servers {
   command?: CommandServer;
