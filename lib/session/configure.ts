@@ -118,13 +118,20 @@ export function configMenuPath(tree: ComponentNode): readonly string[] {
   return CONFIG.menus.find((p) => hasMenuPath(tree, p)) ?? CONFIG.menus[0];
 }
 
-async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise<WindowInfo> {
-  const windows = await ui.windows();
-  const main = windows.find((w) => w.id === mainWindowId) ??
+/** Gateway's main window: the one the session knows, else a frame titled like one. */
+export function findMainWindow(
+  windows: readonly WindowInfo[],
+  mainWindowId: string | undefined,
+): WindowInfo | undefined {
+  return windows.find((w) => w.id === mainWindowId) ??
     windows.find((w) =>
       w.kind === "frame" && w.showing &&
       MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
     );
+}
+
+async function openDialog(ui: UiPort, mainWindowId: string | undefined): Promise<WindowInfo> {
+  const main = findMainWindow(await ui.windows(), mainWindowId);
   if (!main) throw new Error("Gateway's main window is not showing");
   const path = configMenuPath(await ui.snapshot(main.id));
   const isDialog = (w: WindowInfo) => containsText(w.title, CONFIG.title) && w.id !== main.id;

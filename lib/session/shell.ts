@@ -6,12 +6,11 @@
  */
 
 import type { Config, Mode } from "../config/mod.ts";
-import type { Time12 } from "../config/types.ts";
-import { time12 } from "../config/types.ts";
+import { type Time12, time12 } from "../config/types.ts";
 import { restartTime } from "./settings_plan.ts";
-import { BLOCKER_DISMISS, MAIN_WINDOW_TITLE_PARTS, TWS } from "../dialogs/catalogue.ts";
+import { BLOCKER_DISMISS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
-import { containsText } from "../ui/text.ts";
+import { findMainWindow } from "./configure.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import { alert, log } from "../log.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
@@ -749,11 +748,7 @@ export class SessionShell {
       if (!ui) return false;
       // A modal window swallows the main window's WINDOW_CLOSING: clear the way first.
       await this.#clearBlockers(ui, "stop");
-      const windows = await ui.windows();
-      const main = windows.find((w) => w.id === this.#state.mainWindowId) ??
-        windows.find((w) =>
-          w.kind === "frame" && MAIN_WINDOW_TITLE_PARTS.some((t) => containsText(w.title, t))
-        );
+      const main = findMainWindow(await ui.windows(), this.#state.mainWindowId);
       if (!main) return false;
       // TWS: File > Exit, IBC's STOP path. Gateway: WINDOW_CLOSING runs its own exit path
       // (posted, so a busy UI cannot hold it). The "Are you sure" dialog is answered by the
