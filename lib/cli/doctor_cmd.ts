@@ -29,6 +29,11 @@ export interface Check {
   fix?: string;
 }
 
+/** A check that failed with `e`, and its fix. */
+function failed(name: string, e: unknown, fix: string): Check {
+  return { name, ok: false, detail: (e as Error).message, fix };
+}
+
 function portFree(port: number): boolean {
   try {
     Deno.listen({ hostname: "127.0.0.1", port }).close();
@@ -54,17 +59,18 @@ function vncChecks(c: Config, env: Record<string, string>): Check[] {
       detail: "not started: DISPLAY is set, so ibg-pilot does not own the display",
     });
   } else {
+    const free = portFree(port);
     checks.push({
       name: "vnc",
-      ok: x11vnc !== undefined && portFree(port),
+      ok: x11vnc !== undefined && free,
       detail: x11vnc === undefined
         ? "x11vnc is not on PATH"
-        : portFree(port)
+        : free
         ? `${x11vnc} will serve the display on port ${port}`
         : `port ${port} is already in use`,
       fix: x11vnc === undefined
         ? "apt-get install x11vnc"
-        : portFree(port)
+        : free
         ? undefined
         : "set PILOT_VNC_PORT to a free port",
     });
@@ -121,20 +127,16 @@ export async function doctorCommand(args: string[]): Promise<number> {
       });
       checks.push({ name: "java", ok: true, detail: `${java.path} (from ${java.source})` });
     } catch (e) {
-      checks.push({
-        name: "java",
-        ok: false,
-        detail: (e as Error).message,
-        fix: "set JAVA_PATH or install Gateway's JRE",
-      });
+      checks.push(failed("java", e, "set JAVA_PATH or install Gateway's JRE"));
     }
   } catch (e) {
-    checks.push({
-      name: "gateway install",
-      ok: false,
-      detail: (e as Error).message,
-      fix: "set TWS_PATH (and TWS_MAJOR_VRSN) to where Gateway is installed",
-    });
+    checks.push(
+      failed(
+        "gateway install",
+        e,
+        "set TWS_PATH (and TWS_MAJOR_VRSN) to where Gateway is installed",
+      ),
+    );
   }
   const display = env.DISPLAY;
   const xsock = display
@@ -161,12 +163,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
     agentSocketPath(runtime, "paper");
     checks.push({ name: "runtime directory", ok: true, detail: `${runtime} (0700, ours)` });
   } catch (e) {
-    checks.push({
-      name: "runtime directory",
-      ok: false,
-      detail: (e as Error).message,
-      fix: "use the default /tmp/ibg-pilot",
-    });
+    checks.push(failed("runtime directory", e, "use the default /tmp/ibg-pilot"));
   }
   const modes = modesOf(c);
   for (const m of modes) {
