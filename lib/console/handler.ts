@@ -18,6 +18,7 @@ import { ASSETS, loginPage } from "./assets.ts";
 import { type ConsoleAuth, sameOrigin } from "./auth.ts";
 import { type Bridge, bridgeToVnc } from "./bridge.ts";
 import type { ConsoleFeed } from "./feed.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /** Keep-alive comment interval of the event stream (proxies close idle connections). */
 export const SSE_KEEPALIVE_MS = 15_000;
@@ -68,13 +69,7 @@ async function readBounded(req: Request, max: number): Promise<string | undefine
     if (size > max) return undefined;
     chunks.push(chunk);
   }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return new TextDecoder().decode(all);
+  return new TextDecoder().decode(concatBytes(...chunks));
 }
 
 const HTML = "text/html; charset=utf-8";

@@ -7,6 +7,8 @@
  * it cannot be checked.
  */
 
+import { concatBytes } from "../util/bytes.ts";
+
 /** Client-to-server message types (RFC 6143 and registered extensions). */
 const SET_PIXEL_FORMAT = 0;
 const SET_ENCODINGS = 2;
@@ -91,9 +93,7 @@ export class InputFilter {
 
   /** Feeds bytes from the client; returns the bytes to send on to the server. */
   push(chunk: Uint8Array): Uint8Array {
-    const buf = new Uint8Array(this.#pending.length + chunk.length);
-    buf.set(this.#pending);
-    buf.set(chunk, this.#pending.length);
+    const buf = concatBytes(this.#pending, chunk);
     const out: Uint8Array[] = [];
     let at = 0;
     while (at < buf.length) {
@@ -105,13 +105,6 @@ export class InputFilter {
       at += len;
     }
     this.#pending = buf.slice(at);
-    const size = out.reduce((n, m) => n + m.length, 0);
-    const joined = new Uint8Array(size);
-    let o = 0;
-    for (const m of out) {
-      joined.set(m, o);
-      o += m.length;
-    }
-    return joined;
+    return concatBytes(...out);
   }
 }

@@ -9,6 +9,7 @@
 
 import { Buffer } from "node:buffer";
 import { createCipheriv } from "node:crypto";
+import { concatBytes } from "../util/bytes.ts";
 
 /** RFB 3.8, the version x11vnc and noVNC both speak. */
 export const RFB_VERSION_3_8 = "RFB 003.008\n";
@@ -40,10 +41,7 @@ export class ByteReader {
     while (this.#buf.length < n) {
       const { value, done } = await this.#reader.read();
       if (done) throw new RfbError(`connection closed (wanted ${n} bytes)`);
-      const next = new Uint8Array(this.#buf.length + value.length);
-      next.set(this.#buf);
-      next.set(value, this.#buf.length);
-      this.#buf = next;
+      this.#buf = concatBytes(this.#buf, value);
     }
     const out = this.#buf.slice(0, n);
     this.#buf = this.#buf.slice(n);

@@ -5,6 +5,8 @@
  * reads (server hello, nextValidId = 9, managedAccounts = 15, error = 4). Facts: sources.md ecosystem 5.2.
  */
 
+import { concatBytes } from "../util/bytes.ts";
+
 /** Lowest client version we advertise (the V100+ protocol). */
 export const MIN_CLIENT_VERSION = 100;
 /**
@@ -36,19 +38,9 @@ function u32(n: number): Uint8Array {
   return b;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Wraps a payload in a frame: 4-byte big-endian length, then the payload. */
 export function frame(payload: Uint8Array): Uint8Array {
-  return concat(u32(payload.length), payload);
+  return concatBytes(u32(payload.length), payload);
 }
 
 /**
@@ -61,7 +53,7 @@ export function encodeHandshake(
   options = "",
 ): Uint8Array {
   const versions = `v${min}..${max}${options ? ` ${options}` : ""}`;
-  return concat(encoder.encode("API\0"), frame(encoder.encode(versions)));
+  return concatBytes(encoder.encode("API\0"), frame(encoder.encode(versions)));
 }
 
 /** A frame of NUL-terminated fields (the legacy message encoding). */
@@ -113,7 +105,7 @@ export class FrameDecoder {
 
   /** Appends received bytes. */
   push(chunk: Uint8Array): void {
-    this.#buf = this.#buf.length ? concat(this.#buf, chunk) : chunk.slice();
+    this.#buf = this.#buf.length ? concatBytes(this.#buf, chunk) : chunk.slice();
   }
 
   /** The next whole frame's payload, or undefined until more bytes arrive. */
