@@ -10,7 +10,7 @@ import { type Config, modesOf, perMode } from "../config/mod.ts";
 import { startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir, launcherLogPath } from "../gateway/mod.ts";
 import { LauncherLogTail } from "../gateway/launcher_log.ts";
-import { alert, log } from "../log.ts";
+import { alert, errorText, log } from "../log.ts";
 import { probeApi } from "../probe/mod.ts";
 import type { ActionResult, ControlTarget, SessionStatus } from "../servers/control.ts";
 import { startServers } from "../servers/mod.ts";
@@ -310,7 +310,7 @@ export async function runPilot(
         configured = (await s.runOnUi((ui, main) => enableApi(ui, main))) === "configured" ||
           configured;
       } catch (e) {
-        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+        return { ok: false, error: errorText(e) };
       }
     }
     return { ok: true, detail: configured ? "configured" : "already configured" };

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { type RedactedNode, redactText, redactTree } from "../dialogs/dump.ts";
 import { normalise } from "../ui/text.ts";
-import { alert, log } from "../log.ts";
+import { alert, errorText, log } from "../log.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import type { Mode } from "../config/mod.ts";
 
@@ -73,7 +73,7 @@ export class UnknownWindowEvidence {
       this.#log.error("could not record the unknown window {title} in {dir}: {e}", {
         title: redactText(window.title),
         dir: this.#o.dir,
-        e: e instanceof Error ? e.message : String(e),
+        e: errorText(e),
       });
       return undefined;
     }
@@ -105,7 +105,7 @@ export class UnknownWindowEvidence {
       record.size = { width: pic.width, height: pic.height };
       record.picture = `${stem}.png`;
     } catch (e) {
-      pictureError = e instanceof Error ? e.message : String(e);
+      pictureError = errorText(e);
       out.png = undefined;
     }
     try {
@@ -114,7 +114,7 @@ export class UnknownWindowEvidence {
     } catch (e) {
       this.#log.error("could not write the evidence of an unknown window to {dir}: {e}", {
         dir,
-        e: e instanceof Error ? e.message : String(e),
+        e: errorText(e),
       });
     }
     alert("ALERT_UNKNOWN_WINDOW", {

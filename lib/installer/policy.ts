@@ -6,7 +6,7 @@
 
 import type { Config } from "../config/mod.ts";
 import { listInstalledVersions } from "../gateway/install.ts";
-import { log } from "../log.ts";
+import { errorText, log } from "../log.ts";
 import type { Channel } from "./channel.ts";
 import { installGateway, type InstallRequest, type InstallResult } from "./install.ts";
 import { progress } from "./progress.ts";
@@ -62,7 +62,7 @@ export async function installBeforeRun(config: Config): Promise<InstallResult | 
     if (installed.length === 0) throw e;
     logger.warn(
       "PILOT_GATEWAY_INSTALL=upgrade: {error} Gateway {version} stays in use.",
-      { error: e instanceof Error ? e.message : String(e), version: installed[0] },
+      { error: errorText(e), version: installed[0] },
     );
     return undefined;
   }

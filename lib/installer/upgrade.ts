@@ -7,7 +7,7 @@
  */
 
 import { compareVersions, listInstalledVersions } from "../gateway/install.ts";
-import { log } from "../log.ts";
+import { errorText, log } from "../log.ts";
 import { installGateway, type InstallRequest, resolveTarget } from "./install.ts";
 import type { VersionHealth } from "./versions.ts";
 
@@ -51,7 +51,7 @@ export function startUpgrader(opts: UpgraderOptions): { stop(): void } {
       await checkForUpgrade(opts);
     } catch (e) {
       logger.warn("upgrade check failed (the installed version keeps running): {error}", {
-        error: e instanceof Error ? e.message : String(e),
+        error: errorText(e),
       });
     }
     if (!stopped) timer = setTimeout(tick, opts.intervalMs);

@@ -8,7 +8,7 @@
  */
 
 import { join } from "node:path";
-import { alert, log } from "../log.ts";
+import { alert, errorText, log } from "../log.ts";
 import type { UiPort } from "../ui/port.ts";
 import { ExportError, exportOne, type LogKind, WRITE_DEADLINE_MS } from "./flow.ts";
 import { dueExport, exportDate, itemDate } from "./schedule.ts";
@@ -99,7 +99,7 @@ export async function exportSession(
         mode: s.mode,
         kind,
         step: e instanceof ExportError ? e.step : "ui",
-        reason: e instanceof Error ? e.message : String(e),
+        reason: errorText(e),
         remediation: "every window the export opened was closed; it is tried again tomorrow",
       });
       return false;

@@ -10,7 +10,7 @@
 import type { Config } from "../config/mod.ts";
 import { type ContainerSupport, startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir } from "../gateway/mod.ts";
-import { log } from "../log.ts";
+import { errorText, log } from "../log.ts";
 import { createGatewayHost, settingsDirFor } from "../app/host.ts";
 import type { GatewayHost } from "../session/shell.ts";
 import { makeClassifier } from "../session/intent.ts";
@@ -144,7 +144,7 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
       );
     }
   } catch (e) {
-    result.problems.push(e instanceof Error ? e.message : String(e));
+    result.problems.push(errorText(e));
   } finally {
     // Whatever happened, no JVM and no Xvfb of ours outlive the self-test.
     if (gateway && !result.closed) {

@@ -13,7 +13,7 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { alert, log } from "../log.ts";
+import { alert, errorText, log } from "../log.ts";
 import type { ActionResult, CommandServerLimits, ControlTarget } from "./control.ts";
 import type { Mode } from "../config/mod.ts";
 import { healthReport } from "./report.ts";
@@ -212,7 +212,7 @@ export class CommandServer {
         } catch (err) {
           this.#log.warn(
             "CONTROL_FROM entry {entry} ({type}) could not be resolved ({why}); list IP addresses instead",
-            { entry, type, why: err instanceof Error ? err.message : String(err) },
+            { entry, type, why: errorText(err) },
           );
         }
       }
@@ -448,7 +448,7 @@ export class CommandServer {
     } catch (e) {
       this.#log.error("command server: {command} failed: {error}", {
         command: name,
-        error: e instanceof Error ? e.message : String(e),
+        error: errorText(e),
       });
       return { ok: false, error: `${name} failed` };
     }

@@ -12,7 +12,7 @@ import { BLOCKER_DISMISS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
 import { findMainWindow } from "./configure.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
-import { alert, log } from "../log.ts";
+import { alert, errorText, log } from "../log.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
 import { initialState, step } from "./machine.ts";
 import type {
@@ -230,7 +230,7 @@ export class SessionShell {
           await this.#clearBlockers(ui, "restart");
           r = await schedule(ui, this.#state.mainWindowId, at);
         } catch (e) {
-          r = { ok: false, error: errText(e) };
+          r = { ok: false, error: errorText(e) };
         }
         this.dispatch({ type: "restart-scheduled", pause, at: text, ...r });
         resolve({ scheduled: r.ok, at: text, error: r.error });
@@ -346,7 +346,7 @@ export class SessionShell {
             ? await this.#deps.configure(ui, this.#state.mainWindowId).catch((e) => ({
               ok: false,
               mismatches: [],
-              error: errText(e),
+              error: errorText(e),
             }))
             : { ok: false, mismatches: [], error: "no UI channel" };
           this.dispatch({ type: "configured", ...r });
@@ -358,7 +358,7 @@ export class SessionShell {
       case "probe":
         void this.#deps.probe().then(
           (r) => this.dispatch({ type: "probe", ...r }),
-          (e) => this.dispatch({ type: "probe", ok: false, error: errText(e) }),
+          (e) => this.dispatch({ type: "probe", ok: false, error: errorText(e) }),
         );
         return;
       case "read-login-status":
@@ -370,7 +370,7 @@ export class SessionShell {
               texts = nodes(tree).flatMap((n) => [n.text ?? "", n.name ?? ""]).filter(Boolean);
             }
           } catch (e) {
-            this.#log.debug("login window unreadable: {e}", { e: errText(e) });
+            this.#log.debug("login window unreadable: {e}", { e: errorText(e) });
           }
           this.dispatch({ type: "login-status", texts });
         });
@@ -383,7 +383,7 @@ export class SessionShell {
         // exit with a ready file left behind (seen under load: exit 1 won the race).
         this.#readyFileWrites = this.#readyFileWrites.then(() =>
           this.#deps.readyFile(fx.present).catch((e) =>
-            this.#log.error("ready file: {e}", { e: errText(e) })
+            this.#log.error("ready file: {e}", { e: errorText(e) })
           )
         );
         return;
@@ -414,7 +414,7 @@ export class SessionShell {
   /** UI work runs one piece at a time, so scripts never interleave. */
   #serialUi(work: () => Promise<void>) {
     this.#uiChain = this.#uiChain.then(work, work).catch((e) =>
-      this.#log.error("UI work failed: {e}", { e: errText(e) })
+      this.#log.error("UI work failed: {e}", { e: errorText(e) })
     );
   }
 
@@ -431,7 +431,7 @@ export class SessionShell {
         this.dispatch({ type: "jvm-exited", ...r });
       });
     } catch (e) {
-      this.dispatch({ type: "jvm-start-failed", error: errText(e) });
+      this.dispatch({ type: "jvm-start-failed", error: errorText(e) });
     }
   }
 
@@ -448,7 +448,7 @@ export class SessionShell {
         if (w.showing) this.#onUiEvent({ type: "window-opened", window: w, at: this.#clock.now() });
       }
     } catch (e) {
-      this.dispatch({ type: "agent-failed", error: errText(e) });
+      this.dispatch({ type: "agent-failed", error: errorText(e) });
     }
   }
 
@@ -462,7 +462,7 @@ export class SessionShell {
       if (main) await ui.snapshot(main);
       this.dispatch({ type: "ui-check", responsive: true });
     } catch (e) {
-      this.dispatch({ type: "ui-check", responsive: false, error: errText(e) });
+      this.dispatch({ type: "ui-check", responsive: false, error: errorText(e) });
     }
   }
 
@@ -528,7 +528,7 @@ export class SessionShell {
     } catch (e) {
       this.#log.debug("window {title} vanished before it could be read: {e}", {
         title: window.title,
-        e: errText(e),
+        e: errorText(e),
       });
       return;
     }
@@ -598,7 +598,7 @@ export class SessionShell {
         void this.#classifyAndDispatch(known);
       }
     } catch (e) {
-      this.#log.warn("reading the login window again failed: {e}", { e: errText(e) });
+      this.#log.warn("reading the login window again failed: {e}", { e: errorText(e) });
     }
   }
 
@@ -645,7 +645,7 @@ export class SessionShell {
       }
       this.dispatch({ type: "ui-done", step: stepName, windowId, ok: true });
     } catch (e) {
-      this.#uiFailed(stepName, windowId, errText(e));
+      this.#uiFailed(stepName, windowId, errorText(e));
     }
   }
 
@@ -680,7 +680,7 @@ export class SessionShell {
         await new Promise<void>((r) => this.#clock.setTimeout(r, fresh.waitMs + 50));
       }
     } catch (e) {
-      this.#uiFailed(fx.step, fx.windowId, errText(e));
+      this.#uiFailed(fx.step, fx.windowId, errorText(e));
     }
   }
 
@@ -700,7 +700,7 @@ export class SessionShell {
     try {
       windows = await ui.windows();
     } catch (e) {
-      this.#log.warn("windows unreadable while clearing the way: {e}", { e: errText(e) });
+      this.#log.warn("windows unreadable while clearing the way: {e}", { e: errorText(e) });
       return;
     }
     for (const w of windows) {
@@ -721,7 +721,7 @@ export class SessionShell {
         await this.#gone(ui, w.id);
       } catch (e) {
         // Gone meanwhile, or refused: the close path goes on and the ladder still applies.
-        this.#log.debug("blocking window {title}: {e}", { title: w.title, e: errText(e) });
+        this.#log.debug("blocking window {title}: {e}", { title: w.title, e: errorText(e) });
       }
     }
   }
@@ -764,11 +764,7 @@ export class SessionShell {
       const r = await this.#deps.host.stop(closeGracefully, { loggedIn });
       this.dispatch({ type: "jvm-stop-done", pid, loggedIn, reason, result: r.status });
     } catch (e) {
-      this.#log.error("stopping Gateway failed: {e}", { e: errText(e) });
+      this.#log.error("stopping Gateway failed: {e}", { e: errorText(e) });
     }
   }
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -7,7 +7,7 @@
  * ATK bridge is loaded (only when AT-SPI may be used: lib/ui/atspi/bridge.ts).
  */
 
-import { log } from "../log.ts";
+import { errorText, log } from "../log.ts";
 import type { ClickOptions, ComponentNode, Target, UiEvent, UiPort, WindowInfo } from "./port.ts";
 import { UiError } from "./port.ts";
 
@@ -43,10 +43,6 @@ type WindowAction =
 type ArgsAfterWindow<K extends WindowAction> = UiPort[K] extends
   (windowId: string, ...args: infer A) => Promise<void> ? A : never;
 
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * Opens the channel(s) `driver` asks for. agent: the agent or an error; atspi: AT-SPI, wrapped in
  * a {@link FallbackPort} when the agent also answers; auto: the agent when it answers, else AT-SPI.
@@ -58,7 +54,7 @@ export async function selectUiPort(driver: UiDriver, open: ChannelOpeners): Prom
     try {
       return { port: await opener() };
     } catch (err) {
-      return { error: `${which}: ${errText(err)}` };
+      return { error: `${which}: ${errorText(err)}` };
     }
   };
   if (driver === "agent") {

@@ -7,6 +7,7 @@
 import { UiError } from "../port.ts";
 import { atkBridgeJavaOptions } from "./bridge.ts";
 import { type BusConnection, connectBus, socketPathOf } from "./dbus.ts";
+import { errorText } from "../../log.ts";
 
 /** One doctor check. */
 export interface CheckResult {
@@ -22,10 +23,6 @@ export interface AtspiDoctorOptions {
   env?: (name: string) => string | undefined;
   /** The Java home Gateway runs with, for its `conf/accessibility.properties`. */
   javaHome?: string;
-}
-
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 async function dbusCall(conn: BusConnection, member: string, args: unknown[] = []) {
@@ -96,7 +93,7 @@ export async function atspiDoctor(opts: AtspiDoctorOptions = {}): Promise<CheckR
       out.push({
         name: "session bus",
         ok: false,
-        detail: errText(err),
+        detail: errorText(err),
         fix: err instanceof UiError && err.code === "permission"
           ? "grant the permissions named above"
           : startBus,
@@ -135,7 +132,7 @@ export async function atspiDoctor(opts: AtspiDoctorOptions = {}): Promise<CheckR
       out.push({
         name: "a11y bus",
         ok: false,
-        detail: errText(err),
+        detail: errorText(err),
         fix: err instanceof UiError && err.code === "permission"
           ? "grant the permissions named above"
           : "restart /usr/libexec/at-spi-bus-launcher --launch-immediately",
