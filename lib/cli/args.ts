@@ -5,6 +5,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { EXIT, ExitError, usageError } from "./exit.ts";
+import { errorText } from "../log.ts";
 
 /** Flag definitions as node:util takes them. */
 export type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -56,16 +57,35 @@ export function closest(word: string, candidates: string[]): string | undefined 
 export function parseFlags<O extends Options>(
   command: string,
   args: string[],
-  commandOptions: O,
   help: string,
-  allowPositionals = false,
+  commandOptions: O,
+) {
+  return parseCommand(command, args, help, commandOptions, false);
+}
+
+/** {@link parseFlags} for a command that also takes operands (`send STOP`). */
+export function parseFlagsAndOperands<O extends Options>(
+  command: string,
+  args: string[],
+  help: string,
+  commandOptions: O,
+) {
+  return parseCommand(command, args, help, commandOptions, true);
+}
+
+function parseCommand<O extends Options>(
+  command: string,
+  args: string[],
+  help: string,
+  commandOptions: O,
+  allowPositionals: boolean,
 ) {
   const options = { ...COMMON_OPTIONS, ...commandOptions };
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errorText(e);
     const flag = /'(--?[\w-]+)/.exec(msg)?.[1];
     let hint = "";
     if (flag && /Unknown option/.test(msg)) {

@@ -26,11 +26,11 @@ All settings: docs/configuration.md`;
 
 /** Runs the command; returns the exit code. */
 export function configCommand(args: string[]): number {
-  const { values } = parseFlags("config", args, {
+  const { values } = parseFlags("config", args, HELP, {
     ...SETTING_OPTIONS,
     json: { type: "boolean" },
     all: { type: "boolean" },
-  }, HELP);
+  });
   const loaded = loadForCommand(settingOverrides(values));
   const rows = describeConfig(loaded).filter((r) => values.all || r.value !== null);
   if (values.json) {

@@ -5,7 +5,7 @@
 
 import { convertIbcConfig, formatVars, type OutputFormat } from "../ibc/convert.ts";
 import { decodeLatin1, PropertiesError } from "../ibc/properties.ts";
-import { parseFlags } from "./args.ts";
+import { parseFlagsAndOperands } from "./args.ts";
 import { EXIT, usageError } from "./exit.ts";
 
 export const HELP =
@@ -27,16 +27,10 @@ const FORMATS = ["env", "docker", "compose"];
 
 /** Runs the command; resolves to the exit code. */
 export async function convertCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    "convert-ibc",
-    args,
-    {
-      format: { type: "string" },
-      "include-secrets": { type: "boolean" },
-    },
-    HELP,
-    true,
-  );
+  const { values, positionals } = parseFlagsAndOperands("convert-ibc", args, HELP, {
+    format: { type: "string" },
+    "include-secrets": { type: "boolean" },
+  });
   if (positionals.length !== 1) {
     throw usageError(
       "convert-ibc takes one file: ibg-pilot convert-ibc /path/to/config.ini\n" +

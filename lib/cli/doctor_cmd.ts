@@ -92,10 +92,10 @@ function vncChecks(c: Config, env: Record<string, string>): Check[] {
 
 /** Runs the command; resolves to the exit code. */
 export async function doctorCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("doctor", args, {
+  const { values } = parseFlags("doctor", args, HELP, {
     ...SETTING_OPTIONS,
     json: { type: "boolean" },
-  }, HELP);
+  });
   const c = loadForCommand(settingOverrides(values)).values;
   const env = Deno.env.toObject();
   const checks: Check[] = [{

@@ -1,6 +1,6 @@
 /** `ibg-pilot export-state DIR`: the settings directory's state, for GATEWAY_WARM_STATE elsewhere. */
 
-import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
+import { parseFlagsAndOperands, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, usageError } from "./exit.ts";
 import { exportState } from "../state/mod.ts";
@@ -27,15 +27,9 @@ Options:
 
 /** Runs the command; resolves to the exit code. */
 export async function exportStateCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    "export-state",
-    args,
-    {
-      ...SETTING_OPTIONS,
-    },
-    HELP,
-    true,
-  );
+  const { values, positionals } = parseFlagsAndOperands("export-state", args, HELP, {
+    ...SETTING_OPTIONS,
+  });
   if (positionals.length !== 1) {
     throw usageError("export-state takes one folder: ibg-pilot export-state DIR");
   }

@@ -4,7 +4,7 @@
  * only on a 200 "healthy" answer; 1 otherwise (Docker's "unhealthy"), with one line saying why.
  */
 
-import { parseFlags } from "./args.ts";
+import { parseFlagsAndOperands } from "./args.ts";
 import { loadClientSettings, timeoutSeconds } from "./context.ts";
 import { EXIT, usageError } from "./exit.ts";
 
@@ -66,18 +66,12 @@ export function describeHealth(body: HealthBody): string {
 
 /** Runs the command; resolves to the exit code. */
 export async function healthCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    "health",
-    args,
-    {
-      host: { type: "string" },
-      port: { type: "string" },
-      mode: { type: "string" },
-      timeout: { type: "string" },
-    },
-    HELP,
-    true,
-  );
+  const { values, positionals } = parseFlagsAndOperands("health", args, HELP, {
+    host: { type: "string" },
+    port: { type: "string" },
+    mode: { type: "string" },
+    timeout: { type: "string" },
+  });
   if (positionals.length) {
     throw usageError(
       `health takes no arguments, got ${JSON.stringify(positionals[0])}\n` +

@@ -91,14 +91,14 @@ function printEvidence(dir: string, seen: { file: string; record: EvidenceRecord
 
 /** Runs the command; resolves to the exit code. */
 export async function inspectCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("inspect", args, {
+  const { values } = parseFlags("inspect", args, HELP, {
     ...SETTING_OPTIONS,
     json: { type: "boolean" },
     all: { type: "boolean" },
     via: { type: "string" },
     pid: { type: "string" },
     "suggest-rule": { type: "boolean" },
-  }, HELP);
+  });
   const c = loadForCommand(settingOverrides({ ...values, mode: undefined })).values;
   if (values.via !== undefined && values.via !== "agent" && values.via !== "atspi") {
     throw new ExitError(EXIT.USAGE, `--via must be agent or atspi, not ${values.via}`);

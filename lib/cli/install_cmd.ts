@@ -31,11 +31,11 @@ Exit codes: 0 installed or already installed, 1 download or install failed, 2 us
 
 /** Runs the command; resolves to the exit code. */
 export async function installCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("install", args, {
+  const { values } = parseFlags("install", args, HELP, {
     ...SETTING_OPTIONS,
     channel: { type: "string" },
     version: { type: "string" },
-  }, HELP);
+  });
   const channel = values.channel;
   if (channel !== undefined && channel !== "stable" && channel !== "latest") {
     throw usageError(`--channel must be stable or latest, got ${JSON.stringify(channel)}`);

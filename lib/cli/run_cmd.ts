@@ -3,7 +3,7 @@
  */
 
 import { modesOf } from "../config/mod.ts";
-import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
+import { parseFlagsAndOperands, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT, ExitError } from "./exit.ts";
 import { type AttachRequest, prepareGatewayFiles, runPilot } from "../app/mod.ts";
@@ -58,17 +58,11 @@ Settings: docs/configuration.md. Exit codes: docs/cli.md.`;
 
 /** Runs the command; resolves to the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    "run",
-    args,
-    {
-      ...SETTING_OPTIONS,
-      attach: { type: "boolean" },
-      "close-gateway": { type: "boolean" },
-    },
-    HELP,
-    true,
-  );
+  const { values, positionals } = parseFlagsAndOperands("run", args, HELP, {
+    ...SETTING_OPTIONS,
+    attach: { type: "boolean" },
+    "close-gateway": { type: "boolean" },
+  });
   const attach = values.attach ? attachRequest(positionals, values["close-gateway"]) : undefined;
   if (!values.attach && positionals.length) {
     throw new ExitError(

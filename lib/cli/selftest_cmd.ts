@@ -45,12 +45,12 @@ Gateway had to be ended by signals; 2 usage or configuration error. See docs/cli
 
 /** Runs the command; resolves to the exit code. */
 export async function selftestCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("selftest", args, {
+  const { values } = parseFlags("selftest", args, HELP, {
     ...SETTING_OPTIONS,
     until: { type: "string" },
     out: { type: "string" },
     timeout: { type: "string" },
-  }, HELP);
+  });
   if (!STAGES.includes(values.until as typeof STAGES[number])) {
     throw usageError(
       `selftest needs --until ${STAGES.join("|")}${

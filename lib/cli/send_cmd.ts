@@ -4,7 +4,7 @@
  */
 
 import { LineSplitter } from "../servers/command.ts";
-import { parseFlags } from "./args.ts";
+import { parseFlagsAndOperands } from "./args.ts";
 import { loadClientSettings, timeoutSeconds } from "./context.ts";
 import { EXIT, ExitError, usageError } from "./exit.ts";
 
@@ -61,17 +61,11 @@ async function* lines(conn: Deno.Conn): AsyncGenerator<string> {
 
 /** Runs the command; resolves to the exit code. */
 export async function sendCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    "send",
-    args,
-    {
-      host: { type: "string" },
-      port: { type: "string" },
-      timeout: { type: "string" },
-    },
-    HELP,
-    true,
-  );
+  const { values, positionals } = parseFlagsAndOperands("send", args, HELP, {
+    host: { type: "string" },
+    port: { type: "string" },
+    timeout: { type: "string" },
+  });
   if (positionals.length !== 1 || positionals[0].trim() === "") {
     throw usageError(
       `send takes exactly one COMMAND (for example: ibg-pilot send STOP)\nSee: ibg-pilot send --help`,

@@ -27,10 +27,10 @@ async function readStdinLine(): Promise<string> {
 
 /** Runs the command; returns the exit code. */
 export async function totpCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("totp", args, {
+  const { values } = parseFlags("totp", args, HELP, {
     stdin: { type: "boolean" },
     json: { type: "boolean" },
-  }, HELP);
+  });
   let secret: string | undefined;
   if (values.stdin) {
     const parsed = totpSecret.parse(await readStdinLine());

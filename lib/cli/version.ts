@@ -11,9 +11,9 @@ Prints ibg-pilot's version, the Deno runtime it runs on, and the platform.`;
 
 /** Runs the command; returns the exit code. */
 export function versionCommand(args: string[]): number {
-  const { values } = parseFlags("version", args, {
+  const { values } = parseFlags("version", args, HELP, {
     json: { type: "boolean" },
-  }, HELP);
+  });
   const info = {
     version: VERSION,
     deno: Deno.version.deno,
