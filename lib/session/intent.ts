@@ -85,16 +85,10 @@ export function intentOf(match: Match | undefined, tree: ComponentNode, mode: Mo
         dismiss: firstButton(tree, NOTICE_DISMISS),
       };
     case "bad-credentials":
-      return {
-        kind: "login-failed",
-        reason: "bad-credentials",
-        text: match.text,
-        dismiss: firstButton(tree, NOTICE_DISMISS),
-      };
     case "login-failed":
       return {
         kind: "login-failed",
-        reason: "other",
+        reason: a.flow === "bad-credentials" ? "bad-credentials" : "other",
         text: match.text,
         dismiss: firstButton(tree, NOTICE_DISMISS),
       };
