@@ -41,6 +41,13 @@ async function dbusCall(conn: BusConnection, member: string, args: unknown[] = [
 export async function atspiDoctor(opts: AtspiDoctorOptions = {}): Promise<CheckResult[]> {
   const env = opts.env ?? ((n: string) => Deno.env.get(n));
   const out: CheckResult[] = [];
+  const check = (name: string, ok: boolean, detail: string, fix = "") =>
+    out.push({ name, ok, detail, fix });
+  // A permission error names its own fix (dbus.ts).
+  const fixFor = (err: unknown, otherwise: string) =>
+    err instanceof UiError && err.code === "permission"
+      ? "grant the permissions named above"
+      : otherwise;
   const startBus =
     "start a session bus (dbus-daemon --session --address=unix:path=$XDG_RUNTIME_DIR/bus " +
     "--print-address --fork) and export DBUS_SESSION_BUS_ADDRESS";
@@ -49,37 +56,22 @@ export async function atspiDoctor(opts: AtspiDoctorOptions = {}): Promise<CheckR
   let a11yAddress = env("AT_SPI_BUS_ADDRESS");
   const session = env("DBUS_SESSION_BUS_ADDRESS");
   if (a11yAddress) {
-    out.push({
-      name: "session bus",
-      ok: true,
-      detail: "not needed: AT_SPI_BUS_ADDRESS is set",
-      fix: "",
-    });
+    check("session bus", true, "not needed: AT_SPI_BUS_ADDRESS is set");
   } else if (!session) {
-    out.push({
-      name: "session bus",
-      ok: false,
-      detail: "DBUS_SESSION_BUS_ADDRESS is unset",
-      fix: startBus,
-    });
+    check("session bus", false, "DBUS_SESSION_BUS_ADDRESS is unset", startBus);
   } else {
     let conn: BusConnection | undefined;
     try {
       conn = await connectBus(session);
-      out.push({
-        name: "session bus",
-        ok: true,
-        detail: `connected to ${socketPathOf(session)}`,
-        fix: "",
-      });
+      check("session bus", true, `connected to ${socketPathOf(session)}`);
       const owned = await dbusCall(conn, "NameHasOwner", ["org.a11y.Bus"]);
       if (!owned) {
-        out.push({
-          name: "a11y bus",
-          ok: false,
-          detail: "no owner for org.a11y.Bus on the session bus",
-          fix: "start /usr/libexec/at-spi-bus-launcher --launch-immediately (package at-spi2-core)",
-        });
+        check(
+          "a11y bus",
+          false,
+          "no owner for org.a11y.Bus on the session bus",
+          "start /usr/libexec/at-spi-bus-launcher --launch-immediately (package at-spi2-core)",
+        );
       } else {
         const [address] = await conn.call(
           "org.a11y.Bus",
@@ -90,14 +82,7 @@ export async function atspiDoctor(opts: AtspiDoctorOptions = {}): Promise<CheckR
         a11yAddress = String(address);
       }
     } catch (err) {
-      out.push({
-        name: "session bus",
-        ok: false,
-        detail: errorText(err),
-        fix: err instanceof UiError && err.code === "permission"
-          ? "grant the permissions named above"
-          : startBus,
-      });
+      check("session bus", false, errorText(err), fixFor(err, startBus));
     } finally {
       conn?.close();
     }
@@ -108,35 +93,27 @@ export async function atspiDoctor(opts: AtspiDoctorOptions = {}): Promise<CheckR
     let conn: BusConnection | undefined;
     try {
       conn = await connectBus(a11yAddress);
-      out.push({
-        name: "a11y bus",
-        ok: true,
-        detail: `connected to ${socketPathOf(a11yAddress)}`,
-        fix: "",
-      });
+      check("a11y bus", true, `connected to ${socketPathOf(a11yAddress)}`);
       const owned = await dbusCall(conn, "NameHasOwner", ["org.a11y.atspi.Registry"]);
       const activatable = owned ? [] : (await dbusCall(conn, "ListActivatableNames")) as string[];
-      out.push({
-        name: "registry daemon",
-        ok: Boolean(owned) || activatable.includes("org.a11y.atspi.Registry"),
-        detail: owned
+      const activates = activatable.includes("org.a11y.atspi.Registry");
+      check(
+        "registry daemon",
+        Boolean(owned) || activates,
+        owned
           ? "org.a11y.atspi.Registry is running"
-          : activatable.includes("org.a11y.atspi.Registry")
+          : activates
           ? "not running; the a11y bus will activate it on first use"
           : "org.a11y.atspi.Registry is neither running nor activatable",
-        fix: owned || activatable.includes("org.a11y.atspi.Registry")
-          ? ""
-          : "start /usr/libexec/at-spi2-registryd (package at-spi2-core)",
-      });
+        owned || activates ? "" : "start /usr/libexec/at-spi2-registryd (package at-spi2-core)",
+      );
     } catch (err) {
-      out.push({
-        name: "a11y bus",
-        ok: false,
-        detail: errorText(err),
-        fix: err instanceof UiError && err.code === "permission"
-          ? "grant the permissions named above"
-          : "restart /usr/libexec/at-spi-bus-launcher --launch-immediately",
-      });
+      check(
+        "a11y bus",
+        false,
+        errorText(err),
+        fixFor(err, "restart /usr/libexec/at-spi-bus-launcher --launch-immediately"),
+      );
     } finally {
       conn?.close();
     }
@@ -144,16 +121,8 @@ export async function atspiDoctor(opts: AtspiDoctorOptions = {}): Promise<CheckR
 
   // 4./5. The bridge jar and its JNI library.
   const bridge = atkBridgeJavaOptions();
-  out.push(
-    bridge.ok
-      ? {
-        name: "ATK bridge",
-        ok: true,
-        detail: `${bridge.classpath[0]} and ${bridge.library}`,
-        fix: "",
-      }
-      : { name: "ATK bridge", ok: false, detail: bridge.error, fix: bridge.fix },
-  );
+  if (bridge.ok) check("ATK bridge", true, `${bridge.classpath[0]} and ${bridge.library}`);
+  else check("ATK bridge", false, bridge.error, bridge.fix);
 
   // 6. Java accessibility properties: a JRE-wide assistive_technologies loads the bridge into
   // every JVM (the deadlock risk) unless our launcher overrides it on the command line.
@@ -172,17 +141,17 @@ export async function atspiDoctor(opts: AtspiDoctorOptions = {}): Promise<CheckR
       if (/^\s*assistive_technologies\s*=\s*\S/m.test(text)) enabledIn.push(f);
     } catch { /* absent */ }
   }
-  out.push({
-    name: "Java accessibility properties",
-    ok: enabledIn.length === 0,
-    detail: enabledIn.length
+  check(
+    "Java accessibility properties",
+    enabledIn.length === 0,
+    enabledIn.length
       ? `assistive_technologies is enabled globally in ${enabledIn.join(", ")}`
       : `no global assistive_technologies (${
         files.length ? "checked " + files.join(", ") : "JAVA_HOME unset"
       }); ibg-pilot passes the bridge on the command line only when UI_DRIVER chooses AT-SPI`,
-    fix: enabledIn.length
+    enabledIn.length
       ? "comment out assistive_technologies there: a JRE-wide bridge has deadlocked Gateway's login (docs/atspi.md)"
       : "",
-  });
+  );
   return out;
 }
