@@ -10,6 +10,7 @@ import { modesOf } from "../config/mod.ts";
 import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT } from "./exit.ts";
+import { errorText } from "../log.ts";
 import { searchPath } from "../gateway/jre.ts";
 import { isHeadless } from "../container/plan.ts";
 import { consoleProblems } from "../console/config.ts";
@@ -29,9 +30,13 @@ export interface Check {
   fix?: string;
 }
 
+function check(name: string, ok: boolean, detail: string, fix?: string): Check {
+  return { name, ok, detail, fix };
+}
+
 /** A check that failed with `e`, and its fix. */
 function failed(name: string, e: unknown, fix: string): Check {
-  return { name, ok: false, detail: (e as Error).message, fix };
+  return check(name, false, errorText(e), fix);
 }
 
 function portFree(port: number): boolean {
@@ -47,33 +52,29 @@ function portFree(port: number): boolean {
 function vncChecks(c: Config, env: Record<string, string>): Check[] {
   const checks: Check[] = [];
   if (c.VNC_SERVER_PASSWORD === undefined && !c.PILOT_CONSOLE) {
-    return [{ name: "vnc", ok: true, detail: "off (VNC_SERVER_PASSWORD and PILOT_CONSOLE unset)" }];
+    return [check("vnc", true, "off (VNC_SERVER_PASSWORD and PILOT_CONSOLE unset)")];
   }
   const ownsDisplay = c.PILOT_XVFB === "yes" || (c.PILOT_XVFB !== "no" && isHeadless(env));
   const x11vnc = searchPath(env.PATH ?? "/usr/local/bin:/usr/bin:/bin", "x11vnc");
   const port = c.PILOT_VNC_PORT;
   if (!ownsDisplay) {
-    checks.push({
-      name: "vnc",
-      ok: true,
-      detail: "not started: DISPLAY is set, so ibg-pilot does not own the display",
-    });
+    checks.push(
+      check("vnc", true, "not started: DISPLAY is set, so ibg-pilot does not own the display"),
+    );
   } else {
     const free = portFree(port);
-    checks.push({
-      name: "vnc",
-      ok: x11vnc !== undefined && free,
-      detail: x11vnc === undefined
-        ? "x11vnc is not on PATH"
+    checks.push(
+      x11vnc === undefined
+        ? check("vnc", false, "x11vnc is not on PATH", "apt-get install x11vnc")
         : free
-        ? `${x11vnc} will serve the display on port ${port}`
-        : `port ${port} is already in use`,
-      fix: x11vnc === undefined
-        ? "apt-get install x11vnc"
-        : free
-        ? undefined
-        : "set PILOT_VNC_PORT to a free port",
-    });
+        ? check("vnc", true, `${x11vnc} will serve the display on port ${port}`)
+        : check(
+          "vnc",
+          false,
+          `port ${port} is already in use`,
+          "set PILOT_VNC_PORT to a free port",
+        ),
+    );
   }
   if (c.PILOT_CONSOLE) {
     const problems = consoleProblems(c);
@@ -98,11 +99,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
   });
   const c = loadForCommand(settingOverrides(values)).values;
   const env = Deno.env.toObject();
-  const checks: Check[] = [{
-    name: "configuration",
-    ok: true,
-    detail: "valid (ibg-pilot config shows it)",
-  }];
+  const checks = [check("configuration", true, "valid (ibg-pilot config shows it)")];
   try {
     const install = findInstall({
       twsPath: c.TWS_PATH,
@@ -125,7 +122,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
         pathEnv: env.PATH,
         javaHome: env.JAVA_HOME,
       });
-      checks.push({ name: "java", ok: true, detail: `${java.path} (from ${java.source})` });
+      checks.push(check("java", true, `${java.path} (from ${java.source})`));
     } catch (e) {
       checks.push(failed("java", e, "set JAVA_PATH or install Gateway's JRE"));
     }
@@ -161,7 +158,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
   try {
     await ensureRuntimeDir(runtime, Deno.uid() ?? 0);
     agentSocketPath(runtime, "paper");
-    checks.push({ name: "runtime directory", ok: true, detail: `${runtime} (0700, ours)` });
+    checks.push(check("runtime directory", true, `${runtime} (0700, ours)`));
   } catch (e) {
     checks.push(failed("runtime directory", e, "use the default /tmp/ibg-pilot"));
   }
@@ -169,21 +166,20 @@ export async function doctorCommand(args: string[]): Promise<number> {
   for (const m of modes) {
     const port = apiPortFor(c, m);
     const free = portFree(port);
-    checks.push({
-      name: `api port ${m}`,
-      ok: free,
-      detail: free ? `${port} is free` : `${port} is already in use`,
-      fix: free
-        ? undefined
-        : `stop the other Gateway (or ibg-pilot) using it, or set ${
-          m === "paper" ? "TWS_API_PORT_PAPER" : "TWS_API_PORT"
-        }`,
-    });
+    const setting = m === "paper" ? "TWS_API_PORT_PAPER" : "TWS_API_PORT";
+    checks.push(
+      free ? check(`api port ${m}`, true, `${port} is free`) : check(
+        `api port ${m}`,
+        false,
+        `${port} is already in use`,
+        `stop the other Gateway (or ibg-pilot) using it, or set ${setting}`,
+      ),
+    );
   }
   if (c.UI_DRIVER !== "agent") {
     const { atspiDoctor } = await import("../ui/atspi/doctor.ts");
     for (const r of await atspiDoctor({ env: (n) => env[n] })) {
-      checks.push({ name: `a11y: ${r.name}`, ok: r.ok, detail: r.detail, fix: r.fix });
+      checks.push(check(`a11y: ${r.name}`, r.ok, r.detail, r.fix));
     }
   }
   if (values.json) console.log(JSON.stringify(checks, null, 2));
