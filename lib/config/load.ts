@@ -61,6 +61,7 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
   const env = inputs.env;
   const readFile = inputs.readFile ?? ((p: string) => Deno.readTextFileSync(p));
   const problems: ConfigProblem[] = [];
+  const problem = (name: string, message: string) => problems.push({ name, message });
   const warnings: string[] = [];
   const raw: Partial<Record<SettingName, { text: string; source: Source; alias?: string }>> = {};
   const get = (k: string) => {
@@ -73,17 +74,16 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
     const direct = get(name);
     const file = d.secret ? get(`${name}_FILE`) : undefined;
     if (!d.secret && get(`${name}_FILE`) !== undefined) {
-      problems.push({
-        name: `${name}_FILE`,
-        message: `${name} is not a secret; set ${name} itself instead of ${name}_FILE`,
-      });
+      problem(
+        `${name}_FILE`,
+        `${name} is not a secret; set ${name} itself instead of ${name}_FILE`,
+      );
     }
     if (direct !== undefined && file !== undefined) {
-      problems.push({
+      problem(
         name,
-        message:
-          `both ${name} and ${name}_FILE are set; keep only one (${name}_FILE is preferred for secrets)`,
-      });
+        `both ${name} and ${name}_FILE are set; keep only one (${name}_FILE is preferred for secrets)`,
+      );
       continue;
     }
     if (file !== undefined) {
@@ -91,15 +91,15 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
         raw[name] = { text: readFile(file).replace(/\r?\n$/, ""), source: "file" };
       } catch (e) {
         const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
-        problems.push({
-          name: `${name}_FILE`,
-          message: `cannot read ${JSON.stringify(file)} (${why}); point ${name}_FILE at a ` +
+        problem(
+          `${name}_FILE`,
+          `cannot read ${JSON.stringify(file)} (${why}); point ${name}_FILE at a ` +
             (e instanceof Deno.errors.NotCapable
               // Outside the permission set's read list (docs/permissions.md).
               ? "file under /run/secrets, /home, /data or another readable root in " +
                 "docs/permissions.md"
               : "readable file"),
-        });
+        );
       }
       continue;
     }
@@ -124,19 +124,15 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
 
   for (const [key, value] of Object.entries(inputs.overrides ?? {})) {
     if (!(key in SCHEMA)) {
-      problems.push({
-        name: key,
-        message: `unknown setting; see 'ibg-pilot config --help' for names`,
-      });
+      problem(key, `unknown setting; see 'ibg-pilot config --help' for names`);
       continue;
     }
     const name = key as SettingName;
     if (settingDef(name).secret) {
-      problems.push({
+      problem(
         name,
-        message:
-          `secrets are never taken from the command line (other users can read it); set ${name} or ${name}_FILE in the environment`,
-      });
+        `secrets are never taken from the command line (other users can read it); set ${name} or ${name}_FILE in the environment`,
+      );
       continue;
     }
     raw[name] = { text: value, source: "flag" };
@@ -163,36 +159,29 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
         : r.source === "flag"
         ? " (from --set)"
         : "";
-      problems.push({
-        name,
-        message: `${shown(name, r.text)}${from} is not valid; expected ${parsed.expected}`,
-      });
+      problem(name, `${shown(name, r.text)}${from} is not valid; expected ${parsed.expected}`);
       continue;
     }
     values[name] = parsed.value;
     sources[name] = r.source;
   }
 
-  // Computed defaults.
+  // Computed defaults, in order (the settings directory follows TWS_PATH's).
+  const defaultTo = (name: SettingName, value: unknown) => {
+    if (values[name] !== undefined || value === undefined) return;
+    values[name] = value;
+    sources[name] = "default";
+  };
   const home = inputs.home ?? env.HOME;
-  if (values.TWS_PATH === undefined && home) {
-    values.TWS_PATH = `${home}/Jts`;
-    sources.TWS_PATH = "default";
-  }
-  if (values.TWS_SETTINGS_PATH === undefined && values.TWS_PATH !== undefined) {
-    values.TWS_SETTINGS_PATH = values.TWS_PATH;
-    sources.TWS_SETTINGS_PATH = "default";
-  }
-  if (values.TWS_SERVER_PAPER === undefined && values.TWS_SERVER !== undefined) {
-    values.TWS_SERVER_PAPER = values.TWS_SERVER;
-    sources.TWS_SERVER_PAPER = "default";
-  }
+  defaultTo("TWS_PATH", home ? `${home}/Jts` : undefined);
+  defaultTo("TWS_SETTINGS_PATH", values.TWS_PATH);
+  defaultTo("TWS_SERVER_PAPER", values.TWS_SERVER);
 
   if (get("FIX") !== undefined && /^(yes|true|1|on)$/i.test(get("FIX")!)) {
-    problems.push({
-      name: "FIX",
-      message: "FIX CTCI login is not supported by ibg-pilot; unset FIX (IB API login is used)",
-    });
+    problem(
+      "FIX",
+      "FIX CTCI login is not supported by ibg-pilot; unset FIX (IB API login is used)",
+    );
   }
   if (values.READ_ONLY_LOGIN && values.GATEWAY_OR_TWS !== "tws") {
     warnings.push("READ_ONLY_LOGIN=yes has no effect on IB Gateway (it has no read-only login)");
