@@ -7,7 +7,8 @@
  */
 
 import { LOG_EXPORT } from "../dialogs/catalogue.ts";
-import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
+import { byRole, firstButton } from "../dialogs/tree.ts";
+import type { UiPort, WindowInfo } from "../ui/port.ts";
 import { pickDay } from "./schedule.ts";
 
 /** How long each of Gateway's log windows may take to appear. */
@@ -61,20 +62,6 @@ async function waitWindow(
   }
 }
 
-function findList(node: ComponentNode): ComponentNode | undefined {
-  if (node.role === "list") return node;
-  for (const c of node.children) {
-    const f = findList(c);
-    if (f) return f;
-  }
-  return undefined;
-}
-
-function hasButton(node: ComponentNode, text: string): boolean {
-  if (node.role === "button" && node.text?.trim().toLowerCase() === text.toLowerCase()) return true;
-  return node.children.some((c) => hasButton(c, text));
-}
-
 /** Exports one kind of log to `file`; returns the day exported (as listed). */
 export async function exportOne(
   ui: UiPort,
@@ -92,7 +79,7 @@ export async function exportOne(
       (w) => w.title === LOG_EXPORT.viewTitle,
       `${LOG_EXPORT.viewTitle} after File > ${LOG_EXPORT.kinds[kind]}`,
     );
-    const list = findList(await ui.snapshot(view.id));
+    const [list] = byRole(await ui.snapshot(view.id), "list");
     const day = pickDay(list?.items ?? []);
     if (!day) throw new ExportError("list", `${LOG_EXPORT.viewTitle} lists no day to export`);
     await ui.selectListItem(view.id, day);
@@ -118,7 +105,7 @@ export async function exportOne(
     // An error keeps the file dialog open; success closes it, then the file must be there.
     const refused = (await ui.windows()).some((w) => w.id === chooser.id && w.showing);
     const ok = !refused && await written(path);
-    if (hasButton(await ui.snapshot(answer.id), LOG_EXPORT.ok)) {
+    if (firstButton(await ui.snapshot(answer.id), [LOG_EXPORT.ok])) {
       await ui.click(answer.id, { text: LOG_EXPORT.ok });
     }
     if (refused) {
