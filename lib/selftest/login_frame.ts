@@ -30,34 +30,29 @@ export interface Check extends Expectation {
   found?: string;
 }
 
+/** An expectation: `what` (for the report), its catalogue `source`, `where` and its strings. */
+export function expectation(
+  what: string,
+  source: string,
+  where: Expectation["where"],
+  anyOf: readonly string[],
+): Expectation {
+  return { what, source, where, anyOf };
+}
+
 /** Expectations that hold whatever trading mode is selected. */
 export const FRAME_EXPECTATIONS: readonly Expectation[] = [
-  { what: "title", source: "GATEWAY_TITLES", where: "title", anyOf: GATEWAY_TITLES },
-  { what: "IB API toggle", source: "LOGIN.apiToggle", where: "toggle", anyOf: LOGIN.apiToggle },
-  { what: "FIX CTCI toggle", source: "LOGIN.fixToggle", where: "toggle", anyOf: LOGIN.fixToggle },
-  {
-    what: "live trading toggle",
-    source: "LOGIN.liveToggle",
-    where: "toggle",
-    anyOf: LOGIN.liveToggle,
-  },
-  {
-    what: "paper trading toggle",
-    source: "LOGIN.paperToggle",
-    where: "toggle",
-    anyOf: LOGIN.paperToggle,
-  },
-  {
-    what: "trading mode label",
-    source: "LOGIN.tradingModeLabel",
-    where: "label",
-    anyOf: [LOGIN.tradingModeLabel],
-  },
+  expectation("title", "GATEWAY_TITLES", "title", GATEWAY_TITLES),
+  expectation("IB API toggle", "LOGIN.apiToggle", "toggle", LOGIN.apiToggle),
+  expectation("FIX CTCI toggle", "LOGIN.fixToggle", "toggle", LOGIN.fixToggle),
+  expectation("live trading toggle", "LOGIN.liveToggle", "toggle", LOGIN.liveToggle),
+  expectation("paper trading toggle", "LOGIN.paperToggle", "toggle", LOGIN.paperToggle),
+  expectation("trading mode label", "LOGIN.tradingModeLabel", "label", [LOGIN.tradingModeLabel]),
 ];
 
 /** TWS's login frame: its own title and no IB API / FIX CTCI selector (sources.md IBC 5.1). */
 export const TWS_FRAME_EXPECTATIONS: readonly Expectation[] = [
-  { what: "title", source: "TWS.loginTitles", where: "title", anyOf: TWS.loginTitles },
+  expectation("title", "TWS.loginTitles", "title", TWS.loginTitles),
   ...FRAME_EXPECTATIONS.filter((e) =>
     e.anyOf === LOGIN.liveToggle || e.anyOf === LOGIN.paperToggle
   ),
@@ -71,18 +66,8 @@ export function frameExpectations(product: Product): readonly Expectation[] {
 /** The Log In button of a trading mode (Gateway relabels one button when the mode changes). */
 export function logInExpectation(mode: "live" | "paper"): Expectation {
   return mode === "live"
-    ? {
-      what: "live Log In button",
-      source: "LOGIN.liveButton",
-      where: "button",
-      anyOf: LOGIN.liveButton,
-    }
-    : {
-      what: "paper Log In button",
-      source: "LOGIN.paperButton",
-      where: "button",
-      anyOf: LOGIN.paperButton,
-    };
+    ? expectation("live Log In button", "LOGIN.liveButton", "button", LOGIN.liveButton)
+    : expectation("paper Log In button", "LOGIN.paperButton", "button", LOGIN.paperButton);
 }
 
 /** The alternative of `e` the window shows, or undefined. */

@@ -22,6 +22,7 @@ import { type FrameView, writeArtifacts, type Written } from "./artifacts.ts";
 import {
   type Check,
   checkWindow,
+  expectation,
   frameExpectations,
   logInExpectation,
   looksLikeLoginFrame,
@@ -117,12 +118,12 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
       ...views.flatMap((v) =>
         checkWindow(v.window, v.tree, [
           v.mode === "unknown"
-            ? {
-              what: "Log In button",
-              source: "LOGIN.liveButton, LOGIN.paperButton",
-              where: "button",
-              anyOf: LOGIN_BUTTONS,
-            }
+            ? expectation(
+              "Log In button",
+              "LOGIN.liveButton, LOGIN.paperButton",
+              "button",
+              LOGIN_BUTTONS,
+            )
             : logInExpectation(v.mode),
         ])
       ),
