@@ -39,24 +39,21 @@ export async function applyWarmState(
   now = new Date(),
 ): Promise<WarmResult> {
   const marker = join(settingsDir, WARM_MARKER);
+  const skipped = (why: string): WarmResult => ({
+    settingsDir,
+    copied: [],
+    kept: [],
+    skipped: why,
+  });
   if (isFile(marker)) {
-    return {
-      settingsDir,
-      copied: [],
-      kept: [],
-      skipped: `applied before (${
-        (await Deno.readTextFile(marker)).trim()
-      }); delete ${marker} to apply it again`,
-    };
+    const when = (await Deno.readTextFile(marker)).trim();
+    return skipped(`applied before (${when}); delete ${marker} to apply it again`);
   }
   if (!source) {
-    return {
-      settingsDir,
-      copied: [],
-      kept: [],
-      skipped: "the folder has no part for this trading mode (TRADING_MODE=both needs live/ and " +
+    return skipped(
+      "the folder has no part for this trading mode (TRADING_MODE=both needs live/ and " +
         "paper/, as ibg-pilot export-state writes them)",
-    };
+    );
   }
   const copied: string[] = [];
   const kept: string[] = [];
