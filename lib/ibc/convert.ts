@@ -5,7 +5,7 @@
  * Every skipped or unknown line is reported with its line number.
  */
 
-import { SCHEMA, SETTING_NAMES, settingDef, type SettingName } from "../config/schema.ts";
+import { SETTING_NAMES, settingDef, type SettingName } from "../config/schema.ts";
 import { closest } from "../cli/args.ts";
 import { IBC_ROWS, ibcBool, isSecret } from "./mapping.ts";
 import { parsePropertiesEntries, type PropertyEntry } from "./properties.ts";
@@ -164,21 +164,4 @@ export function formatVars(vars: [string, string][], format: OutputFormat): stri
   }
   if (vars.length === 0) return "environment: {}\n";
   return "environment:\n" + vars.map(([k, v]) => `  ${k}: ${composeValue(v)}\n`).join("");
-}
-
-/** Names of the settings the table maps to (for consistency tests). */
-export function mappedSettings(): Set<SettingName> {
-  const s = new Set<SettingName>();
-  for (const r of IBC_ROWS.values()) if (r.env) s.add(r.env);
-  return s;
-}
-
-/** Schema rows that name an IBC key (for consistency tests). */
-export function schemaIbcKeys(): Map<string, SettingName> {
-  const m = new Map<string, SettingName>();
-  for (const name of SETTING_NAMES) {
-    const ibc = (SCHEMA[name] as { ibc?: string }).ibc;
-    if (ibc) m.set(ibc, name);
-  }
-  return m;
 }
