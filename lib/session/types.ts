@@ -9,8 +9,6 @@ import type { Config, Mode } from "../config/mod.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
 import type { Target } from "../ui/port.ts";
 
-/** Which trading mode a session runs. */
-
 /** Where the session is. */
 export type Phase =
   | "idle"
