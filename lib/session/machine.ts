@@ -291,12 +291,11 @@ function onLockout(ctx: Ctx, evidence: LockoutEvidence) {
     cfg.PILOT_CCP_BACKOFF_INITIAL * 1000,
     cfg.PILOT_CCP_BACKOFF_MAX * 1000,
   );
+  const seconds = Math.round(wait / 1000);
   go(
     ctx,
     "backoff",
-    `CCP backoff: waiting ${
-      Math.round(wait / 1000)
-    } s, then logging in again inside the running Gateway`,
+    `CCP backoff: waiting ${seconds} s, then logging in again inside the running Gateway`,
   );
   timer(ctx, "relogin", wait);
 }
@@ -311,11 +310,8 @@ function startProbing(ctx: Ctx, cause: string) {
 /** The ops that log in on the login frame. */
 export function loginOps(intent: Extract<Intent, { kind: "login-frame" }>, mode: Mode): UiOp[] {
   const ops: UiOp[] = [];
-  if (intent.apiToggle) {
-    ops.push({ op: "setSelected", target: { text: intent.apiToggle }, selected: true });
-  }
-  if (intent.modeToggle) {
-    ops.push({ op: "setSelected", target: { text: intent.modeToggle }, selected: true });
+  for (const text of [intent.apiToggle, intent.modeToggle]) {
+    if (text) ops.push({ op: "setSelected", target: { text }, selected: true });
   }
   ops.push({ op: "setText", target: { role: "text", index: 0 }, value: { credential: "user" } });
   ops.push({
