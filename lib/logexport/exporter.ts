@@ -12,6 +12,7 @@ import { alert, errorText, log } from "../log.ts";
 import type { UiPort } from "../ui/port.ts";
 import { ExportError, exportOne, type LogKind, WRITE_DEADLINE_MS } from "./flow.ts";
 import { dueExport, exportDate, itemDate } from "./schedule.ts";
+import { pollUntil } from "../util/deadline.ts";
 
 /** How often the exporter looks at the clock. */
 export const CHECK_INTERVAL_MS = 1_000;
@@ -44,14 +45,13 @@ async function lastDone(dir: string): Promise<string | undefined> {
 }
 
 /** True once `path` exists with content, within the write deadline. */
-async function writtenWithin(path: string, deadlineMs = WRITE_DEADLINE_MS): Promise<boolean> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
+function writtenWithin(path: string, deadlineMs = WRITE_DEADLINE_MS): Promise<boolean> {
+  const written = async () => {
     const st = await Deno.stat(path).catch(() => undefined);
-    if (st?.isFile && st.size > 0) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
+    return st?.isFile === true && st.size > 0;
+  };
+  const what = `Gateway writing ${path}`;
+  return pollUntil(written, { deadlineMs, name: "WRITE_DEADLINE_MS", what }).catch(() => false);
 }
 
 /** Removes `<kind>_<YYYYMMDD>.log` files whose day is older than `keepDays` before `today`. */
