@@ -127,13 +127,7 @@ export class AtspiClient {
 
   /** The applications on the desktop, with their process ids. */
   async applications(): Promise<AppInfo[]> {
-    const [children] = await this.conn.call(
-      DESKTOP.bus,
-      DESKTOP.path,
-      I.accessible,
-      "GetChildren",
-    );
-    const refs = (children as unknown[]).map(toRef);
+    const refs = await this.children(DESKTOP);
     const apps = await Promise.all(refs.map(async (ref) => {
       try {
         const [pid, name, toolkit] = await Promise.all([
