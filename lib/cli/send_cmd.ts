@@ -7,6 +7,7 @@ import { LineSplitter } from "../servers/command.ts";
 import { parseFlagsAndOperands } from "./args.ts";
 import { loadClientSettings, timeoutSeconds } from "./context.ts";
 import { EXIT, ExitError, usageError } from "./exit.ts";
+import { writeAll } from "../util/bytes.ts";
 
 export const HELP = `Usage: ibg-pilot send [--host HOST] [--port PORT] [--timeout SECONDS] COMMAND
 
@@ -108,11 +109,7 @@ export async function sendCommand(args: string[]): Promise<number> {
     } catch { /* closed */ }
   }, timeoutS * 1000);
   const enc = new TextEncoder();
-  const write = async (text: string) => {
-    const bytes = enc.encode(text);
-    let off = 0;
-    while (off < bytes.length) off += await conn.write(bytes.subarray(off));
-  };
+  const write = (text: string) => writeAll(conn, enc.encode(text));
   const strip = (l: string) => {
     while (prompt && l.startsWith(prompt)) l = l.slice(prompt.length);
     return l;

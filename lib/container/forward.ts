@@ -19,6 +19,7 @@
 
 import { settlesWithin } from "../util/deadline.ts";
 import { alert, log } from "../log.ts";
+import { writeAll } from "../util/bytes.ts";
 
 /** While the session is READY but the port cannot be bound, retry this often. */
 export const FORWARD_RETRY_MS = 5_000;
@@ -299,8 +300,7 @@ async function pump(from: Deno.TcpConn, to: Deno.TcpConn): Promise<void> {
   while (true) {
     const n = await from.read(buf);
     if (n === null) break;
-    let off = 0;
-    while (off < n) off += await to.write(buf.subarray(off, n));
+    await writeAll(to, buf.subarray(0, n));
   }
   await to.closeWrite().catch(() => {});
 }

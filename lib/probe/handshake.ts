@@ -19,6 +19,7 @@ import {
   parseServerHello,
 } from "./frames.ts";
 import { ACCOUNT_ID_PATTERN } from "../log.ts";
+import { writeAll } from "../util/bytes.ts";
 
 /** Options of {@link probeApi}. */
 export interface ProbeOptions {
@@ -183,11 +184,6 @@ export async function probeApi(options: ProbeOptions): Promise<ProbeResult> {
     result.latencyMs = round(performance.now() - started);
   }
   return result;
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let at = 0;
-  while (at < bytes.length) at += await conn.write(bytes.subarray(at));
 }
 
 function failure(

@@ -18,6 +18,7 @@ import type { ActionResult, CommandServerLimits, ControlTarget } from "./control
 import type { Mode } from "../config/mod.ts";
 import { healthReport } from "./report.ts";
 import { raceTimer } from "../util/deadline.ts";
+import { writeAll } from "../util/bytes.ts";
 
 /** Defaults of {@link CommandServerLimits}. */
 export const DEFAULT_LIMITS: CommandServerLimits = {
@@ -300,10 +301,8 @@ export class CommandServer {
     this.#failures.set(peer, f);
   }
 
-  async #write(c: Client, text: string): Promise<void> {
-    const bytes = ENC.encode(text);
-    let off = 0;
-    while (off < bytes.length) off += await c.conn.write(bytes.subarray(off));
+  #write(c: Client, text: string): Promise<void> {
+    return writeAll(c.conn, ENC.encode(text));
   }
 
   async #serve(conn: Deno.TcpConn): Promise<void> {

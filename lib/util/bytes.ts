@@ -1,4 +1,4 @@
-/** Byte arrays: the one place that joins them. */
+/** Byte arrays: the one place that joins them, and that writes them whole. */
 
 /** `parts` joined into one new array. */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
@@ -9,4 +9,10 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array<ArrayBu
     at += p.length;
   }
   return out;
+}
+
+/** Writes all of `bytes` (a socket may take them in several writes). */
+export async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < bytes.length) at += await conn.write(bytes.subarray(at));
 }
