@@ -18,6 +18,14 @@ export type Edit =
   | { kind: "text"; target: Target; value: string; setting: SettingName }
   | { kind: "select"; target: Target; value: boolean; setting: SettingName };
 
+function textEdit(target: Target, value: string, setting: SettingName): Edit {
+  return { kind: "text", target, value, setting };
+}
+
+function selectEdit(target: Target, value: boolean, setting: SettingName): Edit {
+  return { kind: "select", target, value, setting };
+}
+
 /** The changes to make under one tree path of the dialog. */
 export interface Section {
   /** Tree path below the root, for example ["API", "Settings"]. */
@@ -46,37 +54,18 @@ export function planSettings(c: Config, mode: Mode): Section[] {
   const sections: Section[] = [];
   const api: Edit[] = [];
   if (c.GATEWAY_OR_TWS === "tws" && c.TWS_ENABLE_API) {
-    api.push({
-      kind: "select",
-      target: { text: CONFIG.enableApi },
-      value: true,
-      setting: "TWS_ENABLE_API",
-    });
+    api.push(selectEdit({ text: CONFIG.enableApi }, true, "TWS_ENABLE_API"));
   }
   const port = configuredApiPort(c, mode);
   if (port) {
-    api.push({
-      kind: "text",
-      target: { name: CONFIG.socketPortName },
-      value: String(port.port),
-      setting: port.setting,
-    });
+    api.push(textEdit({ name: CONFIG.socketPortName }, String(port.port), port.setting));
   }
   if (c.TWS_MASTER_CLIENT_ID !== undefined) {
-    api.push({
-      kind: "text",
-      target: { name: CONFIG.masterClientIdName },
-      value: String(c.TWS_MASTER_CLIENT_ID),
-      setting: "TWS_MASTER_CLIENT_ID",
-    });
+    const id = String(c.TWS_MASTER_CLIENT_ID);
+    api.push(textEdit({ name: CONFIG.masterClientIdName }, id, "TWS_MASTER_CLIENT_ID"));
   }
   if (c.READ_ONLY_API !== undefined) {
-    api.push({
-      kind: "select",
-      target: { text: CONFIG.readOnlyApi },
-      value: c.READ_ONLY_API,
-      setting: "READ_ONLY_API",
-    });
+    api.push(selectEdit({ text: CONFIG.readOnlyApi }, c.READ_ONLY_API, "READ_ONLY_API"));
   }
   if (api.length) sections.push({ path: [...CONFIG.apiSettings], edits: api });
 
@@ -84,9 +73,7 @@ export function planSettings(c: Config, mode: Mode): Section[] {
   const precautions: Edit[] = [];
   for (const [setting, label] of PRECAUTIONS) {
     const v = (c[setting] as boolean | undefined) ?? all;
-    if (v !== undefined) {
-      precautions.push({ kind: "select", target: { text: label }, value: v, setting });
-    }
+    if (v !== undefined) precautions.push(selectEdit({ text: label }, v, setting));
   }
   if (precautions.length) sections.push({ path: [...CONFIG.precautions], edits: precautions });
 
@@ -100,23 +87,14 @@ export function planSettings(c: Config, mode: Mode): Section[] {
 /** The Lock and Exit section that sets an auto restart or auto log off at `time`. */
 export function lockAndExit(action: "restart" | "logoff", time: Time12): Section {
   const setting: SettingName = action === "restart" ? "AUTO_RESTART_TIME" : "AUTO_LOGOFF_TIME";
+  const radio = action === "restart" ? CONFIG.autoRestartRadio : CONFIG.autoLogoffRadio;
   return {
     path: [...CONFIG.lockAndExit],
     edits: [
       // The field follows the "Set Auto Log Off Time (HH:MM)" or "... Restart ..." label.
-      {
-        kind: "text",
-        target: { label: CONFIG.autoTimeLabelPart },
-        value: time12Field(time),
-        setting,
-      },
-      { kind: "select", target: { text: time.period }, value: true, setting },
-      {
-        kind: "select",
-        target: { text: action === "restart" ? CONFIG.autoRestartRadio : CONFIG.autoLogoffRadio },
-        value: true,
-        setting,
-      },
+      textEdit({ label: CONFIG.autoTimeLabelPart }, time12Field(time), setting),
+      selectEdit({ text: time.period }, true, setting),
+      selectEdit({ text: radio }, true, setting),
     ],
   };
 }
