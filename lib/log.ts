@@ -116,11 +116,6 @@ export function setupLogging(options: LogOptions): void {
   });
 }
 
-/** An error's message (or the thrown value as text), for log lines and replies. */
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** The logger for one module: `log("session")` is category `ibg-pilot.session`. */
 export function log(...category: string[]): Logger {
   return getLogger(["ibg-pilot", ...category]);

@@ -10,9 +10,10 @@
 import { join } from "node:path";
 import { type RedactedNode, redactText, redactTree } from "../dialogs/dump.ts";
 import { normalise } from "../ui/text.ts";
-import { alert, errorText, log } from "../log.ts";
+import { alert, log } from "../log.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../ui/port.ts";
 import type { Mode } from "../config/mod.ts";
+import { errorText } from "../util/errors.ts";
 
 /** The folder under the settings directory. */
 export const EVIDENCE_DIR = "unknown-windows";

@@ -5,7 +5,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { EXIT, ExitError, usageError } from "./exit.ts";
-import { errorText } from "../log.ts";
+import { errorText } from "../util/errors.ts";
 
 /** Flag definitions as node:util takes them. */
 export type Options = NonNullable<ParseArgsConfig["options"]>;

@@ -10,11 +10,11 @@ import { modesOf } from "../config/mod.ts";
 import { parseFlags, SETTING_OPTIONS, settingOverrides } from "./args.ts";
 import { loadForCommand } from "./context.ts";
 import { EXIT } from "./exit.ts";
-import { errorText } from "../log.ts";
 import { searchPath } from "../gateway/jre.ts";
 import { isHeadless } from "../container/plan.ts";
 import { consoleProblems } from "../console/config.ts";
 import type { Config } from "../config/mod.ts";
+import { errorText } from "../util/errors.ts";
 
 export const HELP = `Usage: ibg-pilot doctor [--json]
 

@@ -3,6 +3,8 @@
  * and scripts rely on.
  */
 
+import { NamedError } from "../util/errors.ts";
+
 /** Exit codes. */
 export const EXIT = {
   /** Success; also a clean shutdown on SIGTERM, SIGINT or STOP. */
@@ -21,10 +23,9 @@ export const EXIT = {
 } as const;
 
 /** An error that ends the command with a given exit code and a message for the user. */
-export class ExitError extends Error {
+export class ExitError extends NamedError {
   constructor(readonly code: number, message: string) {
     super(message);
-    this.name = "ExitError";
   }
 }
 

@@ -7,6 +7,7 @@
 
 import { type Config, SCHEMA, SETTING_NAMES, settingDef, type SettingName } from "./schema.ts";
 import { readPeerSettings } from "./peers.ts";
+import { NamedError } from "../util/errors.ts";
 
 /** Where a setting's effective value came from. */
 export type Source = "default" | "env" | "file" | "flag";
@@ -20,13 +21,12 @@ export interface ConfigProblem {
 }
 
 /** Raised when the configuration has problems; `problems` lists all of them. */
-export class ConfigError extends Error {
+export class ConfigError extends NamedError {
   constructor(readonly problems: ConfigProblem[]) {
     super(
       `invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
         problems.map((p) => `  ${p.name}: ${p.message}`).join("\n"),
     );
-    this.name = "ConfigError";
   }
 }
 

@@ -8,6 +8,7 @@
  */
 
 import { concatBytes } from "../util/bytes.ts";
+import { NamedError } from "../util/errors.ts";
 
 /** Client-to-server message types (RFC 6143 and registered extensions). */
 const SET_PIXEL_FORMAT = 0;
@@ -33,12 +34,7 @@ const INPUT_TYPES = new Set([
 ]);
 
 /** The stream broke the protocol; the connection must end. */
-export class InputFilterError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InputFilterError";
-  }
-}
+export class InputFilterError extends NamedError {}
 
 /**
  * The length of the message at the start of `buf`, or undefined when more bytes are needed to

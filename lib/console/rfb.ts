@@ -10,17 +10,13 @@
 import { Buffer } from "node:buffer";
 import { createCipheriv } from "node:crypto";
 import { concatBytes } from "../util/bytes.ts";
+import { NamedError } from "../util/errors.ts";
 
 /** RFB 3.8, the version x11vnc and noVNC both speak. */
 export const RFB_VERSION_3_8 = "RFB 003.008\n";
 
 /** The RFB protocol went wrong; the message says how. */
-export class RfbError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RfbError";
-  }
-}
+export class RfbError extends NamedError {}
 
 /** Reads exact byte counts from a stream, keeping what arrived beyond them. */
 export class ByteReader {

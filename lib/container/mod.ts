@@ -15,6 +15,7 @@ import { startXvfb, XvfbError, type XvfbServer } from "./xvfb.ts";
 import { startX11vnc, X11vncError } from "./x11vnc.ts";
 import { VncSupervisor } from "./vnc_supervise.ts";
 import { ensureRuntimeDir } from "../gateway/runtime.ts";
+import { NamedError } from "../util/errors.ts";
 
 export { planContainer } from "./plan.ts";
 export { VncSupervisor } from "./vnc_supervise.ts";
@@ -28,12 +29,7 @@ export interface VncTarget {
 }
 
 /** Container support could not start; the message says what to do. */
-export class ContainerError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ContainerError";
-  }
-}
+export class ContainerError extends NamedError {}
 
 /** What {@link startContainer} started. */
 export interface ContainerSupport {

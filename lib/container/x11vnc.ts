@@ -14,6 +14,7 @@ import { searchPath } from "../gateway/jre.ts";
 import { DeadlineError } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { type DaemonExit, spawnDaemon } from "./daemon.ts";
+import { NamedError } from "../util/errors.ts";
 
 /** How long x11vnc may take to report its port. */
 export const X11VNC_START_DEADLINE_MS = 15_000;
@@ -24,12 +25,7 @@ export const X11VNC_START_DEADLINE_MS = 15_000;
 export const X11VNC_STOP_DEADLINE_MS = 2_000;
 
 /** x11vnc could not be started; the message says what to do. */
-export class X11vncError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "X11vncError";
-  }
-}
+export class X11vncError extends NamedError {}
 
 /** What to serve. */
 export interface X11vncOptions {

@@ -15,6 +15,7 @@ import { searchPath } from "../gateway/jre.ts";
 import { DeadlineError } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { type Daemon, type DaemonExit, spawnDaemon } from "./daemon.ts";
+import { NamedError } from "../util/errors.ts";
 
 /** How long Xvfb may take to report its display. */
 export const XVFB_START_DEADLINE_MS = 15_000;
@@ -51,12 +52,7 @@ export interface XvfbOptions {
 }
 
 /** Xvfb could not be started; the message says what to do. */
-export class XvfbError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "XvfbError";
-  }
-}
+export class XvfbError extends NamedError {}
 
 const FIX =
   "install Xvfb (apt-get install xvfb), or set DISPLAY to a running X server and PILOT_XVFB=no";

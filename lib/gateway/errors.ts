@@ -4,6 +4,8 @@
  * parsing prose.
  */
 
+import { NamedError } from "../util/errors.ts";
+
 /** Stable codes of {@link GatewayError}; add codes, never rename them. */
 export type GatewayErrorCode =
   | "INSTALL_NOT_FOUND"
@@ -28,7 +30,7 @@ export type GatewayErrorCode =
   | "ATTACH_FAILED";
 
 /** A launcher failure with a fix. `message` is one paragraph: the problem, then `Fix: ...`. */
-export class GatewayError extends Error {
+export class GatewayError extends NamedError {
   /** Stable machine-readable code. */
   readonly code: GatewayErrorCode;
   /** What the user should do, also appended to `message`. */
@@ -37,7 +39,6 @@ export class GatewayError extends Error {
   /** Creates an error whose message is `problem` followed by `Fix: fix`. */
   constructor(code: GatewayErrorCode, problem: string, fix: string, options?: ErrorOptions) {
     super(`${problem} Fix: ${fix}`, options);
-    this.name = "GatewayError";
     this.code = code;
     this.fix = fix;
   }

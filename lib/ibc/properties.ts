@@ -7,6 +7,8 @@
  * Java; earlier ones are reported.
  */
 
+import { NamedError } from "../util/errors.ts";
+
 /** One key/value pair and where it starts. */
 export interface PropertyEntry {
   key: string;
@@ -15,10 +17,9 @@ export interface PropertyEntry {
 }
 
 /** A malformed `\uXXXX` escape (Java throws IllegalArgumentException for it). */
-export class PropertiesError extends Error {
+export class PropertiesError extends NamedError {
   constructor(readonly line: number, message: string) {
     super(`line ${line}: ${message}`);
-    this.name = "PropertiesError";
   }
 }
 

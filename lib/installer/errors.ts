@@ -3,6 +3,8 @@
  * where, and the fix, with a stable code tests and the session can branch on.
  */
 
+import { NamedError } from "../util/errors.ts";
+
 /** Stable codes of {@link InstallError}; add codes, never rename them. */
 export type InstallErrorCode =
   | "CHANNEL_UNREADABLE"
@@ -16,13 +18,12 @@ export type InstallErrorCode =
   | "INSTALL_FAILED";
 
 /** A failed install with a fix. `message` is the problem followed by `Fix: ...`. */
-export class InstallError extends Error {
+export class InstallError extends NamedError {
   readonly code: InstallErrorCode;
   readonly fix: string;
 
   constructor(code: InstallErrorCode, problem: string, fix: string, options?: ErrorOptions) {
     super(`${problem} Fix: ${fix}`, options);
-    this.name = "InstallError";
     this.code = code;
     this.fix = fix;
   }

@@ -6,10 +6,11 @@
 
 import type { Config } from "../config/mod.ts";
 import { listInstalledVersions } from "../gateway/install.ts";
-import { errorText, log } from "../log.ts";
+import { log } from "../log.ts";
 import type { Channel } from "./channel.ts";
 import { installGateway, type InstallRequest, type InstallResult } from "./install.ts";
 import { progress } from "./progress.ts";
+import { errorText } from "../util/errors.ts";
 
 const logger = log("install");
 

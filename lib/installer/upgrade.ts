@@ -7,9 +7,10 @@
  */
 
 import { compareVersions, listInstalledVersions } from "../gateway/install.ts";
-import { errorText, log } from "../log.ts";
+import { log } from "../log.ts";
 import { installGateway, type InstallRequest, resolveTarget } from "./install.ts";
 import type { VersionHealth } from "./versions.ts";
+import { errorText } from "../util/errors.ts";
 
 const logger = log("install");
 

@@ -8,11 +8,12 @@
  */
 
 import { join } from "node:path";
-import { alert, errorText, log } from "../log.ts";
+import { alert, log } from "../log.ts";
 import type { UiPort } from "../ui/port.ts";
 import { ExportError, exportOne, type LogKind, WRITE_DEADLINE_MS } from "./flow.ts";
 import { dueExport, exportDate, itemDate } from "./schedule.ts";
 import { pollUntil } from "../util/deadline.ts";
+import { errorText } from "../util/errors.ts";
 
 /** How often the exporter looks at the clock. */
 export const CHECK_INTERVAL_MS = 1_000;

@@ -10,6 +10,7 @@ import { LOG_EXPORT } from "../dialogs/catalogue.ts";
 import { byRole, firstButton } from "../dialogs/tree.ts";
 import type { UiPort, WindowInfo } from "../ui/port.ts";
 import { pickDay } from "./schedule.ts";
+import { NamedError } from "../util/errors.ts";
 
 /** How long each of Gateway's log windows may take to appear. */
 export const WINDOW_DEADLINE_MS = 15_000;
@@ -20,10 +21,9 @@ export const WRITE_DEADLINE_MS = 30_000;
 export type LogKind = keyof typeof LOG_EXPORT.kinds;
 
 /** Raised when a step fails; `step` names it for the alert. */
-export class ExportError extends Error {
+export class ExportError extends NamedError {
   constructor(readonly step: string, message: string) {
     super(message);
-    this.name = "ExportError";
   }
 }
 

@@ -6,6 +6,7 @@
  */
 
 import { concatBytes } from "../util/bytes.ts";
+import { NamedError } from "../util/errors.ts";
 
 /** Lowest client version we advertise (the V100+ protocol). */
 export const MIN_CLIENT_VERSION = 100;
@@ -67,12 +68,7 @@ export function encodeStartApi(clientId: number, optionalCapabilities = ""): Uin
 }
 
 /** Raised for bytes that cannot be TWS API frames. */
-export class FrameError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "FrameError";
-  }
-}
+export class FrameError extends NamedError {}
 
 /**
  * Splits a payload into its NUL-terminated fields. A payload that does not end in NUL, or holds

@@ -10,7 +10,7 @@
 import type { Config } from "../config/mod.ts";
 import { type ContainerSupport, startContainer } from "../container/mod.ts";
 import { ensureRuntimeDir } from "../gateway/mod.ts";
-import { errorText, log } from "../log.ts";
+import { log } from "../log.ts";
 import { createGatewayHost, settingsDirFor } from "../app/host.ts";
 import type { GatewayHost } from "../session/shell.ts";
 import { makeClassifier } from "../session/intent.ts";
@@ -32,6 +32,7 @@ import { LOGIN, LOGIN_BUTTONS } from "../dialogs/catalogue.ts";
 import { textOf } from "../dialogs/tree.ts";
 import { sameText } from "../ui/text.ts";
 import { settlesWithin } from "../util/deadline.ts";
+import { errorText } from "../util/errors.ts";
 
 /** Inputs of {@link selftest}. */
 export interface SelftestOptions {

@@ -13,12 +13,13 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { alert, errorText, log } from "../log.ts";
+import { alert, log } from "../log.ts";
 import type { ActionResult, CommandServerLimits, ControlTarget } from "./control.ts";
 import type { Mode } from "../config/mod.ts";
 import { healthReport } from "./report.ts";
 import { raceTimer } from "../util/deadline.ts";
 import { writeAll } from "../util/bytes.ts";
+import { errorText } from "../util/errors.ts";
 
 /** Defaults of {@link CommandServerLimits}. */
 export const DEFAULT_LIMITS: CommandServerLimits = {

@@ -12,7 +12,7 @@ import { BLOCKER_DISMISS, TWS } from "../dialogs/catalogue.ts";
 import { firstButton, nodes } from "../dialogs/tree.ts";
 import { findMainWindow } from "./configure.ts";
 import type { LauncherSignal } from "../gateway/launcher_log.ts";
-import { alert, errorText, log } from "../log.ts";
+import { alert, log } from "../log.ts";
 import type { ComponentNode, UiEvent, UiPort, WindowInfo } from "../ui/port.ts";
 import { initialState, step } from "./machine.ts";
 import type {
@@ -25,6 +25,7 @@ import type {
   TimerName,
   UiOp,
 } from "./types.ts";
+import { errorText } from "../util/errors.ts";
 
 /** A followed log: `drain` delivers the lines written so far, `close` stops following. */
 export interface LogFollower {

@@ -11,6 +11,8 @@
  * - component names (`Component.getName()`): exact.
  */
 
+import { NamedError } from "../util/errors.ts";
+
 /** The kinds of top-level window. */
 export const WINDOW_KINDS = ["frame", "dialog", "window"] as const;
 export type WindowKind = (typeof WINDOW_KINDS)[number];
@@ -110,14 +112,13 @@ export type UiEvent =
   | { type: "disconnected"; reason: string; at: number };
 
 /** Error raised by adapters; `code` is stable and documented in docs/agent-protocol.md. */
-export class UiError extends Error {
+export class UiError extends NamedError {
   constructor(
     /** For example `not_found`, `timeout`, `unsupported`, `disconnected`, `bad_request`. */
     readonly code: string,
     message: string,
   ) {
     super(message);
-    this.name = "UiError";
   }
 }
 

@@ -7,9 +7,10 @@
  * ATK bridge is loaded (only when AT-SPI may be used: lib/ui/atspi/bridge.ts).
  */
 
-import { errorText, log } from "../log.ts";
+import { log } from "../log.ts";
 import type { ClickOptions, ComponentNode, Target, UiEvent, UiPort, WindowInfo } from "./port.ts";
 import { UiError } from "./port.ts";
+import { errorText } from "../util/errors.ts";
 
 /** The setting's values. */
 export type UiDriver = "agent" | "atspi" | "auto";

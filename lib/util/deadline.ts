@@ -4,8 +4,10 @@
  * condition and gives up at a deadline whose name appears in the error.
  */
 
+import { NamedError } from "./errors.ts";
+
 /** Thrown when a named deadline passes. */
-export class DeadlineError extends Error {
+export class DeadlineError extends NamedError {
   /** The deadline's name, e.g. `ATTACH_SOCKET_DEADLINE_MS`. */
   readonly deadline: string;
   /** Its length. */
@@ -14,7 +16,6 @@ export class DeadlineError extends Error {
   /** Creates the error for deadline `name` of `ms` milliseconds. */
   constructor(name: string, ms: number, what: string) {
     super(`${what} did not happen within ${ms} ms (${name}).`);
-    this.name = "DeadlineError";
     this.deadline = name;
     this.ms = ms;
   }

@@ -7,7 +7,7 @@
 import { UiError } from "../port.ts";
 import { atkBridgeJavaOptions } from "./bridge.ts";
 import { type BusConnection, connectBus, socketPathOf } from "./dbus.ts";
-import { errorText } from "../../log.ts";
+import { errorText } from "../../util/errors.ts";
 
 /** One doctor check. */
 export interface CheckResult {
