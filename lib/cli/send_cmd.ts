@@ -101,13 +101,9 @@ export async function sendCommand(args: string[]): Promise<number> {
           : `is ibg-pilot running with CONTROLLER_COMMAND_SERVER_PORT=${port}?`),
     );
   }
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      conn.close();
-    } catch { /* closed */ }
-  }, timeoutS * 1000);
+  // At the deadline the connection is closed, which ends the reads below.
+  const deadline = AbortSignal.timeout(timeoutS * 1000);
+  deadline.onabort = () => conn.close();
   const enc = new TextEncoder();
   const write = (text: string) => writeAll(conn, enc.encode(text));
   const strip = (l: string) => {
@@ -152,18 +148,16 @@ export async function sendCommand(args: string[]): Promise<number> {
     if (!closing && sawFinal) await write("EXIT\n").catch(() => {});
     ok = ok && errors === 0;
   } catch (e) {
-    if (!timedOut) {
+    if (!deadline.aborted) {
       const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
       console.error(`ibg-pilot send: connection to ${host}:${port} failed: ${why}`);
       return EXIT.NOT_OK;
     }
   } finally {
-    clearTimeout(timer);
-    try {
-      conn.close();
-    } catch { /* closed */ }
+    deadline.onabort = null;
+    if (!deadline.aborted) conn.close();
   }
-  if (timedOut) {
+  if (deadline.aborted) {
     console.error(
       `ibg-pilot send: no final OK/ERROR reply from ${host}:${port} within ${timeoutS} s`,
     );

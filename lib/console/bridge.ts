@@ -11,9 +11,6 @@ import { log } from "../log.ts";
 import { InputFilter } from "./input_filter.ts";
 import { ByteReader, loginToServer, RFB_VERSION_3_8, RfbError } from "./rfb.ts";
 
-/** How long the browser may take for its part of the handshake. */
-export const CLIENT_HANDSHAKE_DEADLINE_MS = 10_000;
-
 /** A bridged connection, for shutdown. */
 export interface Bridge {
   close(): void;
