@@ -42,8 +42,7 @@ export { apiPortFor };
 /** The ready file of a mode (suffixed in both mode). */
 export function readyFileFor(config: Config, mode: Mode): string | undefined {
   const f = config.CONTROLLER_READY_FILE;
-  if (!f) return undefined;
-  return perMode(config, f, mode);
+  return f ? perMode(config, f, mode) : undefined;
 }
 
 async function writeReadyFile(path: string | undefined, present: boolean): Promise<void> {
@@ -226,6 +225,7 @@ export async function runPilot(
         screenAccess: screenAccess(config, container.vnc !== undefined),
       },
       host: {
+        ...host,
         launch: async () => {
           const r = await host.launch();
           observed.metrics?.jvmStarted(mode);
@@ -240,8 +240,6 @@ export async function runPilot(
           });
           return r;
         },
-        connectUi: () => host.connectUi(),
-        stop: (close, opts) => host.stop(close, opts),
       },
       probe: async () => {
         const r = await probeApi({ port, timeoutMs: PROBE_TIMEOUT_MS });
