@@ -152,16 +152,14 @@ async function runInstaller(
     HOME: Deno.env.get("HOME") ?? "/tmp",
   };
   const child = spawnVia(setsid, "/bin/sh", [installer, "-q", "-dir", dir], { env });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    sendSignal(-child.pid, "SIGKILL").catch(() => {});
-  }, timeoutMs);
-  const out = await child.output().finally(() => clearTimeout(timer));
+  // At the deadline the installer's whole process group is killed.
+  const deadline = AbortSignal.timeout(timeoutMs);
+  deadline.onabort = () => void sendSignal(-child.pid, "SIGKILL").catch(() => {});
+  const out = await child.output().finally(() => (deadline.onabort = null));
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   await Deno.writeTextFile(logFile, text).catch(() => {});
   const tail = text.trim().split("\n").slice(-5).join(" | ");
-  if (timedOut) {
+  if (deadline.aborted) {
     throw new InstallError(
       "INSTALLER_FAILED",
       `The installer did not finish within ${timeoutMs / 1000} s and was stopped.`,
