@@ -103,13 +103,9 @@ export async function probeApi(options: ProbeOptions): Promise<ProbeResult> {
   const result: ProbeResult = { ok: false, latencyMs: 0 };
   let stage: NonNullable<ProbeResult["error"]>["stage"] = "connect";
   let conn: Deno.TcpConn | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
+  const timeout = AbortSignal.timeout(Math.max(0, options.timeoutMs));
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      reject(new Timeout());
-    }, Math.max(0, options.timeoutMs));
+    timeout.addEventListener("abort", () => reject(new Timeout()), { once: true });
   });
   // The deadline may fire while nothing races it (between awaits); that is not an error.
   deadline.catch(() => {});
@@ -175,9 +171,8 @@ export async function probeApi(options: ProbeOptions): Promise<ProbeResult> {
     }
     result.ok = true;
   } catch (e) {
-    result.error = failure(e, stage, timedOut, options);
+    result.error = failure(e, stage, timeout.aborted, options);
   } finally {
-    clearTimeout(timer);
     try {
       conn?.close();
     } catch { /* already closed */ }
