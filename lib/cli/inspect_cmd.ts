@@ -16,7 +16,7 @@ import { settingsDirFor } from "../app/host.ts";
 import { makeClassifier } from "../session/intent.ts";
 import { EVIDENCE_DIR, type EvidenceRecord, readEvidence } from "../app/unknown_windows.ts";
 import { suggestRulesYaml } from "../dialogs/suggest.ts";
-import { loadDialogRules } from "./run_cmd.ts";
+import { loadDialogRules } from "./dialog_rules.ts";
 
 export const HELP =
   `Usage: ibg-pilot inspect [--mode live|paper] [--via agent|atspi] [--pid PID] [--json] [--all]

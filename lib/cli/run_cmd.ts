@@ -12,18 +12,7 @@ import { ContainerError, planContainer } from "../container/mod.ts";
 import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
 import { InstallError } from "../installer/errors.ts";
-import { DialogRuleSet } from "../session/dialog_rules.ts";
-
-/** PILOT_DIALOG_RULES, checked before anything starts: every problem at once, exit 2. */
-export async function loadDialogRules(path: string | undefined): Promise<DialogRuleSet> {
-  const r = await DialogRuleSet.load(path);
-  if (r instanceof DialogRuleSet) return r;
-  throw new ExitError(
-    EXIT.USAGE,
-    `PILOT_DIALOG_RULES: ${r.problems.length} problem(s) in ${path}:\n  ` +
-      `${r.problems.join("\n  ")}\nSee docs/dialogs.md, "Your own rules". Nothing was started.`,
-  );
-}
+import { loadDialogRules } from "./dialog_rules.ts";
 
 export const HELP = `Usage: ibg-pilot run [--set NAME=VALUE ...]
        ibg-pilot run --attach [PID] [--close-gateway] [--set NAME=VALUE ...]

@@ -164,25 +164,28 @@ Deno.test("SIGHUP reload: a good file replaces the rules; a broken one keeps the
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("ibg-pilot run with a rules file of three mistakes: exit 2, each named with its line", async () => {
-  const dir = await Deno.makeTempDir({ dir: "/tmp" });
-  const file = join(dir, "rules.yaml");
-  await Deno.writeTextFile(file, THREE_MISTAKES);
-  const r = await runCli(
-    ["run"],
-    baseEnv({
-      TWS_USERID: "someone",
-      TWS_PASSWORD: "not-used",
-      TRADING_MODE: "paper",
-      DISPLAY: ":99",
-      TWS_PATH: join(dir, "Jts"),
-      PILOT_RUNTIME_DIR: join(dir, "rt"),
-      PILOT_DIALOG_RULES: file,
-    }),
-  );
-  await Deno.remove(dir, { recursive: true });
-  assert.equal(r.code, 2, r.stderr);
-  for (const line of [5, 9, 10]) assert.ok(r.stderr.includes(`${file}:${line}: `), r.stderr);
-  assert.match(r.stderr, /3 problem\(s\)/);
-  assert.match(r.stderr, /Nothing was started/);
-});
+for (const command of ["run", "config"]) {
+  Deno.test(`ibg-pilot ${command} with a rules file of three mistakes: exit 2, each named with its line`, async () => {
+    const dir = await Deno.makeTempDir({ dir: "/tmp" });
+    const file = join(dir, "rules.yaml");
+    await Deno.writeTextFile(file, THREE_MISTAKES);
+    const r = await runCli(
+      [command],
+      baseEnv({
+        TWS_USERID: "someone",
+        TWS_PASSWORD: "not-used",
+        TRADING_MODE: "paper",
+        DISPLAY: ":99",
+        TWS_PATH: join(dir, "Jts"),
+        PILOT_RUNTIME_DIR: join(dir, "rt"),
+        PILOT_DIALOG_RULES: file,
+      }),
+    );
+    await Deno.remove(dir, { recursive: true });
+    assert.equal(r.code, 2, r.stderr);
+    for (const line of [5, 9, 10]) assert.ok(r.stderr.includes(`${file}:${line}: `), r.stderr);
+    assert.match(r.stderr, /3 problem\(s\)/);
+    assert.match(r.stderr, /Nothing was started/);
+    assert.equal(r.stdout, "", "no settings table for a configuration that does not load");
+  });
+}
