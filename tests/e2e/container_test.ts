@@ -74,7 +74,10 @@ Deno.test("container: own Xvfb, both modes, forwards gated on READY, ordered shu
 
       await run.line(/session\.live: .*-> "?ready"?/);
       await run.line(/session\.paper: .*-> "?ready"?/);
-      await run.line(/API forward open: .*-> 127\.0\.0\.1/);
+      // Each forward opens on its own session's READY: wait for both, not the first of the two.
+      for (const mode of MODES) {
+        await run.line(new RegExp(`API forward open: \\S*:${forward[mode]} -> 127\\.0\\.0\\.1`));
+      }
       // After READY: a full API session through each forward reaches that mode's Gateway.
       for (const [i, mode] of MODES.entries()) {
         const clientId = 70 + i;
