@@ -12,3 +12,8 @@ export class NamedError extends Error {
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** The first line of {@link errorText}: Deno's OS errors append context lines a reply needs not. */
+export function errorLine(e: unknown): string {
+  return errorText(e).split("\n")[0];
+}
