@@ -10,6 +10,10 @@ import type { VncTarget } from "../container/mod.ts";
 import { log } from "../log.ts";
 import { InputFilter } from "./input_filter.ts";
 import { ByteReader, loginToServer, RFB_VERSION_3_8, RfbError } from "./rfb.ts";
+import { DeadlineError, withDeadline } from "../util/deadline.ts";
+
+/** How long a viewer's connection may take from upgrade to its ClientInit (both RFB handshakes). */
+export const CONSOLE_HANDSHAKE_DEADLINE_MS = 10_000;
 
 /** A bridged connection, for shutdown. */
 export interface Bridge {
@@ -49,7 +53,7 @@ function opened(ws: WebSocket): Promise<void> {
 export function bridgeToVnc(
   ws: WebSocket,
   target: VncTarget | undefined,
-  opts: { viewOnly: boolean; who: string },
+  opts: { viewOnly: boolean; who: string; handshakeMs?: number },
 ): Bridge {
   const logger = log("console", "vnc");
   ws.binaryType = "arraybuffer";
@@ -68,7 +72,9 @@ export function bridgeToVnc(
   const filter = new InputFilter(opts.viewOnly);
   const done = (async () => {
     const client = new ByteReader(wsBytes(ws));
-    try {
+    // Everything up to the browser's ClientInit, under one deadline: a stalled (authenticated)
+    // browser or VNC server would otherwise hold this connection forever.
+    const handshake = async () => {
       await opened(ws);
       if (!target) throw new RfbError("no VNC server runs (ibg-pilot does not own the display)");
       conn = await Deno.connect({ hostname: target.host, port: target.port }).catch((e) => {
@@ -90,6 +96,15 @@ export function bridgeToVnc(
       ws.send(Uint8Array.of(0, 0, 0, 0));
       await client.read(1); // ClientInit's shared flag: always shared toward x11vnc.
       await writer.write(Uint8Array.of(1));
+      return { server, writer };
+    };
+    try {
+      const { server, writer } = await withDeadline(
+        handshake(),
+        opts.handshakeMs ?? CONSOLE_HANDSHAKE_DEADLINE_MS,
+        "CONSOLE_HANDSHAKE_DEADLINE_MS",
+        "the console screen's RFB handshake",
+      );
       logger.info("console viewer {who} connected ({mode})", {
         who: opts.who,
         mode: opts.viewOnly ? "view only" : "control",
@@ -121,7 +136,8 @@ export function bridgeToVnc(
           error: (e as Error).message,
         });
       }
-      close(1011, e instanceof RfbError ? e.message.slice(0, 120) : "bridge error");
+      const told = e instanceof RfbError || e instanceof DeadlineError;
+      close(1011, told ? (e as Error).message.slice(0, 120) : "bridge error");
       return;
     } finally {
       if (filter.dropped) {

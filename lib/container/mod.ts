@@ -24,7 +24,7 @@ export { VncSupervisor } from "./vnc_supervise.ts";
 export interface VncTarget {
   host: string;
   port: number;
-  /** The VNC password; never sent to a browser (lib/console/rfb_bridge.ts logs in itself). */
+  /** The VNC password; never sent to a browser (lib/console/bridge.ts logs in itself). */
   password: string;
 }
 

@@ -54,22 +54,12 @@ final class LogsDialog {
             body.setBorder(BorderFactory.createEmptyBorder(12, 14, 10, 14));
             body.add(new JLabel(which), BorderLayout.NORTH);
             body.add(new JScrollPane(list), BorderLayout.CENTER);
-            JPanel row = new JPanel(new FlowLayout(FlowLayout.RIGHT, 8, 0));
             JButton export = Rec.button(new JButton(EXPORT));
-            JButton cancel = Rec.button(new JButton(CANCEL));
             export.addActionListener(e -> {
                 String day = list.getSelectedValue();
                 if (day != null) chooseFile(d, which, day, mode, sc);
             });
-            cancel.addActionListener(e -> d.dispose());
-            row.add(export);
-            row.add(cancel);
-            body.add(row, BorderLayout.SOUTH);
-            d.setContentPane(body);
-            Rec.window(d);
-            d.pack();
-            d.setLocationRelativeTo(owner);
-            d.setVisible(true);
+            showWithCancel(d, owner, body, export);
         });
     }
 
@@ -84,9 +74,7 @@ final class LogsDialog {
         JTextField field = Rec.field(new JTextField(32), "export-filename", null);
         name.add(field, BorderLayout.CENTER);
         body.add(name, BorderLayout.CENTER);
-        JPanel row = new JPanel(new FlowLayout(FlowLayout.RIGHT, 8, 0));
         JButton open = Rec.button(new JButton(OPEN));
-        JButton cancel = Rec.button(new JButton(CANCEL));
         open.addActionListener(e -> {
             String target = field.getText().trim();
             if ("refuse".equals(sc.str("faults.logExport", null)) || target.isEmpty()) {
@@ -103,15 +91,22 @@ final class LogsDialog {
             EventLog.emit("log-exported", "kind", which, "day", day, "file", target);
             Ui.show(owner, "Message", "Logs exported to " + target, Ui.Kind.MODAL, false, "OK");
         });
-        cancel.addActionListener(e -> f.dispose());
-        row.add(open);
+        showWithCancel(f, owner, body, open);
+    }
+
+    /** Both dialogs end alike: `action` and `Cancel` at the bottom right, shown over `owner`. */
+    private static void showWithCancel(JDialog d, Window owner, JPanel body, JButton action) {
+        JPanel row = new JPanel(new FlowLayout(FlowLayout.RIGHT, 8, 0));
+        JButton cancel = Rec.button(new JButton(CANCEL));
+        cancel.addActionListener(e -> d.dispose());
+        row.add(action);
         row.add(cancel);
         body.add(row, BorderLayout.SOUTH);
-        f.setContentPane(body);
-        Rec.window(f);
-        f.pack();
-        f.setLocationRelativeTo(owner);
-        f.setVisible(true);
+        d.setContentPane(body);
+        Rec.window(d);
+        d.pack();
+        d.setLocationRelativeTo(owner);
+        d.setVisible(true);
     }
 
     private static void write(Path target, String which, String day, String mode) throws IOException {
