@@ -7,6 +7,7 @@ import { convertIbcConfig, formatVars, type OutputFormat } from "../ibc/convert.
 import { decodeLatin1, PropertiesError } from "../ibc/properties.ts";
 import { parseFlagsAndOperands } from "./args.ts";
 import { EXIT, usageError } from "./exit.ts";
+import { errorText } from "../util/errors.ts";
 
 export const HELP =
   `Usage: ibg-pilot convert-ibc CONFIG.INI [--format env|docker|compose] [--include-secrets]
@@ -48,7 +49,7 @@ export async function convertCommand(args: string[]): Promise<number> {
       ? new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer())
       : await Deno.readFile(file);
   } catch (e) {
-    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    const why = errorText(e).split("\n")[0];
     throw usageError(`cannot read ${JSON.stringify(file)} (${why}); give the path of config.ini`);
   }
   let result;

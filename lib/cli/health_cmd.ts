@@ -7,6 +7,7 @@
 import { parseFlagsAndOperands } from "./args.ts";
 import { loadClientSettings, timeoutSeconds } from "./context.ts";
 import { EXIT, usageError } from "./exit.ts";
+import { errorText } from "../util/errors.ts";
 
 export const HELP =
   `Usage: ibg-pilot health [--host HOST] [--port PORT] [--mode MODE] [--timeout SECONDS]
@@ -109,9 +110,7 @@ export async function healthCommand(args: string[]): Promise<number> {
     text = await res.text();
   } catch (e) {
     const timedOut = e instanceof DOMException && e.name === "TimeoutError";
-    const why = timedOut
-      ? `no answer within ${timeoutS} s`
-      : (e instanceof Error ? e.message.split("\n")[0] : String(e));
+    const why = timedOut ? `no answer within ${timeoutS} s` : errorText(e).split("\n")[0];
     console.error(
       `not ready: cannot reach the health server at ${url} (${why}); is ibg-pilot running ` +
         `with CONTROLLER_HEALTH_SERVER_PORT=${port}?`,

@@ -17,6 +17,7 @@ import { makeClassifier } from "../session/intent.ts";
 import { EVIDENCE_DIR, type EvidenceRecord, readEvidence } from "../app/unknown_windows.ts";
 import { suggestRulesYaml } from "../dialogs/suggest.ts";
 import { loadDialogRules } from "./dialog_rules.ts";
+import { errorText } from "../util/errors.ts";
 
 export const HELP =
   `Usage: ibg-pilot inspect [--mode live|paper] [--via agent|atspi] [--pid PID] [--json] [--all]
@@ -141,7 +142,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
   } catch (e) {
     throw new ExitError(
       EXIT.NOT_OK,
-      `no Gateway agent answers on ${socket} (${e instanceof Error ? e.message : e}).\n` +
+      `no Gateway agent answers on ${socket} (${errorText(e)}).\n` +
         `Start 'ibg-pilot run' for the ${mode} session first, or set PILOT_RUNTIME_DIR to the one it uses.`,
     );
   }

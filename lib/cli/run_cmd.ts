@@ -13,6 +13,7 @@ import { consoleProblems } from "../console/config.ts";
 import { isGatewayError } from "../gateway/mod.ts";
 import { InstallError } from "../installer/errors.ts";
 import { loadDialogRules } from "./dialog_rules.ts";
+import { errorText } from "../util/errors.ts";
 
 export const HELP = `Usage: ibg-pilot run [--set NAME=VALUE ...]
        ibg-pilot run --attach [PID] [--close-gateway] [--set NAME=VALUE ...]
@@ -109,7 +110,7 @@ export async function runCommand(args: string[]): Promise<number> {
   // PILOT_GATEWAY_INSTALL, GATEWAY_WARM_STATE and the upgrader (docs/install.md, warm-state.md).
   const files = attach ? undefined : await prepareGatewayFiles(c, modes).catch((e) => {
     if (e instanceof InstallError) throw new ExitError(EXIT.FAILURE, `install: ${e.message}`);
-    throw new ExitError(EXIT.USAGE, `${e instanceof Error ? e.message : e}\nNothing was started.`);
+    throw new ExitError(EXIT.USAGE, `${errorText(e)}\nNothing was started.`);
   });
   return await runPilot(c, env, { attach, rules }).finally(() => files?.stop()).catch((e) => {
     // Xvfb or a forward port could not start: one clear line, not a stack trace.

@@ -8,6 +8,7 @@ import { parseFlagsAndOperands } from "./args.ts";
 import { loadClientSettings, timeoutSeconds } from "./context.ts";
 import { EXIT, ExitError, usageError } from "./exit.ts";
 import { writeAll } from "../util/bytes.ts";
+import { errorText } from "../util/errors.ts";
 
 export const HELP = `Usage: ibg-pilot send [--host HOST] [--port PORT] [--timeout SECONDS] COMMAND
 
@@ -90,7 +91,7 @@ export async function sendCommand(args: string[]): Promise<number> {
   try {
     conn = await Deno.connect({ hostname: host.replace(/^\[(.*)\]$/, "$1"), port });
   } catch (e) {
-    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    const why = errorText(e).split("\n")[0];
     throw new ExitError(
       EXIT.NOT_OK,
       `cannot connect to the command server at ${host}:${port} (${why}); ` +
@@ -149,7 +150,7 @@ export async function sendCommand(args: string[]): Promise<number> {
     ok = ok && errors === 0;
   } catch (e) {
     if (!deadline.aborted) {
-      const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      const why = errorText(e).split("\n")[0];
       console.error(`ibg-pilot send: connection to ${host}:${port} failed: ${why}`);
       return EXIT.NOT_OK;
     }

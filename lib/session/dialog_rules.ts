@@ -13,26 +13,8 @@ export type RulesLoad =
   | { ok: true; rules: DialogRule[]; catalogue: DialogRule[] }
   | { ok: false; problems: string[] };
 
-/** Reads and checks a rules file; problems come as `file:line: field: message` lines. */
-export async function readRulesFile(path: string): Promise<RulesLoad> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    const why = e instanceof Deno.errors.NotFound
-      ? "no such file"
-      : e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable
-      ? "not readable here (see docs/permissions.md for the readable roots)"
-      : (e as Error).message;
-    return { ok: false, problems: [`${path}:0: (file): cannot read it: ${why}`] };
-  }
-  // Loaded only with a rules file: the YAML parser costs ~14 MB of memory (docs/operations.md).
-  const { composeCatalogue, formatProblems, parseRules } = await import("../dialogs/rules.ts");
-  const parsed = parseRules(text, `PILOT_DIALOG_RULES ${path}`);
-  return parsed.problems.length
-    ? { ok: false, problems: formatProblems(path, parsed.problems) }
-    : { ok: true, rules: parsed.rules, catalogue: composeCatalogue(parsed.rules) };
-}
+/** Reads and checks the rules file at `path`; injected so this module does no file I/O. */
+export type ReadRules = (path: string) => Promise<RulesLoad>;
 
 /** The catalogue sessions classify with; {@link reload} swaps it atomically. */
 export class DialogRuleSet {
@@ -42,6 +24,7 @@ export class DialogRuleSet {
 
   constructor(
     readonly path: string | undefined,
+    private readonly read?: ReadRules,
     user: readonly DialogRule[] = [],
     catalogue: readonly DialogRule[] = CATALOGUE,
   ) {
@@ -50,10 +33,13 @@ export class DialogRuleSet {
   }
 
   /** Loads the file named by PILOT_DIALOG_RULES (none: the built-in catalogue). */
-  static async load(path: string | undefined): Promise<DialogRuleSet | { problems: string[] }> {
+  static async load(
+    path: string | undefined,
+    read: ReadRules,
+  ): Promise<DialogRuleSet | { problems: string[] }> {
     if (!path) return new DialogRuleSet(undefined);
-    const r = await readRulesFile(path);
-    return r.ok ? new DialogRuleSet(path, r.rules, r.catalogue) : { problems: r.problems };
+    const r = await read(path);
+    return r.ok ? new DialogRuleSet(path, read, r.rules, r.catalogue) : { problems: r.problems };
   }
 
   /** The composed catalogue (built-in rows with the user's). */
@@ -68,11 +54,11 @@ export class DialogRuleSet {
 
   /** Reads the file again (SIGHUP). Returns whether the new rules are in force. */
   async reload(): Promise<boolean> {
-    if (!this.path) {
+    if (!this.path || !this.read) {
       this.#log.info("SIGHUP: PILOT_DIALOG_RULES is not set; the built-in catalogue stays");
       return false;
     }
-    const r = await readRulesFile(this.path);
+    const r = await this.read(this.path);
     if (!r.ok) {
       for (const p of r.problems) this.#log.error("dialog rules: {problem}", { problem: p });
       alert("ALERT_DIALOG_RULES_INVALID", {

@@ -12,6 +12,7 @@ import { CATALOGUE } from "../../lib/dialogs/catalogue.ts";
 import { composeCatalogue, parseRules } from "../../lib/dialogs/rules.ts";
 import { type AlertEvent, onAlert } from "../../lib/log.ts";
 import { DialogRuleSet } from "../../lib/session/dialog_rules.ts";
+import { readRulesFile } from "../../lib/cli/dialog_rules.ts";
 import { baseEnv, runCli } from "../support/cli.ts";
 import { button, label, win } from "./fixtures.ts";
 
@@ -142,7 +143,7 @@ Deno.test("SIGHUP reload: a good file replaces the rules; a broken one keeps the
   const dir = await Deno.makeTempDir();
   const file = join(dir, "rules.yaml");
   await Deno.writeTextFile(file, "rules: []\n");
-  const set = await DialogRuleSet.load(file);
+  const set = await DialogRuleSet.load(file, readRulesFile);
   assert.ok(set instanceof DialogRuleSet);
   await Deno.writeTextFile(file, GOOD_YAML);
   assert.equal(await set.reload(), true);
