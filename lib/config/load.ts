@@ -7,7 +7,7 @@
 
 import { type Config, SCHEMA, SETTING_NAMES, settingDef, type SettingName } from "./schema.ts";
 import { readPeerSettings } from "./peers.ts";
-import { NamedError } from "../util/errors.ts";
+import { errorLine, NamedError } from "../util/errors.ts";
 
 /** Where a setting's effective value came from. */
 export type Source = "default" | "env" | "file" | "flag";
@@ -90,7 +90,7 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
       try {
         raw[name] = { text: readFile(file).replace(/\r?\n$/, ""), source: "file" };
       } catch (e) {
-        const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+        const why = errorLine(e);
         problem(
           `${name}_FILE`,
           `cannot read ${JSON.stringify(file)} (${why}); point ${name}_FILE at a ` +

@@ -114,6 +114,11 @@ export interface ClockTime {
   minute: number;
 }
 
+/** `HH:MM` with both parts zero-padded (the 24-hour, 12-hour and range forms). */
+function hhmm(hour: number, minute: number): string {
+  return `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
+}
+
 /** `HH:MM`, 24-hour clock. */
 export const clock: SettingType<ClockTime> = {
   kind: "clock",
@@ -124,7 +129,7 @@ export const clock: SettingType<ClockTime> = {
     const hour = Number(m[1]), minute = Number(m[2]);
     return hour < 24 && minute < 60 ? ok({ hour, minute }) : bad(this.form);
   },
-  format: (v) => `${String(v.hour).padStart(2, "0")}:${String(v.minute).padStart(2, "0")}`,
+  format: (v) => hhmm(v.hour, v.minute),
 };
 
 /** A 12-hour clock time as Gateway's Lock and Exit panel takes it. */
@@ -146,8 +151,7 @@ export const time12: SettingType<Time12> = {
     if (hour < 1 || hour > 12 || minute > 59) return bad(this.form);
     return ok({ hour, minute, period: m[3].toUpperCase() === "A" ? "AM" : "PM" });
   },
-  format: (v) =>
-    `${String(v.hour).padStart(2, "0")}:${String(v.minute).padStart(2, "0")} ${v.period}`,
+  format: (v) => `${hhmm(v.hour, v.minute)} ${v.period}`,
 };
 
 /** A daily wall-clock range `HH:MM-HH:MM` (may cross midnight), or `off`. */
@@ -173,8 +177,7 @@ export const minuteRange: SettingType<MinuteRange | null> = {
   },
   format: (v) => {
     if (!v) return "off";
-    const hm = (x: number) =>
-      `${String(Math.floor(x / 60)).padStart(2, "0")}:${String(x % 60).padStart(2, "0")}`;
+    const hm = (x: number) => hhmm(Math.floor(x / 60), x % 60);
     return `${hm(v.startMinute)}-${hm(v.endMinute)}`;
   },
 };

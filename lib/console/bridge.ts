@@ -11,6 +11,7 @@ import { log } from "../log.ts";
 import { InputFilter } from "./input_filter.ts";
 import { ByteReader, loginToServer, RFB_VERSION_3_8, RfbError } from "./rfb.ts";
 import { DeadlineError, withDeadline } from "../util/deadline.ts";
+import { errorLine, errorText } from "../util/errors.ts";
 
 /** How long a viewer's connection may take from upgrade to its ClientInit (both RFB handshakes). */
 export const CONSOLE_HANDSHAKE_DEADLINE_MS = 10_000;
@@ -78,7 +79,7 @@ export function bridgeToVnc(
       await opened(ws);
       if (!target) throw new RfbError("no VNC server runs (ibg-pilot does not own the display)");
       conn = await Deno.connect({ hostname: target.host, port: target.port }).catch((e) => {
-        throw new RfbError(`VNC server unavailable (${(e as Error).message.split("\n")[0]})`);
+        throw new RfbError(`VNC server unavailable (${errorLine(e)})`);
       });
       const server = new ByteReader(conn.readable);
       const writer = conn.writable.getWriter();
@@ -133,7 +134,7 @@ export function bridgeToVnc(
       if (!closed) {
         logger.warn("console screen connection of {who} ended: {error}", {
           who: opts.who,
-          error: (e as Error).message,
+          error: errorText(e),
         });
       }
       const told = e instanceof RfbError || e instanceof DeadlineError;

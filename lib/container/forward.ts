@@ -20,6 +20,7 @@
 import { settlesWithin } from "../util/deadline.ts";
 import { alert, log } from "../log.ts";
 import { writeAll } from "../util/bytes.ts";
+import { errorLine } from "../util/errors.ts";
 
 /** While the session is READY but the port cannot be bound, retry this often. */
 export const FORWARD_RETRY_MS = 5_000;
@@ -148,7 +149,7 @@ export class ApiForwarder {
     try {
       this.#listener = Deno.listen({ hostname: listenHost, port: listenPort, transport: "tcp" });
     } catch (e) {
-      const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      const why = errorLine(e);
       const fix = e instanceof Deno.errors.AddrInUse
         ? `free port ${listenPort} or set ${
           this.#opts.portSetting ?? "the forward port"
@@ -254,7 +255,7 @@ export class ApiForwarder {
       this.#stats.upstreamFailures++;
       this.#log.warn("API forward: Gateway's port 127.0.0.1:{target} refused a relay: {error}", {
         target: this.#opts.targetPort,
-        error: e instanceof Error ? e.message.split("\n")[0] : String(e),
+        error: errorLine(e),
       });
       relay.end();
       return;

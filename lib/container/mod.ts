@@ -15,7 +15,7 @@ import { startXvfb, XvfbError, type XvfbServer } from "./xvfb.ts";
 import { startX11vnc, X11vncError } from "./x11vnc.ts";
 import { VncSupervisor } from "./vnc_supervise.ts";
 import { ensureRuntimeDir } from "../gateway/runtime.ts";
-import { NamedError } from "../util/errors.ts";
+import { errorLine, NamedError } from "../util/errors.ts";
 
 export { planContainer } from "./plan.ts";
 export { VncSupervisor } from "./vnc_supervise.ts";
@@ -97,7 +97,7 @@ export async function startContainer(
     try {
       Deno.listen({ hostname: f.listenHost, port: f.listenPort, transport: "tcp" }).close();
     } catch (e) {
-      const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      const why = errorLine(e);
       throw new ContainerError(
         `cannot listen on ${f.listenHost}:${f.listenPort} for the ${f.mode} API forward (${why}): ` +
           (e instanceof Deno.errors.NotCapable

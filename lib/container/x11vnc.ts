@@ -14,7 +14,7 @@ import { searchPath } from "../gateway/jre.ts";
 import { DeadlineError } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { type DaemonExit, spawnDaemon } from "./daemon.ts";
-import { NamedError } from "../util/errors.ts";
+import { errorLine, NamedError } from "../util/errors.ts";
 
 /** How long x11vnc may take to report its port. */
 export const X11VNC_START_DEADLINE_MS = 15_000;
@@ -101,7 +101,7 @@ export async function startX11vnc(opts: X11vncOptions): Promise<X11vnc> {
     });
   } catch (e) {
     await removeFile();
-    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    const why = errorLine(e);
     throw new X11vncError(
       e instanceof Deno.errors.NotCapable
         ? `not allowed to run setsid or x11vnc (${why}): x11vnc is started through setsid, ` +

@@ -15,7 +15,7 @@ import { searchPath } from "../gateway/jre.ts";
 import { DeadlineError } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { type Daemon, type DaemonExit, spawnDaemon } from "./daemon.ts";
-import { NamedError } from "../util/errors.ts";
+import { errorLine, NamedError } from "../util/errors.ts";
 
 /** How long Xvfb may take to report its display. */
 export const XVFB_START_DEADLINE_MS = 15_000;
@@ -80,7 +80,7 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<XvfbServer> {
       logger,
     });
   } catch (e) {
-    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    const why = errorLine(e);
     throw new XvfbError(
       e instanceof Deno.errors.NotCapable
         ? `not allowed to run setsid or Xvfb (${why}): Xvfb is started through setsid, ` +

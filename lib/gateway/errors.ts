@@ -4,7 +4,7 @@
  * parsing prose.
  */
 
-import { NamedError } from "../util/errors.ts";
+import { FixError } from "../util/errors.ts";
 
 /** Stable codes of {@link GatewayError}; add codes, never rename them. */
 export type GatewayErrorCode =
@@ -30,19 +30,7 @@ export type GatewayErrorCode =
   | "ATTACH_FAILED";
 
 /** A launcher failure with a fix. `message` is one paragraph: the problem, then `Fix: ...`. */
-export class GatewayError extends NamedError {
-  /** Stable machine-readable code. */
-  readonly code: GatewayErrorCode;
-  /** What the user should do, also appended to `message`. */
-  readonly fix: string;
-
-  /** Creates an error whose message is `problem` followed by `Fix: fix`. */
-  constructor(code: GatewayErrorCode, problem: string, fix: string, options?: ErrorOptions) {
-    super(`${problem} Fix: ${fix}`, options);
-    this.code = code;
-    this.fix = fix;
-  }
-}
+export class GatewayError extends FixError<GatewayErrorCode> {}
 
 /** True when `e` is a {@link GatewayError}, optionally with the given code. */
 export function isGatewayError(e: unknown, code?: GatewayErrorCode): e is GatewayError {

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { InstallError } from "./errors.ts";
 import type { Progress } from "./progress.ts";
+import { errorLine } from "../util/errors.ts";
 
 /** Inputs of {@link download}. */
 export interface DownloadOptions {
@@ -76,7 +77,7 @@ function fetchFailure(url: string, e: unknown, stalled: boolean, stallMs: number
       `${RETRY} A slow link may need a longer PILOT_GATEWAY_DOWNLOAD_TIMEOUT.`,
     );
   }
-  const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+  const why = errorLine(e);
   if (e instanceof Deno.errors.NotCapable) {
     return new InstallError(
       "DOWNLOAD_FAILED",

@@ -3,7 +3,7 @@
  * where, and the fix, with a stable code tests and the session can branch on.
  */
 
-import { NamedError } from "../util/errors.ts";
+import { FixError } from "../util/errors.ts";
 
 /** Stable codes of {@link InstallError}; add codes, never rename them. */
 export type InstallErrorCode =
@@ -18,13 +18,4 @@ export type InstallErrorCode =
   | "INSTALL_FAILED";
 
 /** A failed install with a fix. `message` is the problem followed by `Fix: ...`. */
-export class InstallError extends NamedError {
-  readonly code: InstallErrorCode;
-  readonly fix: string;
-
-  constructor(code: InstallErrorCode, problem: string, fix: string, options?: ErrorOptions) {
-    super(`${problem} Fix: ${fix}`, options);
-    this.code = code;
-    this.fix = fix;
-  }
-}
+export class InstallError extends FixError<InstallErrorCode> {}
