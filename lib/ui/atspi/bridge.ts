@@ -24,9 +24,6 @@ export interface BridgeUnavailable {
   fix: string;
 }
 
-/** The property that keeps any assistive technology (the ATK bridge) out of a JVM. */
-export const NO_ASSISTIVE_TECHNOLOGIES = "-Djavax.accessibility.assistive_technologies=";
-
 /** Where distributions install the bridge jar. */
 export const JAR_CANDIDATES = [
   "/usr/share/java/java-atk-wrapper.jar",

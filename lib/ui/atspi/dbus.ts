@@ -40,16 +40,6 @@ export function socketPathOf(address: string): string {
   throw new UiError("bad_request", `no unix:path= entry in bus address "${address}"`);
 }
 
-/** The exact Deno permission flags a connection to `socketPath` needs. */
-export function permissionFlagsFor(socketPath: string): string[] {
-  return [
-    `--allow-read=${socketPath}`,
-    `--allow-write=${socketPath}`,
-    `--allow-net=unix:${socketPath}`,
-    "--allow-sys=uid",
-  ];
-}
-
 /**
  * Checks, without prompting, that this process may dial the bus at `socketPath`; throws
  * `UiError("permission")` naming every missing flag. Call it before any dbus-next use.
