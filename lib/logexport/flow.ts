@@ -11,6 +11,7 @@ import { byRole, firstButton } from "../dialogs/tree.ts";
 import type { UiPort, WindowInfo } from "../ui/port.ts";
 import { pickDay } from "./schedule.ts";
 import { NamedError } from "../util/errors.ts";
+import { settlesWithin } from "../util/deadline.ts";
 
 /** How long each of Gateway's log windows may take to appear. */
 export const WINDOW_DEADLINE_MS = 15_000;
@@ -36,29 +37,25 @@ async function waitWindow(
   deadlineMs = WINDOW_DEADLINE_MS,
 ): Promise<WindowInfo> {
   const fits = (w: WindowInfo) => w.showing && !before.has(w.id) && pred(w);
-  let done = false;
+  const end = Date.now() + deadlineMs;
   let wake = () => {};
   const off = ui.onEvent((e) => {
     if (e.type === "window-opened" || e.type === "window-activated") wake();
   });
-  const timer = setTimeout(() => {
-    done = true;
-    wake();
-  }, deadlineMs);
   try {
     while (true) {
       const woke = new Promise<void>((r) => wake = r);
       const found = (await ui.windows()).find(fits);
       if (found) return found;
-      if (done) {
+      const left = end - Date.now();
+      if (left <= 0) {
         throw new ExportError(step, `no such window within ${deadlineMs / 1000} s (${step})`);
       }
       // Events can race the list: look again at least every 250 ms.
-      await Promise.race([woke, new Promise((r) => setTimeout(r, 250))]);
+      await settlesWithin(woke, Math.min(left, 250));
     }
   } finally {
     off();
-    clearTimeout(timer);
   }
 }
 
