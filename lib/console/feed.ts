@@ -96,9 +96,10 @@ export class ConsoleFeed {
     }
   }
 
-  /** Records the transitions since the last look. */
-  #observe(): void {
-    for (const s of this.#statuses()) {
+  /** Records the transitions since the last look; returns the statuses it read. */
+  #observe(): SessionStatus[] {
+    const statuses = this.#statuses();
+    for (const s of statuses) {
       const from = this.#last.get(s.mode) ?? null;
       if (from === s.state) continue;
       this.#last.set(s.mode, s.state);
@@ -111,6 +112,7 @@ export class ConsoleFeed {
       });
       if (this.#timeline.length > TIMELINE_LENGTH) this.#timeline.shift();
     }
+    return statuses;
   }
 
   #alert(e: AlertEvent): void {
@@ -120,8 +122,8 @@ export class ConsoleFeed {
   }
 
   #changed(): void {
-    this.#observe();
-    if (this.#listeners.size === 0) return;
+    // Observed even when nobody watches, so the timeline is whole when a page opens.
+    if (this.#listeners.size === 0) return void this.#observe();
     const json = this.json();
     if (json === this.#lastJson) return;
     this.#lastJson = json;
@@ -134,7 +136,7 @@ export class ConsoleFeed {
 
   /** The snapshot now. */
   snapshot(): ConsoleSnapshot {
-    this.#observe();
+    const statuses = this.#observe();
     const now = this.#now();
     const screen = this.#deps.screen;
     return {
@@ -145,7 +147,7 @@ export class ConsoleFeed {
         running: screen?.running() ?? false,
         restarts: screen?.restarts() ?? 0,
       },
-      health: healthReport(this.#statuses(), {
+      health: healthReport(statuses, {
         mode: this.#deps.mode,
         startedAt: this.#deps.startedAt,
         now,
