@@ -188,8 +188,9 @@ export async function runPilot(
       mode,
       onRecorded: () => observed.metrics?.unknownWindow(mode),
     });
-    const plan = attach ? [] : planSettings(config, mode);
-    if (attach && planSettings(config, mode).length) {
+    const planned = planSettings(config, mode);
+    const plan = attach ? [] : planned;
+    if (attach && planned.length) {
       logger.warn(
         "attach mode leaves Gateway's configuration as its user set it: the API " +
           "settings in the environment are not applied (set them in Gateway's Configure dialog)",
