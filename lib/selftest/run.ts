@@ -61,6 +61,9 @@ export interface SelftestResult {
   loginFrameMs?: number;
 }
 
+/** How long after a failed UI call to wait for the JVM's exit to be noticed, if it is exiting. */
+const JVM_EXIT_NOTICE_MS = 2_000;
+
 /** Runs the self-test; never throws for Gateway-side failures (they are `problems`). */
 export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
   const logger = log("selftest");
@@ -77,6 +80,7 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
   let container: ContainerSupport | undefined;
   let ui: UiPort | undefined;
   let gateway: GatewayHost | undefined;
+  let died: Promise<string> | undefined;
   try {
     container = await startContainer(config, opts.env, {
       modes: [mode],
@@ -94,7 +98,7 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
     const started = Date.now();
     const launched = await gateway.launch();
     result.gatewayPid = launched.pid;
-    const died = launched.exited.then((e) =>
+    died = launched.exited.then((e) =>
       `Gateway's JVM exited (code ${e.code}${e.signal ? `, ${e.signal}` : ""}) before the ` +
       `login frame showed; its output is in ${settingsDirFor(config, mode)}/ibg-pilot-gateway.log`
     );
@@ -146,7 +150,12 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
       );
     }
   } catch (e) {
-    result.problems.push(errorText(e));
+    // A JVM that dies takes the agent's connection with it, and the connection's end may be
+    // seen first: the JVM's exit is the cause to report, so give it a moment to be noticed.
+    const exit = died && await settlesWithin(died, JVM_EXIT_NOTICE_MS)
+      ? await died.catch(() => undefined)
+      : undefined;
+    result.problems.push(exit ?? errorText(e));
   } finally {
     // Whatever happened, no JVM and no Xvfb of ours outlive the self-test.
     if (gateway && !result.closed) {
