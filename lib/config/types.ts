@@ -4,6 +4,8 @@
  * a human description of the expected form; the schema (schema.ts) is a table of these.
  */
 
+import { isTimeZone } from "../util/wall_clock.ts";
+
 /** Result of parsing one raw value. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
 
@@ -239,18 +241,13 @@ export function list<T = string>(
   };
 }
 
-/** An IANA time zone name (validated by the runtime's Intl data). */
+/** An IANA time zone name (validated by the runtime's time zone data). */
 export const timeZone: SettingType<string> = {
   kind: "timezone",
   form: "IANA time zone (for example America/New_York or Etc/UTC)",
   parse(raw) {
     const s = raw.trim();
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: s });
-      return ok(s);
-    } catch {
-      return bad(this.form);
-    }
+    return isTimeZone(s) ? ok(s) : bad(this.form);
   },
   format: (v) => v,
 };

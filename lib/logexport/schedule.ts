@@ -5,33 +5,21 @@
  * as soon as possible the same day. Pure: the clock is passed in.
  */
 
+import { wallClock } from "../util/wall_clock.ts";
+
 /** IBKR's time zone for daily schedules. */
 export const EXPORT_TIME_ZONE = "America/New_York";
 
-const dateFormat = new Intl.DateTimeFormat("en-CA", {
-  timeZone: EXPORT_TIME_ZONE,
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-const timeFormat = new Intl.DateTimeFormat("en-US", {
-  timeZone: EXPORT_TIME_ZONE,
-  hourCycle: "h23",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
 /** The New York date of `atMs` as YYYYMMDD. */
 export function exportDate(atMs: number): string {
-  return dateFormat.format(new Date(atMs)).replace(/-/g, "");
+  const w = wallClock(atMs, EXPORT_TIME_ZONE);
+  return `${w.year}${String(w.month).padStart(2, "0")}${String(w.day).padStart(2, "0")}`;
 }
 
 /** Minutes since New York midnight at `atMs`. */
 export function minuteOfDay(atMs: number): number {
-  const p = Object.fromEntries(
-    timeFormat.formatToParts(new Date(atMs)).map((x) => [x.type, x.value]),
-  );
-  return Number(p.hour) * 60 + Number(p.minute);
+  const w = wallClock(atMs, EXPORT_TIME_ZONE);
+  return w.hour * 60 + w.minute;
 }
 
 /** The export date that is due at `atMs`, or undefined when nothing is. */

@@ -5,39 +5,7 @@
  * IBKR refuses or drops logins. All take epoch milliseconds and never read the clock.
  */
 
-/** Wall-clock parts of an instant in a time zone. */
-export interface WallClock {
-  weekday: number; // 0 = Sunday
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall clock of `atMs` in `timeZone` (IANA name). */
-export function wallClock(atMs: number, timeZone: string): WallClock {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      weekday: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(new Date(atMs)).map((p) => [p.type, p.value]));
-  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(parts.weekday);
-  return {
-    weekday,
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
+import { wallClock } from "../util/wall_clock.ts";
 
 /** IBKR's nightly maintenance window, as wall-clock minutes in a time zone. */
 export interface MaintenanceWindow {

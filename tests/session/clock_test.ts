@@ -6,8 +6,8 @@ import {
   crossedWeeklyReset,
   lastWeeklyReset,
   maintenanceStatus,
-  wallClock,
 } from "../../lib/session/clock.ts";
+import { isTimeZone, wallClock } from "../../lib/util/wall_clock.ts";
 
 // Instants chosen in winter (EST, UTC-5) and summer (EDT, UTC-4).
 const est = (iso: string) => Date.parse(`${iso}-05:00`);
@@ -67,4 +67,27 @@ Deno.test("backoff doubles from 60 s to a 600 s cap", () => {
   ]);
   assert.equal(backoffMs(0), 0);
   assert.equal(backoffMs(3, 1000, 5000), 4000);
+});
+
+Deno.test("the wall clock of an instant in New York, Tokyo and UTC, and which zones are known", () => {
+  // 2026-03-08 06:59:59Z is 01:59:59 EST; one second later it is 03:00:00 EDT (DST starts).
+  const before = Date.parse("2026-03-08T06:59:59Z");
+  assert.deepEqual(wallClock(before, "America/New_York"), {
+    year: 2026,
+    month: 3,
+    day: 8,
+    weekday: 0,
+    hour: 1,
+    minute: 59,
+    second: 59,
+  });
+  assert.deepEqual(
+    [wallClock(before + 1000, "America/New_York").hour, wallClock(before + 1000, "Asia/Tokyo")],
+    [3, { year: 2026, month: 3, day: 8, weekday: 0, hour: 16, minute: 0, second: 0 }],
+  );
+  assert.equal(wallClock(Date.parse("2026-12-05T23:30:00Z"), "Etc/UTC").weekday, 6);
+  for (const zone of ["America/New_York", "Etc/UTC", "UTC", "Europe/London", "US/Eastern"]) {
+    assert.ok(isTimeZone(zone), zone);
+  }
+  for (const zone of ["Mars/Olympus_Mons", "", "New York"]) assert.ok(!isTimeZone(zone), zone);
 });
