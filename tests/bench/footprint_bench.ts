@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { pilotArgs, ROOT } from "../support/cli.ts";
 import { freePort, withScenario } from "../e2e/harness.ts";
+import { wallClock } from "../../lib/util/wall_clock.ts";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -29,11 +30,30 @@ async function wallMs(args: string[]): Promise<number> {
   return ms;
 }
 
-/** Resident memory of a process, in MB (VmRSS of /proc/<pid>/status). */
-export function rssMb(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
-  if (!m) throw new Error(`no VmRSS for process ${pid}`);
+/** One line of /proc/<pid>/status in MB (VmRSS: resident; RssFile: of it, file pages). */
+function statusMb(pid: number, field: "VmRSS" | "RssFile"): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m")
+    .exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+  if (!m) throw new Error(`no ${field} for process ${pid}`);
   return Number(m[1]) / 1024;
+}
+
+/** Resident memory of a process, in MB. */
+export function rssMb(pid: number): number {
+  return statusMb(pid, "VmRSS");
+}
+
+/**
+ * What users run with, where the test harness differs: info logging, and IBKR's maintenance
+ * window on (its time-zone arithmetic is part of every start), placed 12 hours from now in New
+ * York so that the login never waits for it.
+ */
+function userDefaults(): Record<string, string> {
+  const w = wallClock(Date.now() + 12 * 3600_000, "America/New_York");
+  const hhmm = (m: number) =>
+    `${String(Math.floor(m / 60) % 24).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+  const start = w.hour * 60 + w.minute;
+  return { LOG_LEVEL: "info", PILOT_MAINTENANCE_WINDOW: `${hhmm(start)}-${hhmm(start + 1)}` };
 }
 
 /** RSS of a bare Deno that has started and idles, in MB. */
@@ -85,17 +105,19 @@ async function atReady(hello: string, logins: number): Promise<void> {
   console.log(`  ${"bare deno, idle".padEnd(36)} ${bareRss.toFixed(1).padStart(5)} MB`);
   for (const health of [false, true]) {
     const samples: number[] = [];
+    const fileBacked: number[] = [];
     for (let i = 0; i < logins; i++) {
       const port = freePort();
       const env: Record<string, string> = health
-        ? { CONTROLLER_HEALTH_SERVER_PORT: String(port) }
-        : {};
+        ? { ...userDefaults(), CONTROLLER_HEALTH_SERVER_PORT: String(port) }
+        : userDefaults();
       await withScenario({ env }, async (r) => {
         await r.line(/-> "?ready"?/);
         await r.readyFileWritten();
         // With the health server, /metrics is scraped once: the registry is fully built.
         if (health) await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
         samples.push(rssMb(r.pilot.pid));
+        fileBacked.push(statusMb(r.pilot.pid, "RssFile"));
       });
     }
     const rss = median(samples);
@@ -104,6 +126,12 @@ async function atReady(hello: string, logins: number): Promise<void> {
       `  ${name.padEnd(36)} ${rss.toFixed(1).padStart(5)} MB   x${(rss / bareRss).toFixed(2)}   (${
         samples.map((x) => x.toFixed(1)).join(", ")
       })`,
+    );
+    const file = median(fileBacked);
+    console.log(
+      `    of it file pages (Deno's binary, shared) ${file.toFixed(1)} MB, private ${
+        (rss - file).toFixed(1)
+      } MB`,
     );
   }
 }

@@ -15,6 +15,7 @@ import {
   compileArgs,
   type DenoInfo,
   mainInfo,
+  MEMORY_FLAGS,
   npmExcludes,
   PERMISSION_FLAGS,
   TARGETS,
@@ -43,7 +44,12 @@ function permissionFlags(argv: string[]): string[] {
   );
 }
 
-Deno.test("deno task start, the tests and deno task compile use the same permission flags", () => {
+/** The runtime flags of a `deno run` or `deno compile` argv that shape memory use. */
+function memoryFlags(argv: string[]): string[] {
+  return argv.filter((a) => /^(--no-code-cache|--v8-flags=)/.test(a));
+}
+
+Deno.test("deno task start, the tests and deno task compile use the same permission and memory flags", () => {
   // One named set of deno.json, and never a prompt (nobody is at the keyboard).
   assert.ok(SET, `the flags ${PERMISSION_FLAGS.join(" ")} name no permission set of deno.json`);
   assert.deepEqual(PERMISSION_FLAGS, [`-P=${SET_NAME}`, "--no-prompt"]);
@@ -51,12 +57,15 @@ Deno.test("deno task start, the tests and deno task compile use the same permiss
   const start = meta.tasks.start.split(/\s+/);
   assert.deepEqual(start.slice(0, 2), ["deno", "run"]);
   assert.deepEqual(permissionFlags(start), PERMISSION_FLAGS);
+  assert.deepEqual(memoryFlags(start), MEMORY_FLAGS);
+  assert.deepEqual(MEMORY_FLAGS, ["--no-code-cache", "--v8-flags=--lite-mode"]);
   // The compile task is tools/compile.ts, whose compileArgs are checked below.
   assert.equal(meta.tasks.compile.split(/\s+/).at(-1), "tools/compile.ts");
 
   for (const target of Object.keys(TARGETS)) {
     const args = compileArgs(target, "/tmp/out");
     assert.deepEqual(permissionFlags(args), PERMISSION_FLAGS, target);
+    assert.deepEqual(memoryFlags(args), MEMORY_FLAGS, target);
     assert.equal(args[args.indexOf("--target") + 1], TARGETS[target]);
   }
   assert.deepEqual(Object.values(TARGETS), [
@@ -67,6 +76,7 @@ Deno.test("deno task start, the tests and deno task compile use the same permiss
   // The tests' controller: the same flags; a private agent socket extends the set's net list
   // (a flag replaces the list, so the set's entries are all repeated).
   assert.deepEqual(permissionFlags(pilotArgs(["run"])), PERMISSION_FLAGS);
+  assert.deepEqual(memoryFlags(pilotArgs(["run"])), MEMORY_FLAGS);
   const extended = permissionFlags(pilotArgs(["run"], { extraUnixSockets: ["/tmp/t/a.sock"] }));
   assert.deepEqual(extended, [
     ...PERMISSION_FLAGS,
@@ -103,7 +113,7 @@ async function packageFile(info: DenoInfo, pkg: string): Promise<string> {
   return new TextDecoder("latin1").decode(await Deno.readFile(path));
 }
 
-Deno.test("the compiled binary embeds exactly the controller set and the agent jar", async () => {
+Deno.test("the compiled binary embeds exactly the controller set, the memory flags and the agent jar", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ibg-pilot-compile-" });
   try {
     const output = join(dir, "ibg-pilot");
@@ -134,6 +144,15 @@ Deno.test("the compiled binary embeds exactly the controller set and the agent j
     for (const k of ["deny_env", "deny_read", "deny_write", "deny_net", "deny_run", "deny_sys"]) {
       assert.equal(p[k], null, k);
     }
+
+    // --v8-flags=--lite-mode ends up last in the runtime's V8 flags; --no-code-cache as no key.
+    const v8At = text.lastIndexOf('"v8_flags":[');
+    assert.ok(v8At > 0, "no embedded V8 flags found");
+    const v8Flags = JSON.parse(
+      text.slice(v8At + '"v8_flags":'.length, text.indexOf("]", v8At) + 1),
+    );
+    assert.equal(v8Flags.at(-1), "--lite-mode");
+    assert.ok(text.includes('"code_cache_key":null,"permissions":'), "the V8 code cache is on");
 
     const jar = await Deno.readFile(join(ROOT, "lib/ui/agent/ibg-pilot-agent.jar"));
     const jarHead = new TextDecoder("latin1").decode(jar.subarray(0, 2048));

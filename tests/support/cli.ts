@@ -1,6 +1,6 @@
 /**
- * Runs ibg-pilot the way users do: `deno run -P=controller main.ts ...`, under the one
- * permission set from deno.json, with a controlled environment.
+ * Runs ibg-pilot the way users do (`deno task start`: `deno run -P=controller ... main.ts`), under
+ * the one permission set from deno.json and the same runtime flags, with a controlled environment.
  */
 
 import { dirname, join } from "node:path";
@@ -43,7 +43,17 @@ export function pilotArgs(args: string[], opts: { extraUnixSockets?: string[] } 
   const net = extra.length
     ? [`--allow-net=${[...controllerNet(), ...extra.map((p) => `unix:${p}`)].join(",")}`]
     : [];
-  return ["run", "-P=controller", "--no-prompt", ...net, "--quiet", join(ROOT, "main.ts"), ...args];
+  return [
+    "run",
+    "-P=controller",
+    "--no-prompt",
+    ...net,
+    "--no-code-cache",
+    "--v8-flags=--lite-mode",
+    "--quiet",
+    join(ROOT, "main.ts"),
+    ...args,
+  ];
 }
 
 /** Runs ibg-pilot to completion. */
