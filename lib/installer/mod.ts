@@ -4,9 +4,8 @@
  * settings ask for (policy.ts). See docs/install.md.
  */
 
-export * from "./errors.ts";
-export * from "./channel.ts";
-export * from "./install.ts";
-export * from "./policy.ts";
-export * from "./versions.ts";
-export * from "./upgrade.ts";
+export { InstallError } from "./errors.ts";
+export { installGateway } from "./install.ts";
+export { installBeforeRun, installRequest } from "./policy.ts";
+export { VersionHealth } from "./versions.ts";
+export { startUpgrader } from "./upgrade.ts";

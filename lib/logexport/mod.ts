@@ -4,6 +4,4 @@
  * See docs/log-export.md.
  */
 
-export * from "./schedule.ts";
-export * from "./flow.ts";
-export * from "./exporter.ts";
+export { startLogExport } from "./exporter.ts";

@@ -3,6 +3,5 @@
  * the first launch (warm.ts) and export-state (export.ts). See docs/warm-state.md.
  */
 
-export * from "./files.ts";
-export * from "./warm.ts";
-export * from "./export.ts";
+export { warmBeforeRun } from "./warm.ts";
+export { exportState } from "./export.ts";

@@ -2,7 +2,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { dueExport, exportDate, itemDate, pickDay, pruneExports } from "../../lib/logexport/mod.ts";
+import { dueExport, exportDate, itemDate, pickDay } from "../../lib/logexport/schedule.ts";
+import { pruneExports } from "../../lib/logexport/exporter.ts";
 
 // 2026-12-07 is a Monday; New York is UTC-5 in December.
 const ny = (hhmm: string, day = "2026-12-07") => Date.parse(`${day}T${hhmm}:00-05:00`);

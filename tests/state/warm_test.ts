@@ -5,7 +5,9 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { applyWarmState, exportState, stateFiles, warmSourceFor } from "../../lib/state/mod.ts";
+import { applyWarmState, warmSourceFor } from "../../lib/state/warm.ts";
+import { exportState } from "../../lib/state/export.ts";
+import { stateFiles } from "../../lib/state/files.ts";
 import { baseEnv, runCli } from "../support/cli.ts";
 
 const USERDIR = "abcdefghijklmnopabcdefghijklmnopabcdefgh";
