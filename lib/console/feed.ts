@@ -76,7 +76,6 @@ export class ConsoleFeed {
   #listeners = new Set<(json: string) => void>();
   #unsubscribe: (() => void)[] = [];
   #timer: ReturnType<typeof setInterval>;
-  #lastJson = "";
 
   constructor(deps: FeedDeps) {
     this.#deps = deps;
@@ -124,9 +123,8 @@ export class ConsoleFeed {
   #changed(): void {
     // Observed even when nobody watches, so the timeline is whole when a page opens.
     if (this.#listeners.size === 0) return void this.#observe();
+    // No "unchanged" check: uptime and the authentication age move every second anyway.
     const json = this.json();
-    if (json === this.#lastJson) return;
-    this.#lastJson = json;
     for (const l of this.#listeners) {
       try {
         l(json);
