@@ -528,9 +528,6 @@ export const PEER_TABLE: readonly PeerRow[] = [
   ),
 ];
 
-/** Row by variable name. */
-export const PEER_ROWS: ReadonlyMap<string, PeerRow> = new Map(PEER_TABLE.map((r) => [r.name, r]));
-
 /** The one warning line for a set variable that ibg-pilot does not honour. */
 export function peerWarning(row: PeerRow): string {
   const systems = row.systems.join(", ");

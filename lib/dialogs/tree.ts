@@ -5,7 +5,7 @@
  */
 
 import type { ComponentNode, Role } from "../ui/port.ts";
-import { containsText, MESSAGE_ROLES, normalise, sameText, WHOLE_TEXT_ROLES } from "../ui/text.ts";
+import { MESSAGE_ROLES, normalise, sameText } from "../ui/text.ts";
 
 /**
  * The text a node shows: its text, else its accessible name (AT-SPI reports a label's text as
@@ -59,11 +59,6 @@ export function labels(tree: ComponentNode): string[] {
   return byRole(tree, "label").map(textOf).filter((t) => t.length > 0);
 }
 
-/** Texts of every text area / text pane, normalised, in tree order. */
-export function textAreas(tree: ComponentNode): string[] {
-  return byRole(tree, "textarea").map((n) => normalise(n.text)).filter((t) => t.length > 0);
-}
-
 /** The message texts of a window: labels and text areas (what IBC matches by substring). */
 export function messages(tree: ComponentNode): string[] {
   return byRole(tree, ...MESSAGE_ROLES)
@@ -74,30 +69,6 @@ export function messages(tree: ComponentNode): string[] {
 /** Texts of menus and menu items, normalised (the main window is recognised by `About ...`). */
 export function menuItems(tree: ComponentNode): string[] {
   return byRole(tree, "menu", "menuitem").map(textOf).filter((t) => t.length > 0);
-}
-
-/**
- * Finds nodes by whole text (case-insensitive, trimmed). `roles` defaults to every whole-text
- * role (buttons, toggles, check boxes, radios, menu items, tree nodes, list items).
- */
-export function findByText(
-  tree: ComponentNode,
-  text: string,
-  roles: readonly Role[] = WHOLE_TEXT_ROLES,
-): ComponentNode[] {
-  return nodes(tree).filter((n) => roles.includes(n.role) && sameText(textOf(n), text));
-}
-
-/** Finds labels and text areas whose text contains `substring` (case-insensitive). */
-export function findMessage(tree: ComponentNode, substring: string): ComponentNode[] {
-  return byRole(tree, ...MESSAGE_ROLES).filter((n) =>
-    containsText(n.role === "textarea" ? n.text : textOf(n), substring)
-  );
-}
-
-/** Finds nodes by `Component.getName()`, exactly. */
-export function findByName(tree: ComponentNode, name: string): ComponentNode[] {
-  return nodes(tree).filter((n) => n.name === name);
 }
 
 /** The first button (or toggle) of these whole texts present in the tree, in the given order. */
@@ -111,14 +82,6 @@ export function firstButton(tree: ComponentNode, texts: readonly string[]): stri
 }
 
 /**
- * The n-th text field (0-based) in depth-first pre-order, password fields included: IBC's rule
- * for the login fields (#0 user, #1 password). Hidden fields count too, as in IBC and the agent.
- */
-export function nthTextField(tree: ComponentNode, n: number): ComponentNode | undefined {
-  return byRole(tree, "text", "password")[n];
-}
-
-/**
  * Items of the n-th list (0-based), trimmed and normalised: from the list's `items`, else from
  * its `listitem` children.
  */
@@ -128,32 +91,4 @@ export function listItems(tree: ComponentNode, n = 0): string[] {
   const raw = list.items ??
     list.children.filter((c) => c.role === "listitem").map((c) => c.text ?? "");
   return raw.map(normalise).filter((t) => t.length > 0);
-}
-
-/**
- * The combined visible text of a window, one line per component that shows text: labels, text
- * areas, buttons, toggles, menus, tree nodes, list items and read-only fields. Editable fields
- * and passwords are left out: they hold what someone typed, not what the window says.
- */
-export function windowText(tree: ComponentNode): string {
-  const lines: string[] = [];
-  for (const n of nodes(visible(tree))) {
-    if (n.role === "password" || n.role === "window") continue;
-    // Text areas stay even when editable: Gateway rarely marks its message areas read-only.
-    if (n.role === "text" && n.editable !== false) continue;
-    if (n.role === "combo") {
-      if (n.text) lines.push(normalise(n.text));
-      continue;
-    }
-    if (n.role === "list") {
-      // Items come as listitem children; an adapter that only fills `items` still counts.
-      if (!n.children.some((c) => c.role === "listitem")) {
-        lines.push(...(n.items ?? []).map(normalise).filter((t) => t.length > 0));
-      }
-      continue;
-    }
-    const t = n.role === "textarea" || n.role === "text" ? normalise(n.text) : textOf(n);
-    if (t) lines.push(t);
-  }
-  return lines.join("\n");
 }

@@ -190,10 +190,3 @@ export function gatewayEnv(
   if (!opts.keepJavaOptions) { for (const name of JAVA_OPTION_VARIABLES) delete env[name]; }
   return env;
 }
-
-/** The command as one display line for logs (arguments quoted when needed; never executed). */
-export function formatCommand(cmd: JavaCommand): string {
-  const quote = (s: string) =>
-    /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
-  return [cmd.command, ...cmd.args].map(quote).join(" ");
-}

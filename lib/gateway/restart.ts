@@ -60,19 +60,6 @@ export async function disableInstall4jLaunchers(
   return out;
 }
 
-/** Puts renamed launchers back (for users who go back to starting Gateway by hand). */
-export async function restoreInstall4jLaunchers(programDir: string): Promise<string[]> {
-  const restored: string[] = [];
-  for (const name of ["ibgateway", "tws"]) {
-    const original = join(programDir, name);
-    try {
-      await Deno.rename(original + DISABLED_SUFFIX, original);
-      restored.push(original);
-    } catch { /* not renamed by us */ }
-  }
-  return restored;
-}
-
 /** The result of {@link findAutorestartToken}. */
 export interface AutorestartToken {
   /** The user directory name to pass as `-Drestart=` (undefined: log in fully). */

@@ -147,10 +147,3 @@ function splitEntry(text: string, line: number): PropertyEntry {
 export function parsePropertiesEntries(text: string): PropertyEntry[] {
   return logicalLines(text).map((l) => splitEntry(l.text, l.line));
 }
-
-/** The effective properties: last duplicate wins, as in Java. */
-export function parseProperties(text: string): Map<string, PropertyEntry> {
-  const map = new Map<string, PropertyEntry>();
-  for (const e of parsePropertiesEntries(text)) map.set(e.key, e);
-  return map;
-}

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { attachAgent, attachHelper } from "../../lib/gateway/mod.ts";
+import { attachAgent, attachHelper } from "../../lib/gateway/attach.ts";
 import { connectAgent } from "../../lib/ui/agent/client.ts";
 import type { ComponentNode, UiPort, WindowInfo } from "../../lib/ui/port.ts";
 import { endChild } from "../support/process.ts";

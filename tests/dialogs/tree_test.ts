@@ -3,17 +3,13 @@
 import assert from "node:assert/strict";
 import {
   buttons,
-  findByName,
-  findByText,
-  findMessage,
   firstButton,
   labels,
   listItems,
+  menuItems,
   messages,
-  nthTextField,
-  textAreas,
+  nodes,
   visible,
-  windowText,
 } from "../../lib/dialogs/tree.ts";
 import { containsText, normalise, sameText } from "../../lib/ui/text.ts";
 import {
@@ -22,12 +18,10 @@ import {
   field,
   label,
   list,
-  loginFrame,
   menu,
   menubar,
   node,
   panel,
-  password,
   textarea,
   toggle,
   win,
@@ -63,10 +57,9 @@ const f = win("Second Factor Authentication", "dialog", [
   menubar(menu("Help", "About IB Gateway")),
 ]);
 
-Deno.test("buttons, labels, text areas, messages and list items", () => {
+Deno.test("buttons, labels, messages and list items", () => {
   assert.deepEqual(buttons(f.tree), ["IB API", "OK", "Cancel"]);
   assert.deepEqual(labels(f.tree), ["Enter Mobile Authenticator app code"]);
-  assert.deepEqual(textAreas(f.tree), ["Select second factor device"]);
   assert.deepEqual(messages(f.tree), [
     "Enter Mobile Authenticator app code",
     "Select second factor device",
@@ -75,39 +68,9 @@ Deno.test("buttons, labels, text areas, messages and list items", () => {
   assert.deepEqual(listItems(f.tree, 1), []);
 });
 
-Deno.test("find by whole text (roles), by message substring, by exact name", () => {
-  assert.equal(findByText(f.tree, "read-only api").length, 1);
-  assert.equal(findByText(f.tree, "read-only").length, 0);
-  assert.equal(findByText(f.tree, "ib key").length, 1, "list items are whole-text");
-  assert.equal(findByText(f.tree, "about ib gateway").length, 1, "menu items are whole-text");
-  assert.equal(findByText(f.tree, "OK", ["toggle"]).length, 0);
-  assert.equal(findMessage(f.tree, "second factor").length, 1);
-  assert.equal(findMessage(f.tree, "AUTHENTICATOR APP").length, 1);
-  assert.equal(findByName(f.tree, "Socket port").length, 1);
-  assert.equal(findByName(f.tree, "socket port").length, 0);
+Deno.test("the first present button of a preference list, by whole text", () => {
   assert.equal(firstButton(f.tree, ["Close", "cancel", "OK"]), "Cancel");
   assert.equal(firstButton(f.tree, ["Close"]), undefined);
-});
-
-Deno.test("the n-th text field counts passwords, depth-first (login: #0 user, #1 password)", () => {
-  const login = loginFrame();
-  assert.equal(nthTextField(login.tree, 0)?.role, "text");
-  assert.equal(nthTextField(login.tree, 1)?.role, "password");
-  assert.equal(nthTextField(login.tree, 2), undefined);
-});
-
-Deno.test("windowText: what the window says, without typed values or passwords", () => {
-  const w = win("Login", "frame", [
-    label("Username"),
-    field("jdoe123"),
-    password(9),
-    node("text", "JTextField", { text: "read-only note", editable: false }),
-    button("Log In"),
-    list(["a", "b"]),
-  ]);
-  const text = windowText(w.tree);
-  assert.equal(text, "Username\nread-only note\nLog In\na\nb");
-  assert.ok(!text.includes("jdoe123"));
 });
 
 Deno.test("visible drops hidden subtrees but keeps a root that is not showing yet", () => {
@@ -120,6 +83,6 @@ Deno.test("visible drops hidden subtrees but keeps a root that is not showing ye
 
 Deno.test("visible keeps menu items, which are hidden until their menu opens", () => {
   const w = win("IBKR Gateway", "frame", [menubar(menu("Help", "About IB Gateway"))]);
-  assert.equal(findByText(w.tree, "About IB Gateway")[0].showing, false);
-  assert.equal(findByText(visible(w.tree), "About IB Gateway").length, 1);
+  assert.equal(nodes(w.tree).find((n) => n.role === "menuitem")?.showing, false);
+  assert.deepEqual(menuItems(visible(w.tree)), ["Help", "About IB Gateway"]);
 });

@@ -17,7 +17,7 @@ import { baseEnv, runCli } from "../support/cli.ts";
 import { type PilotProcess, startPilot } from "../support/pilot.ts";
 import { startXvfb } from "../support/xvfb.ts";
 import { find, freePort, scanForSecrets, SECRETS, STEP_DEADLINE_MS } from "./harness.ts";
-import { processExists } from "../../lib/gateway/mod.ts";
+import { processExists } from "../../lib/gateway/signals.ts";
 import { pollUntil } from "../support/poll.ts";
 
 const READY = /-> "?ready"?/;

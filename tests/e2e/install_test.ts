@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { listInstalledVersions } from "../../lib/gateway/mod.ts";
+import { listInstalledVersions } from "../../lib/gateway/install.ts";
 import { simPayload, startChannelServer } from "../installer/channel_server.ts";
 import { withScenario } from "./harness.ts";
 

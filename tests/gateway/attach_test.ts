@@ -18,14 +18,14 @@ import {
   encodeAttachRequest,
   findGatewayJvm,
   gatewayJvmsIn,
-  isGatewayError,
   javaMainClass,
   listProcesses,
   parseAttachReply,
   parseCmdline,
   parseProcStatus,
   type ProcessInfo,
-} from "../../lib/gateway/mod.ts";
+} from "../../lib/gateway/attach.ts";
+import { isGatewayError } from "../../lib/gateway/errors.ts";
 import { ROOT } from "../support/cli.ts";
 import { put, tempDir } from "./_fixtures.ts";
 

@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { addSecret, clearSecrets } from "../../lib/log.ts";
-import {
-  buildJavaCommand,
-  findInstall,
-  formatCommand,
-  gatewayEnv,
-  isGatewayError,
-  MODULE_FLAGS,
-  readVmOptions,
-} from "../../lib/gateway/mod.ts";
+import { buildJavaCommand, gatewayEnv, MODULE_FLAGS } from "../../lib/gateway/command.ts";
+import { isGatewayError } from "../../lib/gateway/errors.ts";
+import { findInstall } from "../../lib/gateway/install.ts";
+import { readVmOptions } from "../../lib/gateway/vmoptions.ts";
 import { fakeInstall, tempDir } from "./_fixtures.ts";
 
 function fixture(root: string) {
@@ -155,11 +150,4 @@ Deno.test("child env: Java option variables cleared unless kept; the rest inheri
   };
   assert.deepEqual(gatewayEnv(parent), { DISPLAY: ":1", HOME: "/home/u" });
   assert.deepEqual(gatewayEnv(parent, { keepJavaOptions: true }), parent);
-});
-
-Deno.test("formatCommand quotes what needs quoting", () => {
-  assert.equal(
-    formatCommand({ command: "/j/java", args: ["-Da=b c", "x'y", "-cp", "/a:/b"] }),
-    `/j/java '-Da=b c' 'x'\\''y' -cp /a:/b`,
-  );
 });

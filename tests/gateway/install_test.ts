@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { isGatewayError } from "../../lib/gateway/errors.ts";
 import {
   compactVersion,
   compareVersions,
   findInstall,
   installVersionOf,
-  isGatewayError,
   isVersionName,
   listInstalledVersions,
   parseJxBrowserKey,
-} from "../../lib/gateway/mod.ts";
+} from "../../lib/gateway/install.ts";
 import { fakeInstall, put, tempDir } from "./_fixtures.ts";
 
 function expectError(fn: () => unknown, code: string, ...snippets: string[]): Error {

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  findJava,
-  isGatewayError,
-  listI4jJres,
-  parseJreCfg,
-  readJavaMajor,
-} from "../../lib/gateway/mod.ts";
+import { isGatewayError } from "../../lib/gateway/errors.ts";
+import { findJava, listI4jJres, parseJreCfg, readJavaMajor } from "../../lib/gateway/jre.ts";
 import { fakeInstall, fakeJre, put, tempDir } from "./_fixtures.ts";
 
 /** A program dir plus empty i4j_jres and PATH dirs, so no real system java leaks in. */

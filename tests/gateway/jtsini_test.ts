@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { isGatewayError } from "../../lib/gateway/errors.ts";
 import {
   editJtsIni,
   ensureJtsIni,
   getIniValue,
-  isGatewayError,
   parseIni,
   serialiseIni,
   setIniValue,
-} from "../../lib/gateway/mod.ts";
+} from "../../lib/gateway/jtsini.ts";
 import { put, tempDir } from "./_fixtures.ts";
 
 const TODAY = new Date("2026-03-14T12:00:00Z");

@@ -7,12 +7,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type AlertEvent, onAlert } from "../../lib/log.ts";
-import {
-  type GatewayProcess,
-  isAlive,
-  isGatewayError,
-  spawnGateway,
-} from "../../lib/gateway/mod.ts";
+import { isGatewayError } from "../../lib/gateway/errors.ts";
+import { type GatewayProcess, spawnGateway } from "../../lib/gateway/process.ts";
+import { isAlive } from "../../lib/gateway/signals.ts";
 import { tempDir } from "./_fixtures.ts";
 import { pollUntil } from "../support/poll.ts";
 

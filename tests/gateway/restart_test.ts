@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { findInstall } from "../../lib/gateway/install.ts";
 import {
   DISABLED_SUFFIX,
   disableInstall4jLaunchers,
   findAutorestartToken,
-  findInstall,
-  restoreInstall4jLaunchers,
-} from "../../lib/gateway/mod.ts";
+} from "../../lib/gateway/restart.ts";
 import { fakeInstall, put, tempDir } from "./_fixtures.ts";
 
-Deno.test("install4j launcher: renamed once, idempotent, restorable", async () => {
+Deno.test("install4j launcher: renamed once, idempotent", async () => {
   using tmp = tempDir();
   const prog = fakeInstall(tmp.path, "1045", { launcher: true });
   const install = findInstall({ twsPath: tmp.path });
@@ -21,8 +20,6 @@ Deno.test("install4j launcher: renamed once, idempotent, restorable", async () =
   assert.ok(Deno.statSync(launcher + DISABLED_SUFFIX).isFile);
   assert.deepEqual((await disableInstall4jLaunchers([launcher]))[0].outcome, "absent");
   assert.deepEqual(findInstall({ twsPath: tmp.path }).launchers, []);
-  assert.deepEqual(await restoreInstall4jLaunchers(prog), [launcher]);
-  assert.ok(Deno.statSync(launcher).isFile);
 });
 
 Deno.test("autorestart token: one resumes, none logs in, several are all deleted", async () => {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { isGatewayError } from "../../lib/gateway/errors.ts";
 import {
   agentSocketPath,
   claimSocketPath,
   defaultRuntimeDir,
   ensureRuntimeDir,
-  isGatewayError,
-} from "../../lib/gateway/mod.ts";
+} from "../../lib/gateway/runtime.ts";
 import { put, tempDir } from "./_fixtures.ts";
 
 const uid = Deno.uid()!;

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { isGatewayError } from "../../lib/gateway/errors.ts";
 import {
-  isGatewayError,
   parseVmOptions,
   propertyName,
   readVmOptions,
   withHeap,
   withoutProperties,
-} from "../../lib/gateway/mod.ts";
+} from "../../lib/gateway/vmoptions.ts";
 import { put, tempDir } from "./_fixtures.ts";
 
 const GATEWAY_FILE = [

@@ -1,15 +1,11 @@
 /** java.util.Properties rules, as IBC reads config.ini. */
 
 import assert from "node:assert/strict";
-import {
-  decodeLatin1,
-  parseProperties,
-  parsePropertiesEntries,
-  PropertiesError,
-} from "../../lib/ibc/properties.ts";
+import { decodeLatin1, parsePropertiesEntries, PropertiesError } from "../../lib/ibc/properties.ts";
 
+/** The effective properties: the last duplicate wins, as in Java. */
 const kv = (text: string) =>
-  Object.fromEntries([...parseProperties(text)].map(([k, e]) => [k, e.value]));
+  Object.fromEntries(parsePropertiesEntries(text).map((e) => [e.key, e.value]));
 
 Deno.test("separators: =, :, white space, and white space around them", () => {
   assert.deepEqual(kv("a=1\nb:2\nc 3\nd = 4\ne : 5\nf\t=\t6\ng\n h  =  = 7"), {
@@ -44,8 +40,8 @@ Deno.test("escapes: \\t \\n \\r \\f, \\uXXXX, escaped separators in keys, others
   assert.deepEqual(kv("k\\ ey\\=x\\:y=a\\tb\\nc\\rd\\fe\\u00e9\\u0041\\q\\\\"), {
     "k ey=x:y": "a\tb\nc\rd\feéAq\\",
   });
-  assert.throws(() => parseProperties("k=\\u12G4"), PropertiesError);
-  assert.throws(() => parseProperties("\n\nk=\\u12"), /line 3/);
+  assert.throws(() => parsePropertiesEntries("k=\\u12G4"), PropertiesError);
+  assert.throws(() => parsePropertiesEntries("\n\nk=\\u12"), /line 3/);
 });
 
 Deno.test("ISO-8859-1 bytes, CR and CRLF line ends, line numbers, last duplicate wins", () => {
@@ -63,5 +59,5 @@ Deno.test("ISO-8859-1 bytes, CR and CRLF line ends, line numbers, last duplicate
     ["c", "2", 3],
     ["a", "again", 5],
   ]);
-  assert.equal(parseProperties(decodeLatin1(bytes)).get("a")?.value, "again");
+  assert.equal(kv(decodeLatin1(bytes)).a, "again");
 });

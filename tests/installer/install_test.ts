@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { findInstall, listInstalledVersions } from "../../lib/gateway/mod.ts";
+import { findInstall, listInstalledVersions } from "../../lib/gateway/install.ts";
 import { installerArch } from "../../lib/installer/channel.ts";
 import { installBeforeRun } from "../../lib/installer/policy.ts";
 import { loadConfig } from "../../lib/config/mod.ts";

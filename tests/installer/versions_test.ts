@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { VersionHealth, VersionWatch } from "../../lib/installer/versions.ts";
-import { findInstall } from "../../lib/gateway/mod.ts";
+import { findInstall } from "../../lib/gateway/install.ts";
 import { installSimGateway } from "../gateway-sim/install.ts";
 
 Deno.test("two failures roll back to the newest other version; discovery then skips it", async () => {

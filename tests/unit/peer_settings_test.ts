@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { loadConfig, SCHEMA, settingDef, type SettingName } from "../../lib/config/mod.ts";
-import { PEER_ROWS, PEER_TABLE, type PeerRow } from "../../lib/config/peers.ts";
+import { PEER_TABLE, type PeerRow } from "../../lib/config/peers.ts";
+
+const PEER_ROWS: ReadonlyMap<string, PeerRow> = new Map(PEER_TABLE.map((r) => [r.name, r]));
 import { baseEnv, ROOT, runCli } from "../support/cli.ts";
 
 const TOTP = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
