@@ -210,7 +210,7 @@ export const SECOND_FACTOR = {
   /** Passkey inside the 2FA dialog. */
   passkeyText: "use your passkey device",
   /** Buttons that start the passkey ceremony. */
-  authenticate: ["Authenticate >", "Authenticate", "Authenticate ›"],
+  authenticate: ["Authenticate >", "Authenticate", "Authenticate \u203a"],
   /** Titles of a passkey/WebAuthn browser window (JxBrowser; provisional, sources.md peers A4). */
   passkeyWindowTitles: ["passkey", "webauthn", "security key", "jxbrowser"],
   ok: ["OK"],

@@ -10,7 +10,7 @@ import type { ComponentNode, WindowInfo } from "../ui/port.ts";
 import { ACCOUNT_ID_PATTERN, log, type Logger, redactSecrets } from "../log.ts";
 import { normalise } from "../ui/text.ts";
 
-/** Redacts account ids (`U1234567` → `U[REDACTED]`) and every registered secret. */
+/** Redacts account ids (`U1234567` -> `U[REDACTED]`) and every registered secret. */
 export function redactText(text: string): string {
   const pattern = new RegExp(ACCOUNT_ID_PATTERN.pattern.source, "g");
   return redactSecrets(text.replace(pattern, (_m, prefix: string) => `${prefix}[REDACTED]`));

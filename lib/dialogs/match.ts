@@ -302,8 +302,8 @@ export function parseWaitSeconds(text: string): number | undefined {
 }
 
 /**
- * Password expiry from a notice: `has expired` / `is expired` → expired; `will expire`,
- * `expires in N days` → warning, with the days when stated (`expire(s) in N day(s)`, `within`,
+ * Password expiry from a notice: `has expired` / `is expired` -> expired; `will expire`,
+ * `expires in N days` -> warning, with the days when stated (`expire(s) in N day(s)`, `within`,
  * `today` = 0, `tomorrow` = 1).
  */
 export function parsePasswordExpiry(text: string): PasswordExpiry {
@@ -317,7 +317,7 @@ export function parsePasswordExpiry(text: string): PasswordExpiry {
   return out;
 }
 
-/** `Attempt 3: connecting to server (trying for another 41 seconds)` → attempt 3, 41 s left. */
+/** `Attempt 3: connecting to server (trying for another 41 seconds)` -> attempt 3, 41 s left. */
 export function parseConnecting(text: string): Connecting | undefined {
   const attempt = /\battempt\s+(\d+)\s*:\s*connecting to server\b/i.exec(text);
   const left = /\btrying for another\s+(\d+)\s+seconds?\b/i.exec(text);

@@ -1,7 +1,7 @@
 /**
  * `jts.ini` in Gateway's settings directory: the keys ibg-pilot owns (language, API-only mode,
- * trusted IPs, time zone, the IBKR server host) are set; every other line — unknown keys, unknown
- * sections, comments, blank lines, order, line endings — is kept byte for byte.
+ * trusted IPs, time zone, the IBKR server host) are set; every other line (unknown keys, unknown
+ * sections, comments, blank lines, order, line endings) is kept byte for byte.
  *
  * Pure functions parse, edit and serialise the text; {@link ensureJtsIni} is the only one that
  * touches the disk, and it writes atomically (temp file in the same directory, then rename) so a

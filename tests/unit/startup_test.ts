@@ -99,3 +99,15 @@ Deno.test("every lazily loaded module is still in main.ts's graph, so deno compi
     assert.ok(all.has(m), `${m} is not reachable from main.ts`);
   }
 });
+
+Deno.test("every module of ours is Latin-1 text, so V8 keeps its source at one byte a character", () => {
+  // V8 keeps each module's source, inline source map included, for the life of the process; a
+  // single character beyond U+00FF stores the whole of it at two bytes a character. Write such a
+  // character as a \\u escape in a string, and in comments use ASCII.
+  for (const m of reachable("main.ts", true)) {
+    if (!/^(lib\/.*|main)\.ts$/.test(m)) continue;
+    const text = Deno.readTextFileSync(join(ROOT, m));
+    const at = [...text].findIndex((c) => c.codePointAt(0)! > 0xff);
+    assert.equal(at, -1, `${m} has ${JSON.stringify([...text][at])} at character ${at}`);
+  }
+});
