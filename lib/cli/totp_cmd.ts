@@ -4,19 +4,20 @@
  */
 
 import { ConfigError, loadConfig } from "../config/mod.ts";
-import { totpSecret } from "../config/types.ts";
+import { type TotpKey, totpSecret } from "../config/types.ts";
 import { totpAt } from "../totp/mod.ts";
 import { parseFlags } from "./args.ts";
 import { EXIT, ExitError } from "./exit.ts";
 
 export const HELP = `Usage: ibg-pilot totp [--stdin] [--json]
 
-Prints the current 6-digit TOTP code for the base32 secret in TWOFACTOR_CODE (or the file named
-by TWOFACTOR_CODE_FILE), and on standard error how many seconds it stays valid.
+Prints the current TOTP code for the secret in TWOFACTOR_CODE (or the file named by
+TWOFACTOR_CODE_FILE): a base32 secret, or the otpauth://totp/... URI of its QR code. On standard
+error: how many seconds the code stays valid.
 The secret is never accepted as an argument: other users can read a command line.
 
 Options:
-  --stdin     read the secret from standard input (first line)
+  --stdin     read the secret (or URI) from standard input (first line)
   --json      print {"code": "...", "seconds_left": N}
   -h, --help  this help`;
 
@@ -31,7 +32,7 @@ export async function totpCommand(args: string[]): Promise<number> {
     stdin: { type: "boolean" },
     json: { type: "boolean" },
   });
-  let secret: string | undefined;
+  let secret: TotpKey | undefined;
   if (values.stdin) {
     const parsed = totpSecret.parse(await readStdinLine());
     if (!parsed.ok) {

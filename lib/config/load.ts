@@ -7,6 +7,7 @@
 
 import { type Config, SCHEMA, SETTING_NAMES, settingDef, type SettingName } from "./schema.ts";
 import { readPeerSettings } from "./peers.ts";
+import type { TotpKey } from "./types.ts";
 import { errorLine, NamedError } from "../util/errors.ts";
 
 /** Where a setting's effective value came from. */
@@ -183,6 +184,14 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
       "FIX CTCI login is not supported by ibg-pilot; unset FIX (IB API login is used)",
     );
   }
+  const totp = values.TWOFACTOR_CODE as TotpKey | undefined;
+  const margin = values.PILOT_TOTP_MARGIN_SECONDS as number;
+  if (totp && margin >= totp.period) {
+    problem(
+      "PILOT_TOTP_MARGIN_SECONDS",
+      `${margin} s is not shorter than the ${totp.period} s period of TWOFACTOR_CODE's codes, so no code would ever be fresh enough; set it below ${totp.period}`,
+    );
+  }
   if (values.READ_ONLY_LOGIN && values.GATEWAY_OR_TWS !== "tws") {
     warnings.push("READ_ONLY_LOGIN=yes has no effect on IB Gateway (it has no read-only login)");
   }
@@ -196,7 +205,10 @@ export function secretValues(config: Config): string[] {
   const out: string[] = [];
   for (const name of SETTING_NAMES) {
     const v = config[name];
-    if (settingDef(name).secret && typeof v === "string" && v) out.push(v);
+    if (!settingDef(name).secret || !v) continue;
+    // A TOTP key is a secret through its base32 secret (in a URI too, which holds it).
+    if (typeof v === "string") out.push(v);
+    else if (typeof v === "object" && "secret" in v) out.push(v.secret);
   }
   return out;
 }

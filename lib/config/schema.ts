@@ -118,7 +118,8 @@ export const SCHEMA = {
     TWOFACTOR_CODE: def({
       type: t.totpSecret,
       secret: true,
-      doc: "Base32 TOTP secret of the Mobile Authenticator app method; enables unattended 2FA.",
+      doc:
+        "TOTP secret of the Mobile Authenticator app method, base32 or the whole otpauth://totp/... URI of its QR code (whose period, digits and algorithm then count); enables unattended 2FA.",
     }),
     TWOFA_DEVICE: def({
       type: t.text,
@@ -162,7 +163,8 @@ export const SCHEMA = {
     PILOT_TOTP_MARGIN_SECONDS: def({
       type: t.int(0, 15, "seconds"),
       default: 3,
-      doc: "A TOTP code with fewer seconds left than this is not submitted; the next code is used.",
+      doc:
+        "A TOTP code with fewer seconds left than this is not submitted; the next code is used. Must be below the codes' period.",
     }),
   }),
   ...section("Gateway install", {

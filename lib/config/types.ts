@@ -47,14 +47,73 @@ export function normaliseBase32(raw: string): string {
   return raw.replace(/[\s-]+/g, "").toUpperCase();
 }
 
-/** A base32 TOTP secret (RFC 6238 shared secret), as IBKR shows it when you enrol. */
-export const totpSecret: SettingType<string> = {
+/** A TOTP key: the shared secret (base32) and how codes are made from it. */
+export interface TotpKey {
+  secret: string;
+  /** Seconds a code lasts. */
+  period: number;
+  digits: number;
+  algorithm: "SHA1" | "SHA256" | "SHA512";
+}
+
+/** IBKR's Mobile Authenticator app codes (RFC 6238's defaults). */
+export const IBKR_TOTP: Omit<TotpKey, "secret"> = { period: 30, digits: 6, algorithm: "SHA1" };
+
+function base32Secret(raw: string): string | undefined {
+  const s = normaliseBase32(raw);
+  return s.length >= 16 && BASE32.test(s) ? s : undefined;
+}
+
+/**
+ * An `otpauth://totp/LABEL?secret=...&period=...&digits=...&algorithm=...` URI (what the QR code
+ * of the enrolment holds), read by the URI format's rules: missing parameters take RFC 6238's
+ * defaults. The problem named never quotes the URI: it holds the secret.
+ */
+function otpauthKey(raw: string): TotpKey | string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return "an otpauth:// URI that parses";
+  }
+  if (url.protocol !== "otpauth:" || url.host.toLowerCase() !== "totp") {
+    return "an otpauth://totp/... URI (HOTP and other types are not IBKR's)";
+  }
+  const q = url.searchParams;
+  const secret = base32Secret(q.get("secret") ?? "");
+  if (!secret) return "an otpauth:// URI whose secret= is base32, at least 16 characters";
+  const num = (name: string, dflt: number, min: number, max: number) => {
+    const v = q.get(name);
+    if (v === null) return dflt;
+    return /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? Number(v) : undefined;
+  };
+  const period = num("period", IBKR_TOTP.period, 1, 300);
+  const digits = num("digits", IBKR_TOTP.digits, 6, 8);
+  const algorithm = (q.get("algorithm") ?? IBKR_TOTP.algorithm).toUpperCase();
+  if (period === undefined) return "an otpauth:// URI whose period= is 1-300 seconds";
+  if (digits === undefined) return "an otpauth:// URI whose digits= is 6, 7 or 8";
+  if (algorithm !== "SHA1" && algorithm !== "SHA256" && algorithm !== "SHA512") {
+    return "an otpauth:// URI whose algorithm= is SHA1, SHA256 or SHA512";
+  }
+  return { secret, period, digits, algorithm };
+}
+
+/**
+ * The TOTP key of the Mobile Authenticator app method: the base32 secret as IBKR shows it when you
+ * enrol (IBKR's code parameters), or the whole otpauth:// URI of its QR code.
+ */
+export const totpSecret: SettingType<TotpKey> = {
   kind: "secret",
-  form: "base32 TOTP secret (letters A-Z and digits 2-7; spaces and case ignored)",
+  form:
+    "base32 TOTP secret (letters A-Z and digits 2-7, at least 16; spaces and case ignored), or the otpauth://totp/... URI of its QR code",
   parse(raw) {
-    const s = normaliseBase32(raw);
-    if (s.length < 16 || !BASE32.test(s)) return bad(this.form + ", at least 16 characters");
-    return ok(s);
+    const text = raw.trim();
+    if (/^otpauth:/i.test(text)) {
+      const key = otpauthKey(text);
+      return typeof key === "string" ? bad(key) : ok(key);
+    }
+    const secret = base32Secret(text);
+    return secret ? ok({ secret, ...IBKR_TOTP }) : bad(this.form);
   },
   format: () => "***",
 };

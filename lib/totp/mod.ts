@@ -1,40 +1,30 @@
 /**
- * TOTP second factor (RFC 6238: HMAC-SHA1, 6 digits, 30 s steps) on npm:otpauth, and the
- * "fresh code" rule: a code with less than a margin of its window left is never submitted,
- * because by the time Gateway forwards it to IBKR it may have expired. Every code generated
- * here is registered with the log redactor for as long as it is valid.
+ * TOTP second factor (RFC 6238 on npm:otpauth; IBKR's codes are HMAC-SHA1, 6 digits, 30 s steps,
+ * or what an otpauth:// URI in TWOFACTOR_CODE says), and the "fresh code" rule: a code with less
+ * than a margin of its window left is never submitted, because by the time Gateway forwards it to
+ * IBKR it may have expired. Every code generated here is registered with the log redactor for as
+ * long as it is valid.
  */
 
 import { Secret, TOTP } from "otpauth";
 import { addSecret } from "../log.ts";
-
-/** The step length of IBKR's Mobile Authenticator app codes, in seconds. */
-export const PERIOD_SECONDS = 30;
+import { IBKR_TOTP, type TotpKey } from "../config/types.ts";
 
 /** One generated code. */
 export interface TotpCode {
   code: string;
-  /** Index of the 30 s step the code belongs to. */
+  /** Index of the time step the code belongs to. */
   counter: number;
   /** Milliseconds until the code's window ends. */
   remainingMs: number;
 }
 
-/** Options for code generation (tests use 8 digits for RFC 6238's vectors). */
-export interface TotpOptions {
-  digits?: number;
-  period?: number;
-}
-
-/** The code valid at `nowMs` for a base32 secret. */
-export function totpAt(secretBase32: string, nowMs: number, options: TotpOptions = {}): TotpCode {
-  const period = options.period ?? PERIOD_SECONDS;
-  const totp = new TOTP({
-    secret: Secret.fromBase32(secretBase32),
-    algorithm: "SHA1",
-    digits: options.digits ?? 6,
-    period,
-  });
+/** The code valid at `nowMs` for a key, or for a base32 secret with IBKR's parameters. */
+export function totpAt(key: TotpKey | string, nowMs: number): TotpCode {
+  const { secret, period, digits, algorithm } = typeof key === "string"
+    ? { secret: key, ...IBKR_TOTP }
+    : key;
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm, digits, period });
   const code = totp.generate({ timestamp: nowMs });
   const counter = TOTP.counter({ period, timestamp: nowMs });
   const remainingMs = TOTP.remaining({ period, timestamp: nowMs });
@@ -53,12 +43,12 @@ export type FreshCode =
  * `notCounter` skips a code already rejected once, so a retry always uses the next code.
  */
 export function freshCode(
-  secretBase32: string,
+  key: TotpKey | string,
   nowMs: number,
   marginSeconds: number,
   notCounter?: number,
 ): FreshCode {
-  const current = totpAt(secretBase32, nowMs);
+  const current = totpAt(key, nowMs);
   if (current.remainingMs < marginSeconds * 1000 || current.counter === notCounter) {
     return { ready: false, waitMs: current.remainingMs };
   }

@@ -16,6 +16,8 @@ import { nextJvmScenario, perJvm } from "./jvm_events.ts";
 
 /** The crash backoff of the relaunch tests: short, and still long enough to measure. */
 const CRASH_BACKOFF_S = 1;
+/** 3 s TOTP codes: the new JVM's login needs a code other than the first JVM's. */
+const TOTP_PERIOD_S = 3;
 
 // Mid-login: before the password is checked to the end, while the 2FA dialog is up, and after
 // login while the API port is still closed (ibg-pilot is applying settings or probing then).
@@ -24,6 +26,7 @@ for (const phase of ["authenticating", "twofa", "api"]) {
     await withScenario(
       {
         env: { PILOT_CRASH_BACKOFF_INITIAL: String(CRASH_BACKOFF_S) },
+        totpPeriodS: TOTP_PERIOD_S,
         scenario: { faults: { crash: { phase, exitCode: 1 } } },
       },
       async (run) => {
@@ -52,6 +55,7 @@ Deno.test("a crash while READY: ready file removed, relaunch after backoff, READ
   // The crash fires when Gateway enters its auto-restart phase, before the token is written.
   await withScenario({
     env: { PILOT_CRASH_BACKOFF_INITIAL: String(CRASH_BACKOFF_S) },
+    totpPeriodS: TOTP_PERIOD_S,
     scenario: {
       faults: { autoRestartAfterMs: 1000, crash: { phase: "auto-restart", exitCode: 1 } },
     },
@@ -76,6 +80,7 @@ Deno.test("a crash while READY: ready file removed, relaunch after backoff, READ
 
 Deno.test("a Gateway that crashes at every start: backoff 1 s then 2 s, then ALERT_JVM_RESTART_EXHAUSTED and HALTED; the process stays up", async () => {
   await withScenario({
+    totpPeriodS: TOTP_PERIOD_S,
     env: {
       PILOT_CRASH_BACKOFF_INITIAL: "1",
       PILOT_CRASH_BACKOFF_MAX: "60",

@@ -14,6 +14,7 @@ import { baseEnv } from "../support/cli.ts";
 import { type PilotProcess, startPilot } from "../support/pilot.ts";
 import { startXvfb, type Xvfb } from "../support/xvfb.ts";
 import { totpAt } from "../../lib/totp/mod.ts";
+import { IBKR_TOTP } from "../../lib/config/types.ts";
 import { freePort } from "../support/net.ts";
 import { type A11yStack, startA11yStack } from "../support/a11y.ts";
 import { socketPathOf } from "../../lib/ui/atspi/dbus.ts";
@@ -108,6 +109,12 @@ export interface RunOptions {
   product?: "gateway" | "tws";
   /** Start the sim with `-Drestart` style token present: write one before start. */
   prepare?: (settingsDir: string) => Promise<void>;
+  /**
+   * TOTP codes of this many seconds instead of 30: TWOFACTOR_CODE becomes an otpauth:// URI with
+   * this period (margin 1 s) and the sims use it too, so a test that needs another code (after a
+   * rejected one, or a second login) waits seconds for it, not a real 30 s window.
+   */
+  totpPeriodS?: number;
 }
 
 /**
@@ -136,6 +143,8 @@ export async function withScenario(
     const sides = new Map<"live" | "paper", Omit<Side, "event" | "events">>();
     // Every sim of the run reads its clock offset from here (tests/gateway-sim SimClock.java).
     const clockFile = join(dir, "sim-clock-offset");
+    const period = opts.totpPeriodS ?? 30;
+    const simBase = { clock: { file: clockFile }, twofa: { period } };
     for (const mode of modes) {
       const settingsDir = both ? `${settingsBase}_${mode}` : settingsBase;
       sides.set(mode, {
@@ -156,7 +165,7 @@ export async function withScenario(
       if (both) {
         await Deno.writeTextFile(
           join(settingsDir, "sim-scenario.json"),
-          scenarioJson({ clock: { file: clockFile } }, opts.scenario, opts.scenarioFor?.[mode]),
+          scenarioJson(simBase, opts.scenario, opts.scenarioFor?.[mode]),
         );
       }
     }
@@ -167,7 +176,7 @@ export async function withScenario(
     if (!both) {
       await Deno.writeTextFile(
         scenarioPath,
-        scenarioJson({ clock: { file: clockFile } }, opts.scenario, opts.scenarioFor?.[modes[0]]),
+        scenarioJson(simBase, opts.scenario, opts.scenarioFor?.[modes[0]]),
       );
     }
     const env = baseEnv({
@@ -177,7 +186,13 @@ export async function withScenario(
       TWS_SETTINGS_PATH: settingsBase,
       TWS_USERID: SECRETS.user,
       TWS_PASSWORD: SECRETS.password,
-      TWOFACTOR_CODE: SECRETS.totp,
+      ...(opts.totpPeriodS
+        ? {
+          TWOFACTOR_CODE:
+            `otpauth://totp/IBKR:${SECRETS.user}?secret=${SECRETS.totp}&period=${period}`,
+          PILOT_TOTP_MARGIN_SECONDS: "1",
+        }
+        : { TWOFACTOR_CODE: SECRETS.totp }),
       TRADING_MODE: opts.mode ?? "paper",
       TWS_API_PORT: String(apiPort),
       ...(both ? { TWS_API_PORT_PAPER: String(sides.get("paper")!.apiPort) } : {}),
@@ -241,7 +256,7 @@ export async function withScenario(
     if (pilot) await pilot.stop(60_000);
     await stack?.stop();
     try {
-      await scanForSecrets(dir, started);
+      await scanForSecrets(dir, started, opts.totpPeriodS);
     } finally {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       await releaseDisplay();
@@ -304,10 +319,11 @@ function walk(dir: string, out: string[] = []): string[] {
  * must be free of the password, the TOTP secret, any code valid during the run, and account ids.
  * The scenario file itself holds the secrets (it configures the sim) and is skipped.
  */
-export async function scanForSecrets(dir: string, startedMs: number): Promise<void> {
+export async function scanForSecrets(dir: string, startedMs: number, periodS = 30): Promise<void> {
   const codes = new Set<string>();
-  for (let t = startedMs - 60_000; t <= Date.now() + 60_000; t += 30_000) {
-    codes.add(totpAt(SECRETS.totp, t).code);
+  const key = { ...IBKR_TOTP, secret: SECRETS.totp, period: periodS };
+  for (let t = startedMs - 60_000; t <= Date.now() + 60_000; t += periodS * 1000) {
+    codes.add(totpAt(key, t).code);
   }
   for (const file of walk(dir)) {
     if (file.endsWith("scenario.json") || file.endsWith(".jar") || file.includes("/Jts/")) continue;

@@ -98,6 +98,7 @@ Deno.test("a token older than the weekly re-authentication: removed, a full logi
 
 Deno.test("a rejected token: Login failed, one relaunch, one full login with 2FA, READY", async () => {
   await withScenario({
+    totpPeriodS: 3,
     scenario: { faults: { restartTokenRejected: true } },
     prepare: async (dir) => void await writeToken(dir, await simUserDir(SECRETS.user)),
   }, async (run) => {
@@ -223,15 +224,18 @@ Deno.test("SIGTERM while the 2FA push waits: exit 0, no JVM left, no false uncle
 
 Deno.test("a rejected 2FA code: one more code in the same dialog, then HALTED, no new login", async () => {
   // Gateway knows another secret, so every code ibg-pilot computes is refused in place
-  // ("Invalid security code", the dialog stays open). Two codes, at most 30 s apart.
+  // ("Invalid security code", the dialog stays open). Two codes, one (3 s) window apart.
   await withScenario(
-    { scenario: { twofa: { secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", timeoutMs: 120_000 } } },
+    {
+      scenario: { twofa: { secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", timeoutMs: 120_000 } },
+      totpPeriodS: 3,
+    },
     async (run) => {
-      // The second code waits for the next TOTP window (up to 30 s), then the dialog has
+      // The second code waits for the next TOTP window (3 s codes here), then the dialog has
       // TWOFA_CODE_VERDICT_MS to change before "rejected twice" is concluded.
       await run.line(
         /ALERT_2FA_FAILED mode=paper reason="the second-factor code was rejected twice"/,
-        30_000 + TWOFA_CODE_VERDICT_MS + STEP_DEADLINE_MS,
+        3_000 + TWOFA_CODE_VERDICT_MS + STEP_DEADLINE_MS,
       );
       const ev = await run.events();
       const results = ev.filter((e) => e.event === "twofa-result");

@@ -218,14 +218,15 @@ Deno.test("TWS READ_ONLY_LOGIN: Enter Read Only in the 2FA window, no code typed
 });
 
 Deno.test("TWS: a rejected 2FA code gets one more code in the same window, then HALTED", async () => {
-  // TWS knows another secret: every code is refused in place. Two codes, at most 30 s apart.
+  // TWS knows another secret: every code is refused in place. Two codes, 3 s codes here.
   await withScenario({
     product: "tws",
     scenario: { twofa: { secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", timeoutMs: 120_000 } },
+    totpPeriodS: 3,
   }, async (run) => {
     await run.line(
       /ALERT_2FA_FAILED mode=paper reason="the second-factor code was rejected twice"/,
-      30_000 + TWOFA_CODE_VERDICT_MS + STEP_DEADLINE_MS,
+      3_000 + TWOFA_CODE_VERDICT_MS + STEP_DEADLINE_MS,
     );
     const ev = await run.events();
     assert.deepEqual(ev.filter((e) => e.event === "twofa-result").map((e) => e.ok), [false, false]);

@@ -1,9 +1,10 @@
 /** The session settings the machine tests start from (each test overrides what it needs). */
 
 import type { SessionSettings } from "../../lib/session/types.ts";
+import { IBKR_TOTP } from "../../lib/config/types.ts";
 
 export const TEST_SETTINGS: SessionSettings = {
-  TWOFACTOR_CODE: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+  TWOFACTOR_CODE: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", ...IBKR_TOTP },
   TWOFA_DEVICE: undefined,
   READ_ONLY_LOGIN: false,
   TWOFA_EXIT_INTERVAL: 60,

@@ -6,6 +6,7 @@ import {
   describeConfig,
   loadConfig,
   SCHEMA,
+  secretValues,
   SETTING_NAMES,
 } from "../../lib/config/mod.ts";
 
@@ -60,7 +61,7 @@ Deno.test("_FILE secrets are read and trimmed of the final newline", () => {
   });
   assert.equal(c.values.TWS_PASSWORD, "s3cret pw");
   assert.equal(c.sources.TWS_PASSWORD, "file");
-  assert.equal(c.values.TWOFACTOR_CODE, SECRET);
+  assert.equal(c.values.TWOFACTOR_CODE?.secret, SECRET);
 });
 
 Deno.test("both NAME and NAME_FILE set is an error; unreadable file names the path", () => {
@@ -122,6 +123,18 @@ Deno.test("DUAL_MODE=yes is the gnzsnz alias of TRADING_MODE=both; FIX=yes is re
   assert.equal(loadConfig({ env: { DUAL_MODE: "yes" }, home: "/h" }).values.TRADING_MODE, "both");
   const ps = problems(() => loadConfig({ env: { FIX: "yes" } }));
   assert.match(ps[0].message, /FIX CTCI login is not supported/);
+});
+
+Deno.test("an otpauth:// URI's period bounds the TOTP margin; its secret is what gets redacted", () => {
+  const uri = (period: number) => `otpauth://totp/IBKR:bob?secret=${SECRET}&period=${period}`;
+  const c = loadConfig({ env: { TWOFACTOR_CODE: uri(3), PILOT_TOTP_MARGIN_SECONDS: "1" } });
+  assert.equal(c.values.TWOFACTOR_CODE?.period, 3);
+  assert.deepEqual(secretValues(c.values), [SECRET]);
+  // The default margin (3 s) leaves no 3 s code fresh enough: named, with the fix.
+  const ps = problems(() => loadConfig({ env: { TWOFACTOR_CODE: uri(3) } }));
+  assert.deepEqual(ps.map((p) => p.name), ["PILOT_TOTP_MARGIN_SECONDS"]);
+  assert.match(ps[0].message, /not shorter than the 3 s period of TWOFACTOR_CODE's codes.*below 3/);
+  assert.doesNotMatch(ps[0].message, new RegExp(SECRET));
 });
 
 Deno.test("describeConfig shows *** for secrets and never the value", () => {

@@ -96,7 +96,7 @@ Deno.test("list splits on commas and semicolons, trims, dedupes, validates items
 Deno.test("TOTP secret: base32, spaces and case normalised", () => {
   assert.deepEqual(t.totpSecret.parse("gezd gnbv gy3t qojq gezd gnbv gy3t qojq"), {
     ok: true,
-    value: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    value: { secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", period: 30, digits: 6, algorithm: "SHA1" },
   });
   for (const bad of ["not base32!", "GEZDGNBV18", "SHORT"]) {
     assert.equal(t.totpSecret.parse(bad).ok, false, bad);
@@ -106,4 +106,31 @@ Deno.test("TOTP secret: base32, spaces and case normalised", () => {
 Deno.test("time zone", () => {
   assert.equal(t.timeZone.parse("America/New_York").ok, true);
   assert.equal(t.timeZone.parse("Mars/Olympus").ok, false);
+});
+
+Deno.test("TOTP secret as the otpauth:// URI of IBKR's QR code; bad URIs name the parameter, never the secret", () => {
+  const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+  assert.deepEqual(t.totpSecret.parse(`otpauth://totp/IBKR:jdoe?secret=${secret}&issuer=IBKR`), {
+    ok: true,
+    value: { secret, period: 30, digits: 6, algorithm: "SHA1" },
+  });
+  assert.deepEqual(
+    t.totpSecret.parse(
+      `OTPAUTH://TOTP/x?secret=${secret.toLowerCase()}&period=60&digits=8&algorithm=sha512`,
+    ),
+    { ok: true, value: { secret, period: 60, digits: 8, algorithm: "SHA512" } },
+  );
+  const cases: [string, RegExp][] = [
+    [`otpauth://hotp/x?secret=${secret}&counter=1`, /totp/],
+    ["otpauth://totp/x?secret=SHORT", /secret=/],
+    [`otpauth://totp/x?secret=${secret}&period=0`, /period=/],
+    [`otpauth://totp/x?secret=${secret}&digits=4`, /digits=/],
+    [`otpauth://totp/x?secret=${secret}&algorithm=MD5`, /algorithm=/],
+  ];
+  for (const [uri, names] of cases) {
+    const r = t.totpSecret.parse(uri);
+    assert.ok(!r.ok, uri);
+    assert.match(r.expected, names);
+    assert.ok(!r.expected.includes(secret), "the problem does not quote the secret");
+  }
 });

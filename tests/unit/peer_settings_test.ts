@@ -132,7 +132,7 @@ Deno.test("alias conversions: IBGA's UI strings become our values", () => {
   assert.deepEqual(c.AUTO_RESTART_TIME, { hour: 11, minute: 55, period: "PM" });
   assert.equal(c.READ_ONLY_API, true);
   assert.equal(c.TWOFA_DEVICE, "IB Key");
-  assert.equal(c.TWOFACTOR_CODE, TOTP);
+  assert.equal(c.TWOFACTOR_CODE?.secret, TOTP);
   assert.equal(c.LOG_LEVEL, "debug");
   assert.equal(c.PILOT_CLEAN_LOGOUT_TIMEOUT, 45);
 

@@ -2,6 +2,7 @@
 
 import assert from "node:assert/strict";
 import { freshCode, totpAt } from "../../lib/totp/mod.ts";
+import { IBKR_TOTP, totpSecret } from "../../lib/config/types.ts";
 
 // RFC 6238 appendix B, SHA1, secret ASCII "12345678901234567890", 8 digits.
 const RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -16,7 +17,7 @@ const VECTORS: [number, string][] = [
 
 Deno.test("RFC 6238 SHA1 vectors", () => {
   for (const [t, code] of VECTORS) {
-    assert.equal(totpAt(RFC_SECRET, t * 1000, { digits: 8 }).code, code, `T=${t}`);
+    assert.equal(totpAt({ secret: RFC_SECRET, ...IBKR_TOTP, digits: 8 }, t * 1000).code, code);
   }
 });
 
@@ -65,4 +66,32 @@ Deno.test("a rejected code's window is skipped: the retry uses the next code", (
   assert.ok(first.ready);
   const retry = freshCode(RFC_SECRET, now + 1_000, 3, first.code.counter);
   assert.deepEqual(retry, { ready: false, waitMs: 24_000 });
+});
+
+Deno.test("an otpauth:// URI key: its period, digits and algorithm make the codes (oathtool agrees)", async () => {
+  const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+  const uri =
+    `otpauth://totp/IBKR:jdoe?secret=${secret}&issuer=IBKR&period=3&digits=8&algorithm=SHA256`;
+  const parsed = totpSecret.parse(uri);
+  assert.ok(parsed.ok);
+  const key = parsed.value;
+  assert.deepEqual(key, { secret, period: 3, digits: 8, algorithm: "SHA256" });
+  for (const t of [59, 1111111109, 1700000002]) {
+    const iso = new Date(t * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+    const out = await new Deno.Command("oathtool", {
+      args: ["--totp=sha256", "-s", "3s", "-d", "8", "-b", "-N", iso, secret],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    assert.equal(totpAt(key, t * 1000).code, new TextDecoder().decode(out.stdout).trim(), `T=${t}`);
+  }
+  // A 3 s period: a rejected code's retry waits at most 3 s, not 30.
+  const now = 1_700_000_002_000; // 1 s into a 3 s window
+  const first = freshCode(key, now, 1);
+  assert.ok(first.ready);
+  assert.deepEqual(freshCode(key, now + 500, 1, first.code.counter), {
+    ready: false,
+    waitMs: 1_500,
+  });
 });

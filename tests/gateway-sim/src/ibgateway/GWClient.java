@@ -12,6 +12,7 @@ import ibgateway.sim.Rec;
 import ibgateway.sim.Scenario;
 import ibgateway.sim.Settings;
 import ibgateway.sim.SimClock;
+import ibgateway.sim.Totp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -63,6 +64,7 @@ public final class GWClient {
             return;
         }
         SimClock.configure(sc);
+        Totp.configure(sc);
         String events = setting("sim.events", "IBG_SIM_EVENTS");
         Path eventsPath = events != null ? Path.of(events) : settingsDir.resolve("sim-events.jsonl");
         EventLog.open(eventsPath, sc.secrets(), sc.str("twofa.secret", null));

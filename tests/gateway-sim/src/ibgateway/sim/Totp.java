@@ -1,12 +1,21 @@
-// Owns: the sim's own RFC 6238 implementation (HMAC-SHA1, 30 s steps, 6 digits, base32 secret),
-// written independently of the controller's so a controller bug cannot hide behind a shared one.
+// Owns: the sim's own RFC 6238 implementation (HMAC-SHA1, 6 digits, base32 secret; 30 s steps,
+// or the scenario's "twofa.period" seconds, the period of an otpauth:// URI a test gives the
+// controller), written independently of the controller's so a controller bug cannot hide behind a
+// shared one.
 package ibgateway.sim;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 public final class Totp {
+    private static volatile long periodMillis = 30000L;
+
     private Totp() {}
+
+    /** Reads twofa.period (seconds, default 30) from the scenario. */
+    public static void configure(Scenario sc) {
+        periodMillis = sc.num("twofa.period", 30) * 1000L;
+    }
 
     /** Decodes RFC 4648 base32 (case-insensitive, spaces and padding ignored); null if invalid. */
     public static byte[] base32(String text) {
@@ -27,7 +36,7 @@ public final class Totp {
         return out;
     }
 
-    /** The code for a 30 s time step with the given number of digits; null for a bad secret. */
+    /** The code for a time step with the given number of digits; null for a bad secret. */
     public static String code(String secret, long step, int digits) {
         byte[] key = base32(secret);
         if (key == null || key.length == 0) return null;
@@ -55,9 +64,9 @@ public final class Totp {
         return code(secret, step, 6);
     }
 
-    /** The 30 s step that contains the given epoch milliseconds. */
+    /** The time step that contains the given epoch milliseconds. */
     public static long step(long epochMillis) {
-        return Math.floorDiv(epochMillis, 30000L);
+        return Math.floorDiv(epochMillis, periodMillis);
     }
 
     /** For tests: `java -cp gateway-sim.jar ibgateway.sim.Totp <base32> <epochSeconds> [digits]`. */
