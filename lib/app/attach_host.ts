@@ -16,19 +16,22 @@ import type { Config } from "../config/mod.ts";
 import type { ContainerSupport } from "../container/mod.ts";
 import {
   agentSocketPath,
-  attachAgent,
-  type AttachHelper,
-  attachHelper,
   claimSocketPath,
-  findGatewayJvm,
   findInstall,
   findJava,
   GatewayError,
   installVersionOf,
-  type JvmCandidate,
   processExists,
   socketAnswers,
 } from "../gateway/mod.ts";
+// Not through mod.ts: the attach mechanism loads only with this module (`run --attach`).
+import {
+  attachAgent,
+  type AttachHelper,
+  attachHelper,
+  findGatewayJvm,
+  type JvmCandidate,
+} from "../gateway/attach.ts";
 import { settlesWithin } from "../util/deadline.ts";
 import { log } from "../log.ts";
 import { connectAgent } from "../ui/agent/client.ts";

@@ -23,7 +23,6 @@ import { maintenanceStatus } from "../session/clock.ts";
 import { applyPlan, enableApi } from "../session/configure.ts";
 import { createGatewayHost, settingsDirFor } from "./host.ts";
 import { catchStrayRejections } from "./stray_errors.ts";
-import { attachedContainer, createAttachHost, findAttachTarget } from "./attach_host.ts";
 import { makeClassifier } from "../session/intent.ts";
 import { lockAndExit, planSettings } from "../session/settings_plan.ts";
 import { apiPortFor } from "../config/ports.ts";
@@ -116,10 +115,12 @@ export async function runPilot(
     Deno.uid() ?? 0,
   );
   const agentJar = await writeAgentJar(runtimeDir);
-  // Attach: the JVM is found before anything starts, so a wrong PID is one clear error.
-  const attach = opts.attach && {
+  // Attach: the JVM is found before anything starts, so a wrong PID is one clear error. Its
+  // code (HotSpot's attach protocol, /proc scans) is loaded only for `run --attach`.
+  const attachHost = opts.attach && await import("./attach_host.ts");
+  const attach = opts.attach && attachHost && {
     ...opts.attach,
-    target: await findAttachTarget({ config, env, agentJar, pid: opts.attach.pid }),
+    target: await attachHost.findAttachTarget({ config, env, agentJar, pid: opts.attach.pid }),
   };
   const running = attach?.target.jvm.product;
   if (running && running !== config.GATEWAY_OR_TWS) {
@@ -162,15 +163,17 @@ export async function runPilot(
   for (const [sig, h] of handlers) Deno.addSignalListener(sig, h);
   // Xvfb when headless, and the API forwarders (lib/container): env gains our DISPLAY. An
   // attached Gateway already has its display and its user's network: none of that applies.
-  const container = attach ? attachedContainer(env) : await startContainer(config, env, {
-    modes,
-    apiPort: (m) => apiPortFor(config, m),
-    onFailure: (reason) => stopAll(reason),
-    runtimeDir,
-  }).catch((e) => {
-    for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
-    throw e;
-  });
+  const container = attachHost
+    ? attachHost.attachedContainer(env)
+    : await startContainer(config, env, {
+      modes,
+      apiPort: (m) => apiPortFor(config, m),
+      onFailure: (reason) => stopAll(reason),
+      runtimeDir,
+    }).catch((e) => {
+      for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+      throw e;
+    });
   const jvmEnv = container.env;
 
   shells = modes.map((mode) => {
@@ -196,8 +199,8 @@ export async function runPilot(
           "settings in the environment are not applied (set them in Gateway's Configure dialog)",
       );
     }
-    const host = attach
-      ? createAttachHost({
+    const host = attach && attachHost
+      ? attachHost.createAttachHost({
         mode,
         config,
         runtimeDir,

@@ -19,13 +19,6 @@ export { ensureJtsIni } from "./jtsini.ts";
 export { buildJavaCommand, gatewayEnv } from "./command.ts";
 export { type GatewayProcess, spawnGateway } from "./process.ts";
 export { agentSocketPath, claimSocketPath, ensureRuntimeDir, socketAnswers } from "./runtime.ts";
-export {
-  attachAgent,
-  type AttachHelper,
-  attachHelper,
-  findGatewayJvm,
-  type JvmCandidate,
-} from "./attach.ts";
 export { disableInstall4jLaunchers, findAutorestartToken } from "./restart.ts";
 export { launcherLogPath } from "./launcher_log.ts";
 export { processExists } from "./signals.ts";

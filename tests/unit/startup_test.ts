@@ -59,7 +59,7 @@ Deno.test("main.ts loads no subcommand before it is chosen: `version` runs on a 
   assert.ok(reachable("lib/cli/version.ts", false).size < 10);
 });
 
-Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules (yaml), the log export, the installer, TOTP and prom-client only when used", () => {
+Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules (yaml), the log export, the installer, TOTP, prom-client and --attach's code only when used", () => {
   const run = reachable("lib/cli/run_cmd.ts", false);
   for (
     const lazy of [
@@ -75,6 +75,8 @@ Deno.test("run loads the AT-SPI adapter, the servers, the console, dialog rules 
       "lib/logexport/mod.ts",
       "lib/installer/mod.ts",
       "npm:otpauth",
+      "lib/app/attach_host.ts",
+      "lib/gateway/attach.ts",
     ]
   ) {
     assert.ok(!run.has(lazy), `run loads ${lazy} before it is needed`);
@@ -94,6 +96,7 @@ Deno.test("every lazily loaded module is still in main.ts's graph, so deno compi
       "npm:prom-client",
       "npm:yaml",
       "lib/logexport/mod.ts",
+      "lib/app/attach_host.ts",
     ]
   ) {
     assert.ok(all.has(m), `${m} is not reachable from main.ts`);
