@@ -12,6 +12,8 @@ Deno.test("frozen while READY: READY is left, the JVM is replaced through the st
   await withScenario(
     {
       env: { PILOT_PROBE_INTERVAL: "5", PILOT_CLEAN_LOGOUT_TIMEOUT: "3" },
+      // The replacement logs in with a new code: 3 s codes, not a wait for the next 30 s window.
+      totpPeriodS: 3,
       scenario: { faults: { laterDialogs: [{ afterMs: 1500, kind: "hang" }] } },
     },
     async (run) => {
