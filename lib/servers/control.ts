@@ -13,7 +13,7 @@ import type { Mode } from "../config/mod.ts";
  */
 export interface SessionStatus {
   mode: Mode;
-  /** The supervisor's state name (for example STARTING, LOGGING_IN, TWO_FA, READY, HALTED). */
+  /** The supervisor's state name (for example LAUNCHING, LOGIN, TWO_FA, READY, HALTED). */
   state: string;
   /** READY on positive evidence: the last API handshake succeeded and the JVM is alive. */
   ready: boolean;
