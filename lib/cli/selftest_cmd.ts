@@ -67,7 +67,12 @@ export async function selftestCommand(args: string[]): Promise<number> {
   const r = await selftest({ config, env: Deno.env.toObject(), outDir, deadlineMs });
 
   const lines = [`ibg-pilot selftest --until login-frame: ${r.ok ? "PASS" : "FAIL"}`];
-  if (r.loginFrameMs !== undefined) lines.push(`login frame after ${r.loginFrameMs} ms`);
+  if (r.loginFrameMs !== undefined) {
+    const rss = r.residentMb === undefined
+      ? ""
+      : ` (ibg-pilot ${r.residentMb.toFixed(1)} MB resident)`;
+    lines.push(`login frame after ${r.loginFrameMs} ms${rss}`);
+  }
   lines.push(...reportLines(r.checks));
   for (const p of r.problems) lines.push(`PROBLEM  ${p}`);
   if (r.written) {

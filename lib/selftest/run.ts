@@ -59,6 +59,11 @@ export interface SelftestResult {
   gatewayPid?: number;
   /** Milliseconds from launch to the login frame. */
   loginFrameMs?: number;
+  /**
+   * ibg-pilot's own resident memory at the login frame, in MB: the nightly smoke workflow runs the
+   * compiled binary against IBKR's builds, so this is the shipped binary's footprint.
+   */
+  residentMb?: number;
 }
 
 /** How long after a failed UI call to wait for the JVM's exit to be noticed, if it is exiting. */
@@ -113,6 +118,7 @@ export async function selftest(opts: SelftestOptions): Promise<SelftestResult> {
       return result;
     }
     result.loginFrameMs = Date.now() - started;
+    result.residentMb = Deno.memoryUsage().rss / 1048576;
     logger.info("login frame {title} after {ms} ms", {
       title: frame.window.title,
       ms: result.loginFrameMs,

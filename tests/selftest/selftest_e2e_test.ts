@@ -89,6 +89,11 @@ Deno.test("selftest: a standard build passes, writes the tree, closes Gateway it
   const r = await selftestOn({});
   assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /selftest --until login-frame: PASS/);
+  // Its own footprint at the login frame (the smoke workflow reads it for the compiled binary).
+  const rss = Number(
+    /login frame after \d+ ms \(ibg-pilot ([\d.]+) MB resident\)/.exec(r.stdout)?.[1],
+  );
+  assert.ok(rss > 10 && rss < 1000, r.stdout);
   for (
     const s of [
       '"IBKR Gateway"',
