@@ -3,13 +3,22 @@
  * busy, so the ratios are the numbers to compare): the wall time of `ibg-pilot version` and
  * `--help` against a hello-world script, and the controller's resident memory at READY (paper +
  * TOTP login on the simulator; without and with the health server, whose /metrics loads
- * prom-client) against an idle bare Deno process. Prints; asserts nothing.
+ * prom-client) against an idle bare Deno process and a minimal controller that does the same
+ * login (tests/bench/minimal_controller.ts). Prints; asserts nothing.
  */
 
 import { join } from "node:path";
 import { pilotArgs, ROOT } from "../support/cli.ts";
-import { freePort, withScenario } from "../e2e/harness.ts";
+import { freePort, SECRETS, withScenario } from "../e2e/harness.ts";
 import { wallClock } from "../../lib/util/wall_clock.ts";
+import { installSimGateway } from "../gateway-sim/install.ts";
+import { startXvfb } from "../support/xvfb.ts";
+import { buildJavaCommand } from "../../lib/gateway/command.ts";
+import { findInstall } from "../../lib/gateway/install.ts";
+import { findJava, readJavaMajor } from "../../lib/gateway/jre.ts";
+import { readVmOptions } from "../../lib/gateway/vmoptions.ts";
+import { writeAgentJar } from "../../lib/ui/agent/embedded.ts";
+import type { MinimalSpec } from "./minimal_controller.ts";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -136,6 +145,99 @@ async function atReady(hello: string, logins: number): Promise<void> {
   }
 }
 
+/**
+ * RSS at READY of tests/bench/minimal_controller.ts (one file, no library) on the same simulator:
+ * the floor a Deno controller stands on here, run with ibg-pilot's runtime flags.
+ */
+async function minimalAtReady(
+  script = join(ROOT, "tests/bench/minimal_controller.ts"),
+): Promise<{ rss: number; file: number }> {
+  const dir = await Deno.makeTempDir({ prefix: "ibg-pilot-minimal-" });
+  const xvfb = await startXvfb();
+  let child: Deno.ChildProcess | undefined;
+  try {
+    const install = await installSimGateway({ root: join(dir, "Jts") });
+    const settingsDir = join(dir, "settings");
+    const runtimeDir = join(dir, "rt");
+    const apiPort = freePort();
+    await Deno.mkdir(settingsDir, { recursive: true });
+    await Deno.writeTextFile(
+      join(settingsDir, "jts.ini"),
+      `[IBGateway]\nLocalServerPort=${apiPort}\n`,
+    );
+    const scenario = join(dir, "scenario.json");
+    await Deno.writeTextFile(
+      scenario,
+      JSON.stringify({
+        credentials: { username: SECRETS.user, password: SECRETS.password },
+        twofa: { secret: SECRETS.totp },
+        delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+      }),
+    );
+    const gateway = findInstall({ twsPath: install.twsPath });
+    const java = findJava({ programDir: gateway.programDir, pathEnv: Deno.env.get("PATH") });
+    const socket = join(runtimeDir, "agent.sock");
+    const command = buildJavaCommand({
+      install: gateway,
+      java: java.path,
+      javaMajor: readJavaMajor(java.path),
+      vmOptions: readVmOptions(gateway.vmoptionsFile),
+      settingsDir,
+      agent: { jar: await writeAgentJar(runtimeDir), socket },
+    });
+    const spec: MinimalSpec = {
+      ...command,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        HOME: dir,
+        DISPLAY: xvfb.display,
+        IBG_SIM_SCENARIO: scenario,
+        IBG_SIM_EVENTS: join(dir, "sim-events.jsonl"),
+      },
+      cwd: settingsDir,
+      socket,
+      apiPort,
+      user: SECRETS.user,
+      password: SECRETS.password,
+      totpSecret: SECRETS.totp,
+    };
+    const specFile = join(dir, "spec.json");
+    await Deno.writeTextFile(specFile, JSON.stringify(spec), { mode: 0o600 });
+    child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--no-code-cache",
+        "--v8-flags=--lite-mode",
+        "--quiet",
+        script,
+        specFile,
+      ],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    const { value } = await reader.read();
+    reader.releaseLock();
+    if (!new TextDecoder().decode(value).includes("READY")) {
+      // What the simulator saw tells which step the minimal controller did not get past.
+      console.log(await Deno.readTextFile(join(dir, "sim-events.jsonl")).catch(() => "no events"));
+      throw new Error("no READY");
+    }
+    return { rss: rssMb(child.pid), file: statusMb(child.pid, "RssFile") };
+  } finally {
+    if (child) {
+      // SIGTERM: the minimal controller ends the JVM it started, then itself.
+      try {
+        child.kill("SIGTERM");
+      } catch { /* it already exited */ }
+      await child.status;
+    }
+    await xvfb.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
 /** Runs the start-up (`n` runs each) and memory (`logins` logins each) measurements. */
 export async function run(n = 9, logins = 2): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "ibg-pilot-footprint-" });
@@ -147,6 +249,20 @@ export async function run(n = 9, logins = 2): Promise<void> {
     );
     await startUp(hello, n);
     await atReady(hello, logins);
+    const minimal: { rss: number; file: number }[] = [];
+    for (let i = 0; i < logins; i++) minimal.push(await minimalAtReady());
+    const rss = median(minimal.map((m) => m.rss));
+    const file = median(minimal.map((m) => m.file));
+    const samples = minimal.map((m) => m.rss.toFixed(1)).join(", ");
+    console.log(
+      `  ${"a minimal controller at READY".padEnd(36)} ${rss.toFixed(1).padStart(5)} MB   ` +
+        `(${samples}; tests/bench/minimal_controller.ts)`,
+    );
+    console.log(
+      `    of it file pages (Deno's binary, shared) ${file.toFixed(1)} MB, private ${
+        (rss - file).toFixed(1)
+      } MB`,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
