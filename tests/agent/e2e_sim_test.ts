@@ -10,7 +10,7 @@ import * as OTPAuth from "otpauth";
 import { startXvfb } from "../support/xvfb.ts";
 import { installSimGateway } from "../gateway-sim/install.ts";
 import { readSimEvents, type SimEvent, waitForSimEvent } from "../gateway-sim/events.ts";
-import { launchSim, type SimProcess } from "../gateway-sim/run.ts";
+import { launchSim, NO_DELAYS, type SimProcess } from "../gateway-sim/run.ts";
 import { connectAgent } from "../../lib/ui/agent/client.ts";
 import { UiError, type UiEvent, type WindowInfo } from "../../lib/ui/port.ts";
 import assert from "node:assert/strict";
@@ -63,7 +63,7 @@ Deno.test("agent drives the gateway simulator; the sim's event log proves it", a
     settingsDir,
     display: xvfb.display,
     scenario: {
-      delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+      delays: NO_DELAYS,
       credentials: { username: "simuser", password: PASSWORD },
       twofa: {
         kind: "device-select",

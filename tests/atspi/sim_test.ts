@@ -14,7 +14,7 @@ import type { AtspiPort } from "../../lib/ui/atspi/port.ts";
 import type { ComponentNode, WindowInfo } from "../../lib/ui/port.ts";
 import { totpAt } from "../../lib/totp/mod.ts";
 import { installSimGateway } from "../gateway-sim/install.ts";
-import { launchSim } from "../gateway-sim/run.ts";
+import { launchSim, NO_DELAYS } from "../gateway-sim/run.ts";
 import { type SimEvent, waitForSimEvent } from "../gateway-sim/events.ts";
 import { bridgeArgs, startDesktop } from "./harness.ts";
 import { pollUntil } from "../support/poll.ts";
@@ -22,7 +22,7 @@ import { pollUntil } from "../support/poll.ts";
 const PASSWORD = "Sim-Pa55word!";
 const SECRET = "JBSWY3DPEHPK3PXP";
 const SCENARIO = {
-  delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+  delays: NO_DELAYS,
   credentials: { username: "simuser", password: PASSWORD },
   twofa: { kind: "totp", secret: SECRET },
 };

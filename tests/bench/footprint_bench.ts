@@ -19,6 +19,7 @@ import { findJava, readJavaMajor } from "../../lib/gateway/jre.ts";
 import { readVmOptions } from "../../lib/gateway/vmoptions.ts";
 import { writeAgentJar } from "../../lib/ui/agent/embedded.ts";
 import type { MinimalSpec } from "./minimal_controller.ts";
+import { NO_DELAYS, simSettingsDir } from "../gateway-sim/run.ts";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -160,18 +161,14 @@ async function minimalAtReady(
     const settingsDir = join(dir, "settings");
     const runtimeDir = join(dir, "rt");
     const apiPort = freePort();
-    await Deno.mkdir(settingsDir, { recursive: true });
-    await Deno.writeTextFile(
-      join(settingsDir, "jts.ini"),
-      `[IBGateway]\nLocalServerPort=${apiPort}\n`,
-    );
+    await simSettingsDir(settingsDir, apiPort);
     const scenario = join(dir, "scenario.json");
     await Deno.writeTextFile(
       scenario,
       JSON.stringify({
         credentials: { username: SECRETS.user, password: SECRETS.password },
         twofa: { secret: SECRETS.totp },
-        delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+        delays: NO_DELAYS,
       }),
     );
     const gateway = findInstall({ twsPath: install.twsPath });

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { installSimGateway } from "../gateway-sim/install.ts";
-import { launchSim, type SimProcess } from "../gateway-sim/run.ts";
+import { launchSim, NO_DELAYS, type SimProcess, simSettingsDir } from "../gateway-sim/run.ts";
 import { readSimEvents, type SimEvent, waitForSimEvent } from "../gateway-sim/events.ts";
 import { baseEnv, runCli } from "../support/cli.ts";
 import { type PilotProcess, startPilot } from "../support/pilot.ts";
@@ -59,11 +59,7 @@ async function withAttachedSim(
     const eventsPath = join(dir, "sim-events.jsonl");
     const readyFile = join(dir, "ready");
     const apiPort = freePort();
-    await Deno.mkdir(settingsDir, { recursive: true });
-    await Deno.writeTextFile(
-      join(settingsDir, "jts.ini"),
-      `[IBGateway]\nLocalServerPort=${apiPort}\n`,
-    );
+    await simSettingsDir(settingsDir, apiPort);
     sim = await launchSim({
       install,
       settingsDir,
@@ -72,7 +68,7 @@ async function withAttachedSim(
       scenario: {
         credentials: { username: SECRETS.user, password: SECRETS.password },
         twofa: { secret: SECRETS.totp },
-        delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+        delays: NO_DELAYS,
         ...opts.scenario,
       },
     });

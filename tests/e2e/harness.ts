@@ -20,6 +20,7 @@ import { type A11yStack, startA11yStack } from "../support/a11y.ts";
 import { socketPathOf } from "../../lib/ui/atspi/dbus.ts";
 import { STRAY_ERROR_MARK } from "../../lib/app/stray_errors.ts";
 import { pollUntil } from "../support/poll.ts";
+import { NO_DELAYS, simSettingsDir } from "../gateway-sim/run.ts";
 
 export { freePort };
 
@@ -155,12 +156,7 @@ export async function withScenario(
         readyFile: both ? `${readyBase}_${mode}` : readyBase,
         apiPort: freePort(),
       });
-      await Deno.mkdir(settingsDir, { recursive: true });
-      // Tests run in parallel: each sim listens on its own port (Gateway reads LocalServerPort).
-      await Deno.writeTextFile(
-        join(settingsDir, "jts.ini"),
-        `[IBGateway]\nLocalServerPort=${sides.get(mode)!.apiPort}\n`,
-      );
+      await simSettingsDir(settingsDir, sides.get(mode)!.apiPort);
       await opts.prepare?.(settingsDir);
       if (both) {
         await Deno.writeTextFile(
@@ -268,7 +264,7 @@ function scenarioJson(...parts: (Record<string, unknown> | undefined)[]): string
   let out: Record<string, unknown> = {
     credentials: { username: SECRETS.user, password: SECRETS.password },
     twofa: { secret: SECRETS.totp },
-    delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+    delays: NO_DELAYS,
   };
   for (const part of parts) out = deepMerge(out, part ?? {});
   return JSON.stringify(out);

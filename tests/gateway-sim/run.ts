@@ -28,6 +28,25 @@ export interface SimProcess {
   setClock(epochMs: number): Promise<void>;
 }
 
+/** Scenario delays, all 0: the sim answers at once (tests wait for its events, not for time). */
+export const NO_DELAYS = {
+  startMs: 0,
+  connectMs: 0,
+  authMs: 0,
+  postAuthMs: 0,
+  splashMs: 0,
+  apiPortMs: 0,
+};
+
+/** Creates a settings directory whose jts.ini gives the sim its own API port (tests run in parallel). */
+export async function simSettingsDir(settingsDir: string, apiPort: number): Promise<void> {
+  await Deno.mkdir(settingsDir, { recursive: true });
+  await Deno.writeTextFile(
+    join(settingsDir, "jts.ini"),
+    `[IBGateway]\nLocalServerPort=${apiPort}\n`,
+  );
+}
+
 /** Options for {@link launchSim}. */
 export interface LaunchSimOptions {
   install: SimInstall;

@@ -13,12 +13,12 @@ import { join } from "node:path";
 import { startXvfb, type Xvfb } from "../support/xvfb.ts";
 import { installSimGateway, type SimInstall } from "./install.ts";
 import { readSimEvents, type SimEvent, waitForSimEvent } from "./events.ts";
-import { launchSim, type SimProcess } from "./run.ts";
+import { launchSim, NO_DELAYS, type SimProcess } from "./run.ts";
 
 const PASSWORD = "Sim-Pa55word!";
 const SECRET = "JBSWY3DPEHPK3PXP";
 const FAST = {
-  delays: { startMs: 0, connectMs: 0, authMs: 0, postAuthMs: 0, splashMs: 0, apiPortMs: 0 },
+  delays: NO_DELAYS,
   credentials: { username: "simuser", password: PASSWORD },
   twofa: { secret: SECRET },
 };
