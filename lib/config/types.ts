@@ -67,7 +67,9 @@ function base32Secret(raw: string): string | undefined {
 /**
  * An `otpauth://totp/LABEL?secret=...&period=...&digits=...&algorithm=...` URI (what the QR code
  * of the enrolment holds), read by the URI format's rules: missing parameters take RFC 6238's
- * defaults. The problem named never quotes the URI: it holds the secret.
+ * defaults. Read with URL rather than otpauth's own parser, so that loading the configuration does
+ * not load the TOTP library (it loads at the first code). The problem named never quotes the URI:
+ * it holds the secret.
  */
 function otpauthKey(raw: string): TotpKey | string {
   let url: URL;
