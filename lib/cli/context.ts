@@ -7,6 +7,22 @@ import { ConfigError, loadConfig, type LoadedConfig, secretValues } from "../con
 import { addSecret, log, setupLogging } from "../log.ts";
 import type { Config } from "../config/mod.ts";
 import { EXIT, ExitError, usageError } from "./exit.ts";
+import { disclaimerLabels } from "../dialogs/catalogue.ts";
+
+/**
+ * Entries of BYPASS_WARNING the catalogue never clicks (a bare OK, an empty entry). Checked here,
+ * where configuration meets the catalogue, so that lib/config does not depend on lib/dialogs.
+ */
+function bypassWarnings(c: Config): string[] {
+  const { refused } = disclaimerLabels(c.BYPASS_WARNING);
+  return refused.length
+    ? [
+      `BYPASS_WARNING: ${
+        refused.map((r) => JSON.stringify(r)).join(", ")
+      } ignored: a bare OK (or an empty entry) would click OK on any dialog; list the disclaimer's own button text instead`,
+    ]
+    : [];
+}
 
 /** Loads the configuration from the process environment plus command-line overrides. */
 export function loadForCommand(overrides: Record<string, string>): LoadedConfig {
@@ -27,6 +43,7 @@ export function loadForCommand(overrides: Record<string, string>): LoadedConfig 
     level: loaded.values.LOG_LEVEL,
     format: loaded.values.LOG_FORMAT,
   });
+  loaded = { ...loaded, warnings: [...loaded.warnings, ...bypassWarnings(loaded.values)] };
   for (const w of loaded.warnings) log("config").warn(w);
   return loaded;
 }

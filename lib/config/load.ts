@@ -8,7 +8,6 @@
 import { type Config, SCHEMA, SETTING_NAMES, settingDef, type SettingName } from "./schema.ts";
 import { readPeerSettings } from "./peers.ts";
 import type { TotpKey } from "./types.ts";
-import { disclaimerLabels } from "../dialogs/catalogue.ts";
 import { errorLine, NamedError } from "../util/errors.ts";
 
 /** Where a setting's effective value came from. */
@@ -191,14 +190,6 @@ export function loadConfig(inputs: LoadInputs): LoadedConfig {
     problem(
       "PILOT_TOTP_MARGIN_SECONDS",
       `${margin} s is not shorter than the ${totp.period} s period of TWOFACTOR_CODE's codes, so no code would ever be fresh enough; set it below ${totp.period}`,
-    );
-  }
-  const { refused } = disclaimerLabels(values.BYPASS_WARNING as string[]);
-  if (refused.length) {
-    warnings.push(
-      `BYPASS_WARNING: ${
-        refused.map((r) => JSON.stringify(r)).join(", ")
-      } ignored: a bare OK (or an empty entry) would click OK on any dialog; list the disclaimer's own button text instead`,
     );
   }
   if (values.READ_ONLY_LOGIN && values.GATEWAY_OR_TWS !== "tws") {

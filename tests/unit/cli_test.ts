@@ -36,6 +36,17 @@ Deno.test("config --json shows sources and *** for secrets", async () => {
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("config: a bare OK in BYPASS_WARNING is ignored with a warning that says what to list instead", async () => {
+  const r = await runCli(["config"], baseEnv({ BYPASS_WARNING: "OK,I understand and accept" }));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /BYPASS_WARNING: "OK" ignored: a bare OK \(or an empty entry\) would click OK on any dialog; list the disclaimer's own button text instead/,
+  );
+  const yes = await runCli(["config"], baseEnv({ BYPASS_WARNING: "yes" }));
+  assert.doesNotMatch(yes.stderr, /BYPASS_WARNING/);
+});
+
 Deno.test("a secret passed with --set is refused with exit 2", async () => {
   const r = await runCli(["config", "--set", "TWS_PASSWORD=oops-visible"]);
   assert.equal(r.code, 2);

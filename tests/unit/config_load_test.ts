@@ -137,14 +137,6 @@ Deno.test("an otpauth:// URI's period bounds the TOTP margin; its secret is what
   assert.doesNotMatch(ps[0].message, new RegExp(SECRET));
 });
 
-Deno.test("a bare OK in BYPASS_WARNING is ignored with a warning that says what to list instead", () => {
-  const c = loadConfig({ env: { BYPASS_WARNING: "OK,I understand and accept" }, home: "/h" });
-  assert.deepEqual(c.warnings, [
-    `BYPASS_WARNING: "OK" ignored: a bare OK (or an empty entry) would click OK on any dialog; list the disclaimer's own button text instead`,
-  ]);
-  assert.deepEqual(loadConfig({ env: { BYPASS_WARNING: "yes" }, home: "/h" }).warnings, []);
-});
-
 Deno.test("describeConfig shows *** for secrets and never the value", () => {
   const c = loadConfig({ env: { TWS_PASSWORD: "hunter2pw", TWS_USERID: "bob" }, home: "/h" });
   const rows = describeConfig(c);
