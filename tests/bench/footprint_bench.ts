@@ -150,9 +150,7 @@ async function atReady(hello: string, logins: number): Promise<void> {
  * RSS at READY of tests/bench/minimal_controller.ts (one file, no library) on the same simulator:
  * the floor a Deno controller stands on here, run with ibg-pilot's runtime flags.
  */
-async function minimalAtReady(
-  script = join(ROOT, "tests/bench/minimal_controller.ts"),
-): Promise<{ rss: number; file: number }> {
+async function minimalAtReady(): Promise<{ rss: number; file: number }> {
   const dir = await Deno.makeTempDir({ prefix: "ibg-pilot-minimal-" });
   const xvfb = await startXvfb();
   let child: Deno.ChildProcess | undefined;
@@ -207,7 +205,7 @@ async function minimalAtReady(
         "--no-code-cache",
         "--v8-flags=--lite-mode",
         "--quiet",
-        script,
+        join(ROOT, "tests/bench/minimal_controller.ts"),
         specFile,
       ],
       stdout: "piped",
